@@ -57,7 +57,7 @@ class ButtonStyle(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Button:
-    """A button. ``custom_id`` is namespaced and carries its record (``vetbot:report:approve:42``)."""
+    """A button; its ``custom_id`` carries its record: ``vetbot:report:approve:42``."""
 
     label: str
     custom_id: str | None = None

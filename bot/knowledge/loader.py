@@ -50,9 +50,7 @@ class KnowledgeInvalid(Exception):
 
     def __init__(self, errors: list[KnowledgeError]) -> None:
         self.errors = errors
-        super().__init__(
-            f"{len(errors)} error(s) in the knowledge base, first: {errors[0]}"
-        )
+        super().__init__(f"{len(errors)} error(s) in the knowledge base, first: {errors[0]}")
 
 
 @dataclass(frozen=True)
@@ -111,16 +109,10 @@ def _entry_label(kind: str, raw: Any, position: int) -> str:
         "topics": "topic",
         "orgs": "org",
     }[kind]
-    return (
-        f"{singular} '{ident}'"
-        if isinstance(ident, str)
-        else f"{singular} #{position + 1}"
-    )
+    return f"{singular} '{ident}'" if isinstance(ident, str) else f"{singular} #{position + 1}"
 
 
-def _read_toml(
-    path: Path, display: str, errors: list[KnowledgeError]
-) -> dict[str, Any] | None:
+def _read_toml(path: Path, display: str, errors: list[KnowledgeError]) -> dict[str, Any] | None:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -144,9 +136,7 @@ def _convert(
         return None
 
 
-def _load_kind(
-    root: Path, kind: str, errors: list[KnowledgeError]
-) -> dict[str, tuple[str, Any]]:
+def _load_kind(root: Path, kind: str, errors: list[KnowledgeError]) -> dict[str, tuple[str, Any]]:
     """Entries of one kind, keyed by id, each with the label used in error messages."""
     file_name, table, schema = ENTRY_FILES[kind]
     display = f"{root.name}/{file_name}"
@@ -155,14 +145,10 @@ def _load_kind(
         return {}
     unknown = sorted(set(data) - {table})
     for key in unknown:
-        errors.append(
-            KnowledgeError(display, "", key, f"unknown table (expected [[{table}]])")
-        )
+        errors.append(KnowledgeError(display, "", key, f"unknown table (expected [[{table}]])"))
     raws = data.get(table, [])
     if not isinstance(raws, list):
-        errors.append(
-            KnowledgeError(display, "", table, f"expected an array of [[{table}]]")
-        )
+        errors.append(KnowledgeError(display, "", table, f"expected an array of [[{table}]]"))
         return {}
     entries: dict[str, tuple[str, Any]] = {}
     for position, raw in enumerate(raws):
@@ -181,9 +167,7 @@ def _load_orgs(root: Path, errors: list[KnowledgeError]) -> dict[str, tuple[str,
     folder = root / ORG_DIR
     entries: dict[str, tuple[str, Any]] = {}
     if not folder.is_dir():
-        errors.append(
-            KnowledgeError(f"{root.name}/{ORG_DIR}", "", "", "folder is missing")
-        )
+        errors.append(KnowledgeError(f"{root.name}/{ORG_DIR}", "", "", "folder is missing"))
         return entries
     for path in sorted(folder.glob("*.toml")):
         display = f"{root.name}/{ORG_DIR}/{path.name}"
@@ -196,9 +180,7 @@ def _load_orgs(root: Path, errors: list[KnowledgeError]) -> dict[str, tuple[str,
             continue
         if org.id != path.stem:
             errors.append(
-                KnowledgeError(
-                    display, label, "id", f"must match the file name '{path.stem}'"
-                )
+                KnowledgeError(display, label, "id", f"must match the file name '{path.stem}'")
             )
         if org.id in entries:
             errors.append(KnowledgeError(display, label, "id", "duplicate id"))
@@ -216,24 +198,18 @@ def _check_references(
     numbers = {entry.number for _, entry in loaded["criteria"].values()}
     term_ids = set(loaded["terms"])
 
-    def check_sources(
-        display: str, label: str, fieldname: str, ids: Iterable[str]
-    ) -> None:
+    def check_sources(display: str, label: str, fieldname: str, ids: Iterable[str]) -> None:
         for source_id in ids:
             if source_id not in source_ids:
                 errors.append(
-                    KnowledgeError(
-                        display, label, fieldname, f"unknown source '{source_id}'"
-                    )
+                    KnowledgeError(display, label, fieldname, f"unknown source '{source_id}'")
                 )
 
     for kind, entries in loaded.items():
         for display, entry in entries.values():
             label = _entry_label(kind, {"id": entry.id}, 0)
             if entry.reviewed > today:
-                errors.append(
-                    KnowledgeError(display, label, "reviewed", "date is in the future")
-                )
+                errors.append(KnowledgeError(display, label, "reviewed", "date is in the future"))
             if kind == "sources":
                 continue
             check_sources(display, label, "sources", entry.sources)
@@ -256,16 +232,12 @@ def _check_references(
             rated = [r.criterion for r in getattr(entry, "ratings", [])]
             for number in sorted({n for n in rated if rated.count(n) > 1}):
                 errors.append(
-                    KnowledgeError(
-                        display, label, "ratings", f"criterion {number} rated twice"
-                    )
+                    KnowledgeError(display, label, "ratings", f"criterion {number} rated twice")
                 )
             for i, other in enumerate(getattr(entry, "see_also", [])):
                 if other not in term_ids:
                     errors.append(
-                        KnowledgeError(
-                            display, label, f"see_also[{i}]", f"unknown term '{other}'"
-                        )
+                        KnowledgeError(display, label, f"see_also[{i}]", f"unknown term '{other}'")
                     )
 
     seen_numbers: dict[int, str] = {}
@@ -284,9 +256,7 @@ def _check_references(
     _check_org_names(loaded["orgs"], errors)
 
 
-def _check_org_names(
-    orgs: dict[str, tuple[str, Any]], errors: list[KnowledgeError]
-) -> None:
+def _check_org_names(orgs: dict[str, tuple[str, Any]], errors: list[KnowledgeError]) -> None:
     """An alias (or name) may point at one organization only, compared case-insensitively."""
     owners: dict[str, str] = {}
     for display, org in orgs.values():
@@ -318,9 +288,7 @@ def validate_knowledge(
     _check_references(loaded, today or dt.date.today(), errors)
     if errors:
         return None, errors
-    entries = {
-        kind: {i: e for i, (_, e) in items.items()} for kind, items in loaded.items()
-    }
+    entries = {kind: {i: e for i, (_, e) in items.items()} for kind, items in loaded.items()}
     return Knowledge(path=root, **entries), []
 
 

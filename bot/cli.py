@@ -1,0 +1,184 @@
+"""The command line: ``run`` (Discord), ``console`` (offline), ``sync`` and one-shot commands.
+
+Exit statuses: 0 ok, 1 the thing asked for failed (invalid knowledge, no answer), 2 bad usage or
+configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot import __version__
+from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.replies import Role
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN = (
+    f"No bot token: set the {TOKEN_ENV} environment variable, for example\n"
+    f"  export {TOKEN_ENV}='your-bot-token'   (from the Discord developer portal, Bot tab)\n"
+    "To try vetbot without Discord, run:  python -m bot console"
+)
+
+
+def _setup_logging(level: str, quiet: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.WARNING if quiet else getattr(logging, level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+async def _with_core(config: Config, work: Callable[[Any], Awaitable[int]]) -> int:
+    from bot.core import Core
+    from bot.knowledge.loader import KnowledgeInvalid
+
+    try:
+        core = await Core.open(config)
+    except KnowledgeInvalid as exc:
+        sys.stderr.write(f"The knowledge base at {config.knowledge} is invalid:\n")
+        sys.stderr.writelines(f"  {e}\n" for e in exc.errors)
+        return 1
+    try:
+        return await work(core)
+    finally:
+        await core.close()
+
+
+def _cmd_console(config: Config, args: argparse.Namespace) -> int:
+    from bot.console import console_actor, run_console
+
+    actor = console_actor(args.user, Role(args.role))
+    return asyncio.run(_with_core(config, lambda core: run_console(core, actor)))
+
+
+def _cmd_run(config: Config, args: argparse.Namespace) -> int:
+    if not config.token:
+        sys.stderr.write(NO_TOKEN + "\n")
+        return 2
+    from bot.client import run_bot
+
+    return asyncio.run(run_bot(config))
+
+
+def _cmd_sync(config: Config, args: argparse.Namespace) -> int:
+    if not config.token:
+        sys.stderr.write(NO_TOKEN + "\n")
+        return 2
+    from bot.client import run_bot
+
+    return asyncio.run(run_bot(config, sync_only=True))
+
+
+def _cmd_kb_check(config: Config, args: argparse.Namespace) -> int:
+    from bot.knowledge.loader import KINDS, validate_knowledge
+
+    path = Path(args.path) if args.path else config.knowledge
+    knowledge, errors = validate_knowledge(path)
+    counts = knowledge.counts() if knowledge else dict.fromkeys(KINDS, 0)
+    if args.json:
+        _print_json({"ok": not errors, "counts": counts, "errors": [str(e) for e in errors]})
+    elif errors:
+        sys.stdout.write(f"{path}: {len(errors)} error(s)\n")
+        sys.stdout.writelines(f"{e}\n" for e in errors)
+    else:
+        sys.stdout.write(f"{path}: ok\n")
+        sys.stdout.writelines(f"  {kind:<9} {n}\n" for kind, n in counts.items())
+    return 1 if errors else 0
+
+
+def _oneshot(command_name: str, option_names: tuple[str, ...]) -> Callable[..., int]:
+    """A CLI subcommand that runs one slash command and prints its text or its JSON data."""
+
+    def run(config: Config, args: argparse.Namespace) -> int:
+        from bot.commands import COMMANDS
+        from bot.console import console_actor
+        from bot.textview import render_text
+
+        command = COMMANDS[command_name]
+        options = {n: getattr(args, n) for n in option_names if getattr(args, n) is not None}
+        actor = console_actor("cli", Role.MODERATOR)
+
+        async def work(core: Any) -> int:
+            reply = await command.run(core, actor, **options)
+            if args.json:
+                _print_json(reply.data)
+            else:
+                sys.stdout.write(render_text(reply) + "\n")
+            return 1 if reply.tone == "error" else 0
+
+        return asyncio.run(_with_core(config, work))
+
+    return run
+
+
+ONESHOTS: list[tuple[str, str, tuple[tuple[str, str, bool], ...]]] = [
+    # (subcommand, slash command, ((option, help, required), ...))
+    ("about", "about", ()),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m bot`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="vetbot: vet anti-trafficking organizations in Discord."
+    )
+    parser.add_argument("--version", action="version", version=f"vetbot {__version__}")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: bundled bot.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    p.set_defaults(func=_cmd_run)
+    p = sub.add_parser("console", help="use the bot offline, typing slash commands")
+    p.add_argument("--user", default="you", help="the name to act as (default: you)")
+    p.add_argument(
+        "--role",
+        default="member",
+        choices=[r.value for r in Role],
+        help="the role to act as (default: member)",
+    )
+    p.set_defaults(func=_cmd_console)
+    p = sub.add_parser("sync", help="push slash commands to Discord now, then exit")
+    p.set_defaults(func=_cmd_sync)
+
+    kb = sub.add_parser("kb", help="knowledge base tools").add_subparsers(
+        dest="kb_command", metavar="KB_COMMAND", required=True
+    )
+    p = kb.add_parser("check", help="validate the knowledge base; exit 1 if invalid")
+    p.add_argument("path", nargs="?", help="knowledge folder (default: from the config)")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
+    p.set_defaults(func=_cmd_kb_check)
+
+    for name, command_name, options in ONESHOTS:
+        p = sub.add_parser(name, help=f"answer /{command_name} once and exit")
+        for option, help_text, required in options:
+            if required:
+                p.add_argument(option, help=help_text)
+            else:
+                p.add_argument(option, nargs="?", help=help_text)
+        p.add_argument("--json", action="store_true", help="print JSON instead of text")
+        p.set_defaults(func=_oneshot(command_name, tuple(o[0] for o in options)))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m bot`` and the ``vetbot`` script."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(Path(args.config) if args.config else None)
+    except ConfigError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    _setup_logging(config.log_level, quiet=args.command != "run")
+    return args.func(config, args)

@@ -1,0 +1,163 @@
+"""The Discord client: the one place in ``bot/`` that wires the core to discord.py."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import pkgutil
+import signal
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.config import Config
+from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+SYNC_HASH_KEY = "command_sync_hash"
+
+
+def extension_names() -> list[str]:
+    """Every extension in ``cogs/``; modules starting with ``_`` are shared helpers."""
+    return sorted(
+        f"{cogs.__name__}.{m.name}"
+        for m in pkgutil.iter_modules(cogs.__path__)
+        if not m.name.startswith("_")
+    )
+
+
+class VetbotTree(app_commands.CommandTree["Vetbot"]):
+    """A command tree whose errors become short private replies instead of silence."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Vetbot], error: app_commands.AppCommandError
+    ) -> None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, app_commands.CommandOnCooldown):
+            message = f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+        elif isinstance(error, app_commands.MissingAnyRole | app_commands.MissingPermissions):
+            message = "You don't have permission to use this command."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            message = "This command only works inside a server."
+        elif isinstance(error, app_commands.CheckFailure):
+            message = str(error) or "You can't use this command here."
+        elif isinstance(error, app_commands.TransformerError):
+            message = f"I couldn't understand `{error.value}` for that option."
+        else:
+            log.error(
+                "Command /%s failed for user %s in guild %s",
+                command,
+                interaction.user.id,
+                interaction.guild_id,
+                exc_info=getattr(error, "original", error),
+            )
+            message = "Sorry, something went wrong answering that. It has been logged."
+        await send_error(interaction, message)
+
+
+async def send_error(interaction: discord.Interaction[Any], message: str) -> None:
+    """Answer privately, whether or not the interaction was already answered."""
+    embed = discord.Embed(description=message, colour=discord.Colour.red())
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+class Vetbot(commands.Bot):
+    """vetbot's client, built from a ready core (config, knowledge, database)."""
+
+    def __init__(self, core: Core, *, sync_only: bool = False) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            # Only the guilds intent: roles and channels for permission checks and the
+            # moderation queue. No privileged intent is needed.
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=VetbotTree,
+        )
+        self.core = core
+        self.config = core.config
+        self.sync_only = sync_only
+
+    async def setup_hook(self) -> None:
+        for name in extension_names():
+            await self.load_extension(name)
+        log.info("Loaded %d extensions", len(self.extensions))
+        await self.sync_commands(force=self.sync_only)
+        if self.sync_only:
+            await self.close()
+
+    def command_payload(self) -> list[dict[str, Any]]:
+        """The commands as Discord receives them on sync, in a stable order."""
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        return sorted(payload, key=lambda c: (c.get("type", 1), c["name"]))
+
+    def command_hash(self) -> str:
+        """A hash of the command set plus its sync targets; unchanged hash, no sync."""
+        blob = json.dumps(
+            {"commands": self.command_payload(), "guilds": list(self.config.guild_ids)},
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Push commands only when they changed (Discord limits creations to 200 a day)."""
+        digest = self.command_hash()
+        if not force and await self.core.db.get_meta(SYNC_HASH_KEY) == digest:
+            log.info("Slash commands unchanged since the last sync; not syncing")
+            return False
+        if self.config.guild_ids:
+            for guild_id in self.config.guild_ids:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("Synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("Synced %d global commands", len(synced))
+        await self.core.db.set_meta(SYNC_HASH_KEY, digest)
+        return True
+
+    async def on_ready(self) -> None:
+        # May fire many times (after reconnects): nothing one-time belongs here.
+        log.info("Connected as %s to %d guild(s)", self.user, len(self.guilds))
+
+
+async def run_bot(config: Config, *, sync_only: bool = False) -> int:
+    """Open the core, connect to Discord, and close both cleanly on SIGINT or SIGTERM."""
+    core = await Core.open(config)
+    bot = Vetbot(core, sync_only=sync_only)
+    loop = asyncio.get_running_loop()
+    stopping: set[asyncio.Task[None]] = set()
+
+    def stop(signame: str) -> None:
+        log.info("Received %s, shutting down", signame)
+        stopping.add(loop.create_task(bot.close()))
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop, sig.name)
+    try:
+        async with bot:
+            await bot.start(config.token or "")
+    except discord.LoginFailure:
+        log.error("Discord refused the token in DISCORD_TOKEN; check it in the developer portal")
+        return 2
+    finally:
+        if stopping:
+            await asyncio.gather(*stopping, return_exceptions=True)
+        await core.close()
+        log.info("Closed the gateway and the database")
+    return 0

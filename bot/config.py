@@ -1,0 +1,162 @@
+"""Typed configuration, read from ``bot.toml``, that fails fast with one clear line.
+
+Secrets never live in the file: the token comes only from ``DISCORD_TOKEN``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+import msgspec
+
+from bot import paths
+from bot.reports.policy import ReportPolicy
+
+TOKEN_ENV = "DISCORD_TOKEN"
+_SECRET_KEY = re.compile(r"(token|secret|password)", re.I)
+
+RoleRef = str | int
+PositiveDays = Annotated[int, msgspec.Meta(ge=1)]
+
+
+class _Section(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    pass
+
+
+class DiscordSection(_Section, frozen=True, kw_only=True):
+    guild_ids: list[int]
+
+
+class RolesSection(_Section, frozen=True, kw_only=True):
+    moderators: list[RoleRef]
+    organizers: list[RoleRef]
+
+
+class ChannelsSection(_Section, frozen=True, kw_only=True):
+    moderation_queue: RoleRef
+
+
+class StorageSection(_Section, frozen=True, kw_only=True):
+    database: Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class KnowledgeSection(_Section, frozen=True, kw_only=True):
+    path: Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class RatingsSection(_Section, frozen=True, kw_only=True):
+    stale_after_days: PositiveDays = 365
+
+
+class LoggingSection(_Section, frozen=True, kw_only=True):
+    level: Annotated[str, msgspec.Meta(pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")] = "INFO"
+
+
+class _ConfigFile(_Section, frozen=True, kw_only=True):
+    discord: DiscordSection
+    roles: RolesSection
+    channels: ChannelsSection
+    storage: StorageSection
+    knowledge: KnowledgeSection
+    ratings: RatingsSection = RatingsSection()
+    reports: ReportPolicy = ReportPolicy()
+    logging: LoggingSection = LoggingSection()
+
+
+class ConfigError(Exception):
+    """A config problem, already phrased as the one line to show: ``file: key: problem``."""
+
+
+class Config(msgspec.Struct, frozen=True, kw_only=True):
+    """The loaded configuration, with paths resolved."""
+
+    source: Path
+    guild_ids: tuple[int, ...]
+    moderator_roles: tuple[RoleRef, ...]
+    organizer_roles: tuple[RoleRef, ...]
+    moderation_queue: RoleRef
+    database: Path
+    knowledge: Path
+    stale_after_days: int
+    reports: ReportPolicy
+    log_level: str
+
+    @property
+    def token(self) -> str | None:
+        """The bot token from the environment; never stored on the object, never logged."""
+        return os.environ.get(TOKEN_ENV) or None
+
+
+def _find_secret_keys(data: Any, prefix: str = "") -> list[str]:
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            dotted = f"{prefix}{key}"
+            if _SECRET_KEY.search(str(key)):
+                found.append(dotted)
+            found.extend(_find_secret_keys(value, f"{dotted}."))
+    return found
+
+
+def _describe(exc: msgspec.ValidationError) -> tuple[str, str]:
+    """Split msgspec's message into the dotted key and the problem."""
+    message = str(exc)
+    path = ""
+    if " - at `$" in message:
+        message, _, raw_path = message.partition(" - at `$")
+        path = raw_path.rstrip("`").lstrip(".")
+    if unknown := re.match(r"Object contains unknown field `([^`]+)`", message):
+        return f"{path}.{unknown.group(1)}".lstrip("."), "unknown key"
+    if missing := re.match(r"Object missing required field `([^`]+)`", message):
+        return f"{path}.{missing.group(1)}".lstrip("."), "required key is missing"
+    return path or "(top level)", message[0].lower() + message[1:]
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read and check a config file (the bundled ``bot.toml`` by default).
+
+    Raises :class:`ConfigError` with one line naming the file, the key and the problem.
+    """
+    source = Path(path) if path is not None else paths.bundled_config()
+    shown = str(path) if path is not None else source.name
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: not valid TOML: {exc}") from None
+    if secrets := _find_secret_keys(raw):
+        raise ConfigError(
+            f"{shown}: {secrets[0]}: secrets do not belong in the config file; remove it and "
+            f"set the {TOKEN_ENV} environment variable instead"
+        )
+    try:
+        parsed = msgspec.convert(raw, _ConfigFile)
+    except msgspec.ValidationError as exc:
+        key, problem = _describe(exc)
+        raise ConfigError(f"{shown}: {key}: {problem}") from None
+
+    base = source.resolve().parent
+    # An installed wheel's folder is not ours to write to: keep the database where the user is.
+    db_base = Path.cwd() if paths.is_installed_copy(source) else base
+    return Config(
+        source=source,
+        guild_ids=tuple(parsed.discord.guild_ids),
+        moderator_roles=tuple(parsed.roles.moderators),
+        organizer_roles=tuple(parsed.roles.organizers),
+        moderation_queue=parsed.channels.moderation_queue,
+        database=_resolve(db_base, parsed.storage.database),
+        knowledge=_resolve(base, parsed.knowledge.path),
+        stale_after_days=parsed.ratings.stale_after_days,
+        reports=parsed.reports,
+        log_level=parsed.logging.level,
+    )

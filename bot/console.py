@@ -1,0 +1,217 @@
+"""The offline console: type the same slash commands you would type in Discord.
+
+``/rate org:our``, ``/myth super bowl`` (text before any ``name:`` fills the first option),
+``/help``, ``/pick 2`` after a list of choices, ``/quit``. When standard input is not a terminal it
+reads one command per line and exits at the end of input, so scripts and tests can drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import sys
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.commands import COMMANDS, Command, Option, permits
+from bot.commands.picks import run_pick
+from bot.replies import Actor, Reply, Role, error
+from bot.textview import render_text
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+PROMPT = "vetbot> "
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+class UsageError(ValueError):
+    """A line the console cannot turn into a command; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    command: Command
+    options: dict[str, Any]
+
+
+def console_actor(name: str, role: Role) -> Actor:
+    """A stable pretend user for the console: the same name always gets the same id."""
+    return Actor(
+        user_id=zlib.crc32(name.encode()) + 1, name=name, role=role, account_age_days=365.0
+    )
+
+
+def _convert(option: Option, raw: str) -> Any:
+    value = raw.strip()
+    if option.kind is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise UsageError(f"`{option.name}` needs a whole number, not `{value}`.") from None
+    if option.kind is bool:
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise UsageError(f"`{option.name}` needs true or false, not `{value}`.")
+    if option.max_length and len(value) > option.max_length:
+        raise UsageError(f"`{option.name}` can be at most {option.max_length} characters.")
+    return value
+
+
+def parse_command(line: str, commands: dict[str, Command] = COMMANDS) -> ParsedCommand:
+    """Turn ``/name opt:value …`` into a command and its converted options."""
+    text = line.strip()
+    if not text.startswith("/"):
+        raise UsageError("Commands start with `/`. Type `/help` to see them.")
+    words = text[1:].split()
+    if not words:
+        raise UsageError("Type a command after `/`, for example `/about`.")
+    # The longest command name wins, so "/kb reload" beats a hypothetical "/kb".
+    for size in (2, 1):
+        name = " ".join(words[:size]).lower()
+        if name in commands:
+            command = commands[name]
+            rest = text[1:].split(None, size)[size:] or [""]
+            break
+    else:
+        raise UsageError(f"There is no command `/{words[0]}`. Type `/help` to see them.")
+    return ParsedCommand(command, _parse_options(command, rest[0]))
+
+
+def _parse_options(command: Command, rest: str) -> dict[str, Any]:
+    names = [o.name for o in command.options]
+    raw: dict[str, str] = {}
+    if names:
+        pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):")
+        marks = list(pattern.finditer(rest))
+        leading = rest[: marks[0].start()] if marks else rest
+        for mark, following in zip(marks, [*marks[1:], None], strict=True):
+            end = following.start() if following else len(rest)
+            raw[mark.group(1)] = rest[mark.end() : end]
+        if leading.strip():
+            free = next((o for o in command.options if o.name not in raw), None)
+            if free is None:
+                raise UsageError(f"I don't know what `{leading.strip()}` is for. {usage(command)}")
+            raw[free.name] = leading
+    elif rest.strip():
+        raise UsageError(f"`/{command.name}` takes no options.")
+    options = {}
+    for option in command.options:
+        if option.name in raw and raw[option.name].strip():
+            options[option.name] = _convert(option, raw[option.name])
+        elif option.required:
+            raise UsageError(f"`{option.name}` is required. {usage(command)}")
+    return options
+
+
+def usage(command: Command) -> str:
+    """``Usage: /rate org:<name>`` with optional options in brackets."""
+    parts = [f"/{command.name}"]
+    for option in command.options:
+        part = f"{option.name}:<{option.description.rstrip('.').lower()}>"
+        parts.append(part if option.required else f"[{part}]")
+    return "Usage: `" + " ".join(parts) + "`"
+
+
+def help_reply(actor: Actor) -> Reply:
+    """The commands this actor may use, each with its usage line."""
+    lines = [
+        f"{usage(c)[7:]} — {c.description}" for c in COMMANDS.values() if permits(actor, c.role)
+    ]
+    lines += ["`/pick N` — choose from the last list", "`/quit` — leave the console"]
+    return Reply(
+        title="Commands", text="\n".join(lines), footer=f"You are {actor.name} ({actor.role})."
+    )
+
+
+class Console:
+    """One console session acting as one person."""
+
+    def __init__(self, core: Core, actor: Actor) -> None:
+        self.core = core
+        self.actor = actor
+        self._last: Reply | None = None
+
+    async def handle(self, line: str) -> Reply | None:
+        """Answer one line; None for blank lines and comments."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return None
+        if text.lower() in ("/help", "/?"):
+            return help_reply(self.actor)
+        if text.lower().startswith("/pick"):
+            return await self._pick(text[5:].strip())
+        try:
+            parsed = parse_command(text)
+        except UsageError as exc:
+            return error(str(exc))
+        try:
+            reply = await parsed.command.run(self.core, self.actor, **parsed.options)
+        except Exception:
+            log.exception("Console command failed: %s", parsed.command.name)
+            return error("Something went wrong answering that. It has been logged.")
+        self._last = reply
+        return reply
+
+    async def _pick(self, number: str) -> Reply:
+        last = self._last
+        if last is None or not last.choices or last.choice_id is None:
+            return error("There is no list to pick from. Run a command that offers choices first.")
+        if not number.isdigit() or not 1 <= int(number) <= len(last.choices):
+            return error(f"Pick a number from 1 to {len(last.choices)}, like `/pick 1`.")
+        reply = await run_pick(
+            self.core, self.actor, last.choice_id, last.choices[int(number) - 1].value
+        )
+        self._last = reply
+        return reply
+
+
+def _enable_completion() -> None:
+    with contextlib.suppress(ImportError):
+        import readline
+
+        names = sorted({f"/{name}" for name in COMMANDS} | {"/help", "/pick", "/quit"})
+
+        def complete(text: str, state: int) -> str | None:
+            matches = [n for n in names if n.startswith(text)]
+            return matches[state] if state < len(matches) else None
+
+        readline.set_completer_delims("\n")
+        readline.set_completer(complete)
+        readline.parse_and_bind("tab: complete")
+
+
+async def run_console(
+    core: Core, actor: Actor, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> int:
+    """Read commands until ``/quit`` or end of input; returns the exit status."""
+    interactive = stdin.isatty()
+    console = Console(core, actor)
+    if interactive:
+        _enable_completion()
+        stdout.write(
+            f"vetbot console — you are {actor.name} ({actor.role}). "
+            "Type /help for commands, /quit to leave.\n"
+        )
+    while True:
+        try:
+            line = await asyncio.to_thread(input, PROMPT) if interactive else stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not interactive and line == "":
+            break
+        if line.strip().lower() in ("/quit", "/exit"):
+            break
+        reply = await console.handle(line)
+        if reply is not None:
+            stdout.write(render_text(reply) + "\n\n")
+            stdout.flush()
+    return 0

@@ -1,0 +1,155 @@
+"""Shared glue for the cogs: who is asking, and replies rendered as embeds and views."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.config import Config
+from bot.limits import fit_reply
+from bot.replies import Actor, ButtonStyle, Reply, Role, Tone
+
+if TYPE_CHECKING:
+    from bot.client import Vetbot
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+COLOURS = {
+    Tone.INFO: discord.Colour.blurple(),
+    Tone.SUCCESS: discord.Colour.green(),
+    Tone.WARNING: discord.Colour.gold(),
+    Tone.ERROR: discord.Colour.red(),
+}
+STYLES = {
+    ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
+    ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
+    ButtonStyle.SUCCESS: discord.ButtonStyle.success,
+    ButtonStyle.DANGER: discord.ButtonStyle.danger,
+    ButtonStyle.LINK: discord.ButtonStyle.link,
+}
+
+
+def core_of(interaction: discord.Interaction[Any]) -> Core:
+    """The core behind the client that received ``interaction``."""
+    client: Vetbot = interaction.client
+    return client.core
+
+
+def _holds(member: discord.Member, refs: tuple[str | int, ...]) -> bool:
+    wanted_ids = {r for r in refs if isinstance(r, int)}
+    wanted_names = {r.casefold() for r in refs if isinstance(r, str)}
+    return any(
+        role.id in wanted_ids or role.name.casefold() in wanted_names for role in member.roles
+    )
+
+
+def role_of(user: discord.abc.User, config: Config) -> Role:
+    """The vetbot role of a user, from their server roles (administrators are moderators)."""
+    if not isinstance(user, discord.Member):
+        return Role.MEMBER
+    if user.guild_permissions.administrator or _holds(user, config.moderator_roles):
+        return Role.MODERATOR
+    if _holds(user, config.organizer_roles):
+        return Role.ORGANIZER
+    return Role.MEMBER
+
+
+def actor_from(interaction: discord.Interaction[Any]) -> Actor:
+    """The person behind an interaction, as the core sees them."""
+    user = interaction.user
+    age = (discord.utils.utcnow() - user.created_at).total_seconds() / 86400
+    return Actor(
+        user_id=user.id,
+        name=user.display_name,
+        role=role_of(user, core_of(interaction).config),
+        account_age_days=age,
+    )
+
+
+def to_embed(reply: Reply) -> discord.Embed:
+    """A fitted reply as an embed."""
+    embed = discord.Embed(
+        title=reply.title,
+        description=reply.text or None,
+        url=reply.url,
+        colour=COLOURS[reply.tone],
+    )
+    for field in reply.fields:
+        embed.add_field(name=field.name, value=field.value, inline=field.inline)
+    if reply.footer:
+        embed.set_footer(text=reply.footer)
+    return embed
+
+
+def to_view(reply: Reply) -> discord.ui.View | None:
+    """The reply's buttons and pick list as a persistent view (None when it has neither)."""
+    from cogs.components import ActionButton, PickSelect
+
+    if not reply.buttons and not reply.choices:
+        return None
+    view = discord.ui.View(timeout=None)
+    if reply.choices and reply.choice_id:
+        view.add_item(PickSelect.build(reply))
+    for button in reply.buttons:
+        if button.url:
+            view.add_item(
+                discord.ui.Button(
+                    label=button.label, url=button.url, style=discord.ButtonStyle.link
+                )
+            )
+        elif button.custom_id:
+            view.add_item(ActionButton.build(button, STYLES[button.style]))
+    return view
+
+
+def message_kwargs(reply: Reply) -> dict[str, Any]:
+    """``embed`` and ``view`` keyword arguments for a send or an edit."""
+    fitted = fit_reply(reply)
+    kwargs: dict[str, Any] = {"embed": to_embed(fitted)}
+    view = to_view(fitted)
+    kwargs["view"] = view if view is not None else discord.utils.MISSING
+    return kwargs
+
+
+async def send_reply(
+    interaction: discord.Interaction[Any], reply: Reply, *, public: bool | None = None
+) -> None:
+    """Answer an interaction with a reply (privately unless it, or ``public``, says otherwise)."""
+    ephemeral = not (reply.public if public is None else public)
+    kwargs = message_kwargs(reply)
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
+    else:
+        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+
+
+def autocomplete_choices(pairs: list[tuple[str, str]]) -> list[discord.app_commands.Choice[str]]:
+    """(name, value) pairs as at most 25 autocomplete choices of at most 100 characters."""
+    from bot.limits import fit_autocomplete
+
+    return [discord.app_commands.Choice(name=n, value=v) for n, v in fit_autocomplete(pairs)]
+
+
+def visible_to(role: Role) -> Any:
+    """Hide a moderator command from members in Discord's UI (it is checked at run time too)."""
+    if role is Role.MODERATOR:
+        return discord.app_commands.default_permissions(manage_messages=True)
+    return lambda func: func
+
+
+async def run_command(
+    interaction: discord.Interaction[Any],
+    name: str,
+    *,
+    public: bool | None = None,
+    **options: Any,
+) -> Reply:
+    """Run core command ``name`` for the person behind ``interaction`` and send its reply."""
+    from bot.commands import COMMANDS
+
+    reply = await COMMANDS[name].run(core_of(interaction), actor_from(interaction), **options)
+    await send_reply(interaction, reply, public=public)
+    return reply

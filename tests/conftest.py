@@ -1,0 +1,69 @@
+"""Shared fixtures: a config on a temporary path, and a real core over the shipped knowledge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import paths
+from bot.config import Config, load_config
+from bot.console import console_actor
+from bot.replies import Actor, Role
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE = paths.bundled_knowledge()
+
+BASE_CONFIG = f"""
+[discord]
+guild_ids = []
+[roles]
+moderators = ["Moderator"]
+organizers = ["Organizer"]
+[channels]
+moderation_queue = "mod-queue"
+[storage]
+database = "vetbot.db"
+[knowledge]
+path = "{KNOWLEDGE.as_posix()}"
+"""
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    """A valid config whose database lives in the test's temporary folder."""
+    path = tmp_path / "bot.toml"
+    path.write_text(BASE_CONFIG, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config(config_path: Path) -> Config:
+    return load_config(config_path)
+
+
+@pytest.fixture
+async def core(config: Config) -> AsyncIterator[object]:
+    from bot.core import Core
+
+    core = await Core.open(config)
+    try:
+        yield core
+    finally:
+        await core.close()
+
+
+@pytest.fixture
+def member() -> Actor:
+    return console_actor("member", Role.MEMBER)
+
+
+@pytest.fixture
+def organizer() -> Actor:
+    return console_actor("organizer", Role.ORGANIZER)
+
+
+@pytest.fixture
+def moderator() -> Actor:
+    return console_actor("moderator", Role.MODERATOR)
