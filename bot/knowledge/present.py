@@ -1,0 +1,341 @@
+"""Knowledge entries as neutral replies (:class:`bot.replies.Reply`), within Discord's limits.
+
+Every reply cites its sources (short citation and link) and says when the entry was reviewed.
+``Reply.data`` carries the same content in machine-readable form for the CLI's ``--json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from bot.knowledge.loader import Knowledge
+from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
+from bot.knowledge.search import Answer, Hit
+from bot.replies import Button, ButtonStyle, Choice, Field, Reply, Tone
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "LIMITS",
+    "present_answer",
+    "present_criteria_list",
+    "present_criterion",
+    "present_entry",
+    "present_myth",
+    "present_term",
+    "present_topic",
+    "reply_size",
+]
+
+# Discord's embed limits; a reply that fits these renders on every front end.
+LIMITS = {
+    "title": 256,
+    "description": 4096,
+    "fields": 25,
+    "field_name": 256,
+    "field_value": 1024,
+    "footer": 2048,
+    "total": 6000,
+}
+_ELLIPSIS = "…"
+
+_VERDICT_LABELS = {
+    "false": "False",
+    "misleading": "Misleading",
+    "unsupported": "Unsupported",
+    "exaggerated": "Exaggerated",
+    "contested": "Contested",
+}
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, ending in "…" when cut."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(_ELLIPSIS)]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:.-\n") + _ELLIPSIS
+
+
+def _bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+def _source_line(source: Source) -> str:
+    return f"{source.short} — <{source.url}>" if source.url else source.short
+
+
+def _sources_data(sources: list[Source]) -> list[dict[str, Any]]:
+    return [{"id": s.id, "title": s.title, "url": s.url} for s in sources]
+
+
+def reply_size(reply: Reply) -> int:
+    """Characters Discord counts towards an embed's 6000 total."""
+    return (
+        len(reply.title or "")
+        + len(reply.text)
+        + len(reply.footer or "")
+        + sum(len(f.name) + len(f.value) for f in reply.fields)
+    )
+
+
+def _finish(
+    knowledge: Knowledge,
+    kind: str,
+    entry_id: str,
+    title: str,
+    text: str,
+    fields: list[Field],
+    source_ids: Iterable[str],
+    reviewed: str,
+) -> Reply:
+    """Add sources and the reviewed footer, and fit everything within Discord's limits."""
+    sources = knowledge.cite(dict.fromkeys(source_ids))
+    sources_text = "\n".join(_source_line(s) for s in sources) or "—"
+    fields = [f for f in fields if f.value.strip()]
+    fields.append(Field("Sources", sources_text))
+    fields = [
+        Field(_cut(f.name, LIMITS["field_name"]), _cut(f.value, LIMITS["field_value"]), f.inline)
+        for f in fields[: LIMITS["fields"]]
+    ]
+    footer = f"Reviewed {reviewed}"
+    title = _cut(title, LIMITS["title"])
+    text = _cut(text, LIMITS["description"])
+    reply = Reply(title=title, text=text, fields=fields, footer=footer)
+    # The sources field is never the one dropped or cut: trim the description, then the fields
+    # before it, until the total fits.
+    over = reply_size(reply) - LIMITS["total"]
+    if over > 0:
+        reply.text = _cut(reply.text, max(len(reply.text) - over, 200))
+        over = reply_size(reply) - LIMITS["total"]
+    for i in range(len(reply.fields) - 2, -1, -1):
+        if over <= 0:
+            break
+        field = reply.fields[i]
+        new_value = _cut(field.value, max(len(field.value) - over, 50))
+        over -= len(field.value) - len(new_value)
+        reply.fields[i] = Field(field.name, new_value, field.inline)
+    if over > 0:
+        log.warning("%s %s still %d characters over the embed limit", kind, entry_id, over)
+    reply.data = {
+        "kind": kind,
+        "id": entry_id,
+        "title": title,
+        "text": _plain_text(reply),
+        "sources": _sources_data(sources),
+        "reviewed": reviewed,
+    }
+    return reply
+
+
+def _plain_text(reply: Reply) -> str:
+    """The whole rendered entry as text: description, then each field under its name."""
+    parts = [reply.text] if reply.text else []
+    parts += [f"{f.name}:\n{f.value}" for f in reply.fields if f.name != "Sources"]
+    return "\n\n".join(parts)
+
+
+def present_criterion(knowledge: Knowledge, criterion: Criterion) -> Reply:
+    """One criterion: its question, why it matters, green and red flags, how to check."""
+    fields = [
+        Field("Why it matters", criterion.why),
+        Field("Green flags", _bullets(criterion.green_flags)),
+        Field("Red flags", _bullets(criterion.red_flags)),
+        Field("How to check", _bullets(criterion.how_to_check)),
+    ]
+    return _finish(
+        knowledge,
+        "criteria",
+        criterion.id,
+        f"Criterion {criterion.number}: {criterion.title}",
+        criterion.question,
+        fields,
+        criterion.sources,
+        criterion.reviewed.isoformat(),
+    )
+
+
+def _figure_line(knowledge: Knowledge, figure: Any) -> str:
+    source = knowledge.sources.get(figure.source)
+    cited = f" ({source.short})" if source is not None else ""
+    return f"**{figure.value}** — {figure.meaning}. Origin: {figure.origin}{cited}"
+
+
+def present_myth(knowledge: Knowledge, myth: Myth) -> Reply:
+    """A myth: the claim, the verdict, the short answer, the real numbers with their origin."""
+    verdict = _VERDICT_LABELS.get(myth.verdict.value, myth.verdict.value.title())
+    text = f"**Claim:** {myth.claim}\n\n**Verdict: {verdict}.** {myth.short}"
+    fields = []
+    if myth.numbers:
+        fields.append(
+            Field("The real numbers", "\n".join(_figure_line(knowledge, f) for f in myth.numbers))
+        )
+    fields.append(Field("Explanation", myth.explanation))
+    source_ids = [*myth.sources, *(f.source for f in myth.numbers)]
+    return _finish(
+        knowledge,
+        "myths",
+        myth.id,
+        f"Myth: {myth.title}",
+        text,
+        fields,
+        source_ids,
+        myth.reviewed.isoformat(),
+    )
+
+
+def present_term(knowledge: Knowledge, term: Term) -> Reply:
+    """A term: definition, note and related terms."""
+    title = term.name
+    if term.aliases:
+        title = f"{term.name} ({', '.join(term.aliases[:3])})"
+    fields = []
+    if term.note:
+        fields.append(Field("Note", term.note))
+    related = [knowledge.terms[t].name for t in term.see_also if t in knowledge.terms]
+    if related:
+        fields.append(Field("See also", ", ".join(related)))
+    return _finish(
+        knowledge,
+        "terms",
+        term.id,
+        title,
+        term.definition,
+        fields,
+        term.sources,
+        term.reviewed.isoformat(),
+    )
+
+
+def present_topic(knowledge: Knowledge, topic: Topic) -> Reply:
+    """A topic: summary, points, and the views of sources that disagree, each with its source."""
+    fields = []
+    if topic.points:
+        fields.append(Field("Key points", _bullets(topic.points)))
+    if topic.views:
+        lines = []
+        for view in topic.views:
+            source = knowledge.sources.get(view.source)
+            who = source.short if source is not None else view.source
+            lines.append(f"**{who}:** {view.position}")
+        fields.append(Field("Where the sources disagree", "\n\n".join(lines)))
+    source_ids = [*topic.sources, *(v.source for v in topic.views)]
+    return _finish(
+        knowledge,
+        "topics",
+        topic.id,
+        topic.title,
+        topic.summary,
+        fields,
+        source_ids,
+        topic.reviewed.isoformat(),
+    )
+
+
+def present_entry(knowledge: Knowledge, kind: str, entry_id: str) -> Reply:
+    """Any entry by kind ("criteria", "myths", "terms", "topics") and id; KeyError if unknown."""
+    if kind == "criteria":
+        return present_criterion(knowledge, knowledge.criteria[entry_id])
+    if kind == "myths":
+        return present_myth(knowledge, knowledge.myths[entry_id])
+    if kind == "terms":
+        return present_term(knowledge, knowledge.terms[entry_id])
+    if kind == "topics":
+        return present_topic(knowledge, knowledge.topics[entry_id])
+    raise KeyError(f"unknown kind {kind!r}")
+
+
+def present_criteria_list(knowledge: Knowledge) -> Reply:
+    """The ten criteria at a glance: number, title and question."""
+    criteria = sorted(knowledge.criteria.values(), key=lambda c: c.number)
+    lines = [f"**{c.number}. {c.title}**\n{_cut(c.question, 300)}" for c in criteria]
+    text = _cut("\n\n".join(lines), LIMITS["description"])
+    sources = knowledge.cite(dict.fromkeys(s for c in criteria for s in c.sources))
+    reviewed = max((c.reviewed for c in criteria), default=None)
+    reviewed_text = reviewed.isoformat() if reviewed else "—"
+    fields = [Field("Sources", _cut("\n".join(_source_line(s) for s in sources) or "—", 1024))]
+    reply = Reply(
+        title="Ten questions to ask about an anti-trafficking organization",
+        text=text,
+        fields=fields,
+        footer=f"Reviewed {reviewed_text} · /criteria <number> for details",
+    )
+    over = reply_size(reply) - LIMITS["total"]
+    if over > 0:
+        reply.text = _cut(reply.text, len(reply.text) - over)
+    reply.data = {
+        "kind": "criteria",
+        "id": None,
+        "title": reply.title,
+        "text": reply.text,
+        "criteria": [
+            {"number": c.number, "id": c.id, "title": c.title, "question": c.question}
+            for c in criteria
+        ],
+        "sources": _sources_data(sources),
+        "reviewed": reviewed_text if reviewed else None,
+    }
+    return reply
+
+
+def _hit_data(hit: Hit) -> dict[str, Any]:
+    return {"kind": hit.kind, "id": hit.id, "title": hit.title, "score": hit.score}
+
+
+def _suggestion_choices(suggestions: list[Hit]) -> list[Choice]:
+    kinds = {"criteria": "Criterion", "myths": "Myth", "terms": "Term", "topics": "Topic"}
+    return [
+        Choice(
+            label=_cut(h.title, 100),
+            value=f"{h.kind}:{h.id}",
+            description=kinds.get(h.kind, h.kind),
+        )
+        for h in suggestions[:3]
+    ]
+
+
+def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
+    """The reply to ``/ask``: the best entry with feedback buttons, or an honest "I don't know"."""
+    suggestions = answer.suggestions[:3]
+    if answer.best is None:
+        text = (
+            "I don't have an answer for that in the knowledge base, and I won't guess. "
+            "You can browse what I do know with `/sources`, or tell the moderators what's "
+            "missing with `/report`."
+        )
+        if suggestions:
+            text += "\n\nThese entries might be related:"
+        reply = Reply(
+            title="I don't have an answer for that",
+            text=text,
+            tone=Tone.WARNING,
+            choices=_suggestion_choices(suggestions),
+            choice_id="vetbot:ask:pick" if suggestions else None,
+            choice_placeholder="Related entries" if suggestions else None,
+            data={"answer": None, "suggestions": [_hit_data(h) for h in suggestions]},
+        )
+        return reply
+    best = answer.best
+    reply = present_entry(knowledge, best.kind, best.id)
+    reply.buttons = [
+        Button(
+            "Helpful",
+            custom_id=f"vetbot:feedback:up:{best.kind}:{best.id}",
+            style=ButtonStyle.SUCCESS,
+        ),
+        Button(
+            "Not helpful",
+            custom_id=f"vetbot:feedback:down:{best.kind}:{best.id}",
+            style=ButtonStyle.SECONDARY,
+        ),
+    ]
+    if suggestions:
+        reply.choices = _suggestion_choices(suggestions)
+        reply.choice_id = "vetbot:ask:pick"
+        reply.choice_placeholder = "Related entries"
+    reply.data = {"answer": reply.data, "suggestions": [_hit_data(h) for h in suggestions]}
+    return reply

@@ -1,0 +1,554 @@
+"""Finding the knowledge entry that answers a question, and autocomplete for entry options.
+
+How it ranks (chosen by measurement, see ``benchmarks/bench_ask.py --compare``):
+
+* every entry is split into fields - its name (title, name, aliases), its strong text (claim,
+  question, short answer, keywords, summary, definition) and its body - and indexed with BM25F,
+  so a word in a title counts several times more than the same word in an explanation;
+* questions and entries go through the same normalization (:mod:`bot.knowledge.text`): British
+  spelling, light stemming, "800k" = "800,000", acronyms such as NCMEC or DHS and their spelled
+  out names, a few colloquial synonyms ("kids", "cops");
+* a question word the index has never seen is matched to the closest indexed words with
+  rapidfuzz (typos) or as a prefix ("decrim");
+* the *confidence* is not the BM25 score (which has no fixed scale) but how much of the
+  question, weighted by how rare each word is, the best entry covers, with a word found only in
+  an entry's body counting less than one in its name. An off-topic question ("weather in Paris")
+  covers nothing and gets no answer; below :data:`ANSWER_THRESHOLD` the bot says it does not
+  know rather than guess.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.loader import Knowledge
+from bot.knowledge.text import STOPWORDS, WEAK_WORDS, fold, number_word, stem, tokenize
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ANSWER_THRESHOLD",
+    "KINDS",
+    "Answer",
+    "Hit",
+    "SearchIndex",
+    "analyze",
+]
+
+KINDS = ("criteria", "myths", "terms", "topics")
+
+#: Minimum confidence (0-1) for :meth:`SearchIndex.answer` to give an answer. Calibrated on
+#: /work/shared/eval/questions.toml, tests/data/ask_paraphrases.toml and their off-topic cases.
+ANSWER_THRESHOLD = 0.5
+#: Minimum confidence for an entry to be offered as a related suggestion.
+SUGGEST_THRESHOLD = 0.25
+#: Minimum score (0-100) for :meth:`SearchIndex.resolve` to accept a fuzzy match.
+RESOLVE_THRESHOLD = 80.0
+
+# Field weights for BM25F. The name is what an entry is *about*; strong text states it; the body
+# merely mentions things. How much of the question an entry covers is weighted the same way.
+NAME, STRONG, BODY = 0, 1, 2
+FIELD_WEIGHTS = (6.0, 2.5, 1.0)
+FIELD_COVERAGE = (1.0, 0.75, 0.45)
+# How much a question-framing word (WEAK_WORDS) counts towards coverage, and towards ranking.
+WEAK_COVERAGE, WEAK_RANKING = 0.3, 0.1
+# One subject word that an entry only mentions (not in its name) is weak evidence.
+SINGLE_WORD_FACTOR = 0.6
+NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
+# Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
+RANK_BY = "bm25"
+K1, B = 1.2, 0.6
+FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
+
+# Acronyms members use, with their spelled-out forms. Either form yields the acronym as an extra
+# term, so "NCMEC" finds an entry that only says "National Center for Missing and Exploited
+# Children" and the other way round. More are learnt from "Long Name (ACRONYM)" in the entries.
+ACRONYMS: dict[str, tuple[str, ...]] = {
+    "ncmec": ("national center for missing and exploited children", "national center missing"),
+    "dhs": ("department of homeland security", "homeland security"),
+    "tvpa": ("trafficking victims protection act",),
+    "fosta": ("fight online sex trafficking act",),
+    "sesta": ("stop enabling sex traffickers act",),
+    "swerf": ("sex worker exclusionary radical feminist",),
+    "terf": ("trans exclusionary radical feminist",),
+    "fbi": ("federal bureau of investigation",),
+    "ice": ("immigration and customs enforcement",),
+    "doj": ("department of justice", "justice department"),
+    "nsn": ("national survivor network",),
+    "fnusa": ("freedom network usa", "freedom network"),
+    "swop": ("sex workers outreach project",),
+    "hhs": ("department of health and human services", "health and human services"),
+    "ngo": ("non governmental organization", "nongovernmental organization"),
+    "our": ("operation underground railroad",),
+    "tip": ("trafficking in persons",),
+    "csec": ("commercial sexual exploitation of children",),
+    "earnit": ("earn it act", "earn it"),
+}
+
+# Synonyms that must be applied before stemming, because their stems collide with other words
+# ("stats" and "states" both stem to "stat").
+RAW_SYNONYMS: dict[str, str] = {"stat": "statistic", "stats": "statistic"}
+
+# Colloquial words mapped onto the word the knowledge base is likely to use (after stemming).
+# Both questions and entries are mapped, so this only ever merges, never loses, a match.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "kid": ("child",),
+    "kiddo": ("child",),
+    "children": ("child",),
+    "minor": ("child",),
+    "abduct": ("kidnap",),
+    "abduction": ("kidnap",),
+    "snatch": ("kidnap",),
+    "cop": ("polic",),
+    "prostitution": ("prostitut",),
+    "decrim": ("decriminaliz",),
+    "legaliz": ("legaliz",),
+    "org": ("organiz",),
+    "nonprofit": ("organiz",),
+    "charity": ("organiz",),
+    "sexwork": ("sex", "work"),
+    "sw": ("sex", "work"),
+    "immigrant": ("immigrat",),
+    "migrant": ("immigrat",),
+    "migrat": ("immigrat",),
+    "govt": ("government",),
+    "vic": ("victim",),
+    "money": ("financ",),
+    "fund": ("financ",),
+    "funding": ("financ",),
+    "fundrais": ("financ",),
+    "donat": ("financ",),
+    "donor": ("financ",),
+    "salary": ("financ",),
+    "wage": ("financ",),
+    "wayfare": ("wayfair",),
+    "superbowl": ("super", "bowl"),
+    "nordic": ("nordic",),
+    "swedish": ("nordic",),
+}
+
+_ORDINALS = r"one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}"
+_CRITERION_NUMBER = re.compile(
+    rf"\b(?:criterion|criteria|criterium|crit|critera|criterian)\s*(?:#|no\.?|number|nr\.?)?\s*"
+    rf"(?P<n>{_ORDINALS})\b"
+    rf"|\b(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    rf"\d{{1,2}}(?:st|nd|rd|th))\s+(?:criterion|criteria|question)\b",
+)
+_ACRONYM_IN_TEXT = re.compile(
+    r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|&|on|in)\s+)*){2,8})\(([A-Z]{2,8})\)"
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entry that matches, with a score: confidence 0-1 for questions, 0-100 for completion."""
+
+    kind: str  # "criteria" | "myths" | "terms" | "topics"
+    id: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The entry that answers a question (None below the confidence threshold) and ≤3 related."""
+
+    best: Hit | None
+    suggestions: list[Hit]
+
+
+def _phrase_terms(text: str) -> tuple[str, ...]:
+    return tuple(stem(tok) for tok in tokenize(text) if tok not in STOPWORDS)
+
+
+class _Analyzer:
+    """Turns text into index terms: stems, plus acronym and synonym terms."""
+
+    def __init__(self, acronyms: dict[str, Iterable[str]]) -> None:
+        self.phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for acronym, spelled in acronyms.items():
+            for phrase in spelled:
+                terms = _phrase_terms(phrase)
+                if len(terms) >= 2 and terms not in self.phrases[terms[0]]:
+                    self.phrases[terms[0]].append((*terms, acronym))
+        self.synonyms = {stem(k): v for k, v in SYNONYMS.items()} | SYNONYMS
+        self.weak = frozenset(t for w in WEAK_WORDS for t in self.synonyms.get(stem(w), (stem(w),)))
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = tokenize(text)
+        out: list[str] = []
+        stems = [stem(RAW_SYNONYMS.get(tok, tok)) for tok in tokens if tok not in STOPWORDS]
+        for i, term in enumerate(stems):
+            out.extend(self.synonyms.get(term, (term,)))
+            for candidate in self.phrases.get(term, ()):
+                *phrase, acronym = candidate
+                if tuple(stems[i : i + len(phrase)]) == tuple(phrase):
+                    out.append(acronym)
+        return out
+
+
+_DEFAULT_ANALYZER = _Analyzer(ACRONYMS)
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of ``text`` with the built-in acronyms and synonyms (for tests and tools)."""
+    return _DEFAULT_ANALYZER(text)
+
+
+@dataclass(frozen=True)
+class _Doc:
+    kind: str
+    id: str
+    title: str
+    names: tuple[str, ...]  # title/name/aliases/id, folded, for completion and resolve
+    number: int | None
+
+
+def _entry_fields(kind: str, entry: object) -> tuple[str, list[str], list[str], list[str]]:
+    """(title, name texts, strong texts, body texts) of one entry."""
+    e = entry
+    keywords = list(getattr(e, "keywords", []))
+    if kind == "criteria":
+        title = e.title  # type: ignore[attr-defined]
+        names = [title, f"criterion {e.number}"]  # type: ignore[attr-defined]
+        strong = [e.question, *keywords]  # type: ignore[attr-defined]
+        body = [e.why, *e.green_flags, *e.red_flags, *e.how_to_check]  # type: ignore[attr-defined]
+    elif kind == "myths":
+        title = e.title  # type: ignore[attr-defined]
+        names = [title, *e.aliases]  # type: ignore[attr-defined]
+        figures = [f.value for f in e.numbers]  # type: ignore[attr-defined]
+        strong = [e.claim, e.short, *keywords, *figures]  # type: ignore[attr-defined]
+        body = [e.explanation] + [  # type: ignore[attr-defined]
+            f"{f.meaning} {f.origin}"
+            for f in e.numbers  # type: ignore[attr-defined]
+        ]
+    elif kind == "terms":
+        title = e.name  # type: ignore[attr-defined]
+        names = [title, *e.aliases]  # type: ignore[attr-defined]
+        strong = [e.definition, *keywords]  # type: ignore[attr-defined]
+        body = [e.note or ""]  # type: ignore[attr-defined]
+    else:
+        title = e.title  # type: ignore[attr-defined]
+        names = [title, *e.aliases]  # type: ignore[attr-defined]
+        strong = [e.summary, *keywords]  # type: ignore[attr-defined]
+        body = [*e.points] + [v.position for v in e.views]  # type: ignore[attr-defined]
+    return title, names, strong, body
+
+
+def _learn_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
+    """Acronyms the entries define themselves, as in "Department of Homeland Security (DHS)"."""
+    learnt: dict[str, list[str]] = defaultdict(list)
+    for text in texts:
+        for match in _ACRONYM_IN_TEXT.finditer(text):
+            words = match.group(1).split()
+            acronym = match.group(2)
+            initials = "".join(w[0] for w in words if w[0].isupper())
+            # Only when the initials end with the acronym: the regex may grab leading words.
+            if len(acronym) >= 2 and initials.upper().endswith(acronym):
+                significant = [w for w in words if w[0].isupper()][-len(acronym) :]
+                start = words.index(significant[0])
+                learnt[acronym.casefold()].append(" ".join(words[start:]))
+    return learnt
+
+
+class SearchIndex:
+    """An immutable index over criteria, myths, terms and topics. Build once, query often."""
+
+    def __init__(
+        self,
+        docs: list[_Doc],
+        fields: list[tuple[list[str], list[str], list[str]]],
+        analyzer: _Analyzer,
+    ) -> None:
+        self._docs = docs
+        self._analyzer = analyzer
+        self._by_kind: dict[str, list[int]] = defaultdict(list)
+        for i, doc in enumerate(docs):
+            self._by_kind[doc.kind].append(i)
+        self._by_id = {(d.kind, d.id): i for i, d in enumerate(docs)}
+        n = max(len(docs), 1)
+        # Average field lengths for BM25 length normalization.
+        lengths = [[len(f) for f in doc_fields] for doc_fields in fields]
+        avg = (
+            [max(sum(col) / n, 1.0) for col in zip(*lengths, strict=True)] if lengths else [1.0] * 3
+        )
+        df: dict[str, int] = defaultdict(int)
+        for doc_fields in fields:
+            for term in set().union(*map(set, doc_fields)):
+                df[term] += 1
+        self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        # Unseen words are as informative as the rarest word: they make a question off-topic.
+        self._idf_unknown = math.log(1 + (n + 0.5) / 0.5)
+        # postings: term -> [(doc, bm25 weight, coverage credit of the best field holding it)]
+        postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        for d, doc_fields in enumerate(fields):
+            tf: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+            for f, terms in enumerate(doc_fields):
+                for term in terms:
+                    tf[term][f] += 1
+            for term, counts in tf.items():
+                weighted = sum(
+                    FIELD_WEIGHTS[f] * c / (1 - B + B * lengths[d][f] / avg[f])
+                    for f, c in enumerate(counts)
+                    if c
+                )
+                credit = max(FIELD_COVERAGE[f] for f, c in enumerate(counts) if c)
+                weight = self._idf[term] * weighted / (K1 + weighted)
+                postings[term].append((d, weight, credit))
+        self._postings = dict(postings)
+        self._vocab = sorted(self._postings)
+        self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
+
+    @classmethod
+    def build(cls, knowledge: Knowledge) -> SearchIndex:
+        """Index every criterion, myth, term and topic of ``knowledge``."""
+        raw: list[tuple[str, str, str, list[str], list[str], list[str], int | None]] = []
+        for kind in KINDS:
+            for entry in getattr(knowledge, kind).values():
+                title, names, strong, body = _entry_fields(kind, entry)
+                raw.append(
+                    (kind, entry.id, title, names, strong, body, getattr(entry, "number", None))
+                )
+        acronyms: dict[str, list[str]] = {k: list(v) for k, v in ACRONYMS.items()}
+        all_text = (t for item in raw for part in item[3:6] for t in part)
+        for acronym, spelled in _learn_acronyms(all_text).items():
+            acronyms.setdefault(acronym, []).extend(spelled)
+        analyzer = _Analyzer(acronyms)
+        docs: list[_Doc] = []
+        fields: list[tuple[list[str], list[str], list[str]]] = []
+        for kind, entry_id, title, names, strong, body, number in raw:
+            id_words = entry_id.replace("-", " ")
+            docs.append(
+                _Doc(
+                    kind=kind,
+                    id=entry_id,
+                    title=title,
+                    names=tuple(dict.fromkeys(fold(n) for n in [*names, id_words])),
+                    number=number,
+                )
+            )
+            fields.append(
+                (
+                    analyzer(" ".join([*names, id_words])),
+                    analyzer(" ".join(strong)),
+                    analyzer(" ".join(body)),
+                )
+            )
+        index = cls(docs, fields, analyzer)
+        log.debug("search index: %d entries, %d terms", len(docs), len(index._vocab))
+        return index
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def _expand_uncached(self, term: str) -> tuple[tuple[str, float], ...]:
+        """Indexed terms standing for a question term, each with a similarity 0-1."""
+        if term in self._postings:
+            return ((term, 1.0),)
+        if len(term) < 4 or term.isdigit():
+            return ()
+        found: dict[str, float] = {}
+        for match, score, _ in process.extract(
+            term, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=3
+        ):
+            # Typos in short words are as likely another word; trust them a bit less.
+            found[match] = score / 100 * (0.9 if len(term) < 6 else 1.0)
+        if len(term) >= 5:
+            # "decrim" -> "decriminaliz": the member typed the start of a word.
+            for vocab_term in self._prefixed(term):
+                found.setdefault(vocab_term, 0.85)
+        return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:3])
+
+    def _prefixed(self, prefix: str) -> list[str]:
+        import bisect
+
+        start = bisect.bisect_left(self._vocab, prefix)
+        out = []
+        for term in self._vocab[start : start + 4]:
+            if term.startswith(prefix):
+                out.append(term)
+        return out
+
+    def _criterion_number(self, question: str) -> int | None:
+        match = _CRITERION_NUMBER.search(fold(question))
+        if not match:
+            return None
+        token = match.group("n") or re.sub(r"(?<=\d)(st|nd|rd|th)$", "", match.group("o"))
+        return number_word(token)
+
+    def _term_factor(self, term: str) -> tuple[float, float]:
+        """(coverage, ranking) multipliers of a question term."""
+        if term in self._analyzer.weak:
+            return WEAK_COVERAGE, WEAK_RANKING
+        if term.isdigit() and len(term) >= 3:
+            return NUMBER_FACTOR, NUMBER_FACTOR
+        return 1.0, 1.0
+
+    def _rank(self, question: str) -> list[Hit]:
+        """All entries that share a term with ``question``, best first, scored by confidence."""
+        terms = list(dict.fromkeys(self._analyzer(question)))
+        if not terms:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)  # subject (not framing) words matched
+        named: dict[int, bool] = defaultdict(bool)  # a subject word matched the entry's name
+        total = 0.0
+        for term in terms:
+            expansions = self._expand(term)
+            idf = self._idf.get(term, self._idf_unknown)
+            if not expansions:
+                # A word the knowledge base never uses counts as the rarest word.
+                total += idf * self._term_factor(term)[0]
+                continue
+            idf = max(self._idf[t] for t, _ in expansions) if term not in self._idf else idf
+            cover_factor, rank_factor = self._term_factor(term)
+            idf *= cover_factor
+            total += idf
+            strong_term = cover_factor >= 1.0
+            best_credit: dict[int, float] = {}
+            for vocab_term, similarity in expansions:
+                for d, weight, credit in self._postings[vocab_term]:
+                    scores[d] += rank_factor * similarity * weight
+                    # A guessed typo is less sure than the word itself.
+                    c = similarity * similarity * credit
+                    if c > best_credit.get(d, 0.0):
+                        best_credit[d] = c
+            for d, c in best_credit.items():
+                covered[d] += idf * c
+                if strong_term:
+                    matched[d] += 1
+                    if c >= FIELD_COVERAGE[NAME] * 0.95:
+                        named[d] = True
+        if not scores or total <= 0:
+            return []
+        top = max(scores.values())
+        hits: list[tuple[float, Hit]] = []
+        for d, score in scores.items():
+            coverage = covered[d] / total
+            # Confidence is coverage, nudged by how close this entry is to the top BM25 score,
+            # so that of two entries covering the question alike the one about it wins.
+            confidence = coverage * (0.75 + 0.25 * score / top)
+            if matched[d] <= 1 and not named[d]:
+                # One word that an entry merely mentions ("joke") is no evidence it answers.
+                confidence *= SINGLE_WORD_FACTOR
+            doc = self._docs[d]
+            hits.append((score, Hit(doc.kind, doc.id, doc.title, round(confidence, 4))))
+        if RANK_BY == "bm25":
+            hits.sort(key=lambda sh: (-sh[0], sh[1].kind, sh[1].id))
+        else:
+            hits.sort(key=lambda sh: (-sh[1].score, sh[1].kind, sh[1].id))
+        return [h for _, h in hits]
+
+    def search(self, question: str, limit: int = 5) -> list[Hit]:
+        """The ``limit`` entries that best match ``question``, best first (score = confidence)."""
+        hits = self._rank(question)
+        number = self._criterion_number(question)
+        if number is not None:
+            doc = next(
+                (
+                    self._docs[i]
+                    for i in self._by_kind["criteria"]
+                    if self._docs[i].number == number
+                ),
+                None,
+            )
+            if doc is not None:
+                hits = [Hit(doc.kind, doc.id, doc.title, 1.0)] + [
+                    h for h in hits if (h.kind, h.id) != (doc.kind, doc.id)
+                ]
+        return hits[:limit]
+
+    def answer(self, question: str) -> Answer:
+        """The entry answering ``question`` if confident enough, and up to three related ones."""
+        hits = self.search(question, limit=4)
+        if hits and hits[0].score >= ANSWER_THRESHOLD:
+            best, rest = hits[0], hits[1:]
+        else:
+            best, rest = None, hits
+        suggestions = [h for h in rest if h.score >= SUGGEST_THRESHOLD][:3]
+        log.debug("answer %r -> %s (%d suggestions)", question, best, len(suggestions))
+        return Answer(best=best, suggestions=suggestions)
+
+    # -- autocomplete ------------------------------------------------------------------------
+
+    def _hit(self, d: int, score: float) -> Hit:
+        doc = self._docs[d]
+        return Hit(doc.kind, doc.id, doc.title, score)
+
+    def _name_score(self, d: int, text: str) -> float:
+        """0-100: how well ``text`` (folded) names entry ``d``; prefixes rank highest."""
+        doc = self._docs[d]
+        best = 0.0
+        for name in doc.names:
+            if name == text:
+                return 100.0
+            if name.startswith(text):
+                best = max(best, 95.0 + 4.0 * len(text) / len(name))
+            elif any(word.startswith(text) for word in name.split()):
+                best = max(best, 90.0)
+            elif text in name:
+                best = max(best, 85.0)
+            else:
+                best = max(best, 0.95 * fuzz.WRatio(text, name))
+        return best
+
+    def complete(self, kind: str, text: str, limit: int = 25) -> list[Hit]:
+        """Autocomplete choices for an entry option: prefixes first, then fuzzy (≤25)."""
+        limit = max(0, min(limit, 25))
+        ids = self._by_kind.get(kind, [])
+        query = " ".join(fold(text).split())
+        if not query:
+            return [self._hit(d, 0.0) for d in ids[:limit]]
+        if kind == "criteria":
+            number = self._criterion_number(query) or (
+                number_word(query.lstrip("#")) if query.lstrip("#").isdigit() else None
+            )
+            if number is not None:
+                exact = [d for d in ids if self._docs[d].number == number]
+                others = [d for d in ids if d not in exact]
+                return [self._hit(d, 100.0) for d in exact] + [self._hit(d, 0.0) for d in others][
+                    : max(0, limit - len(exact))
+                ]
+        scored = [(self._name_score(d, query), pos, d) for pos, d in enumerate(ids)]
+        scored = [s for s in scored if s[0] >= 60.0]
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return [self._hit(d, round(score, 1)) for score, _, d in scored[:limit]]
+
+    def resolve(self, kind: str, text: str) -> Hit | None:
+        """The entry a submitted option value names: id, name, alias, criterion number or fuzzy."""
+        query = " ".join(fold(text).split())
+        if not query:
+            return None
+        ids = self._by_kind.get(kind, [])
+        if ":" in query:
+            # A value from a pick list, "myths:super-bowl".
+            prefix, _, rest = query.partition(":")
+            if prefix == kind:
+                query = rest
+        if (kind, query) in self._by_id:
+            return self._hit(self._by_id[(kind, query)], 100.0)
+        if kind == "criteria":
+            bare = query.lstrip("#")
+            number = number_word(bare) if bare.isdigit() else self._criterion_number(query)
+            if number is not None:
+                doc = next((d for d in ids if self._docs[d].number == number), None)
+                return self._hit(doc, 100.0) if doc is not None else None
+        for d in ids:
+            if query in self._docs[d].names:
+                return self._hit(d, 100.0)
+        best = self.complete(kind, query, limit=1)
+        if best and best[0].score >= RESOLVE_THRESHOLD:
+            return best[0]
+        return None
+
+    def entries(self, kind: str) -> Sequence[Hit]:
+        """Every entry of ``kind`` in file order (score 0)."""
+        return [self._hit(d, 0.0) for d in self._by_kind.get(kind, [])]

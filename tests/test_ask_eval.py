@@ -1,0 +1,106 @@
+"""/ask measured on the shipped knowledge base: the shared eval set and our own paraphrases.
+
+An answer is acceptable when any one of ``expect`` (case-insensitive) appears in the answer's
+title or its full rendered text; a case with ``expect = []`` is off-topic and must get no answer.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.loader import ENTRY_FILES, Knowledge, load_knowledge
+from bot.knowledge.present import present_entry
+from bot.knowledge.search import SearchIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+KNOWLEDGE = ROOT / "knowledge"
+PARAPHRASES = Path(__file__).parent / "data" / "ask_paraphrases.toml"
+
+
+def _shared_eval() -> Path | None:
+    """The shared eval set: $VETBOT_SHARED, the shared/ folder beside the repo, or /work/shared."""
+    candidates = [
+        Path(os.environ["VETBOT_SHARED"]) if "VETBOT_SHARED" in os.environ else None,
+        ROOT.parent / "shared",
+        Path("/work/shared"),
+    ]
+    for shared in candidates:
+        if shared is not None and (shared / "eval" / "questions.toml").is_file():
+            return shared / "eval" / "questions.toml"
+    return None
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    expect: tuple[str, ...]
+
+
+def _cases(path: Path, table: str = "case") -> list[Case]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [Case(c["q"], tuple(c.get("expect", []))) for c in data.get(table, [])]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[Knowledge, SearchIndex]:
+    missing = [f for f, _, _ in ENTRY_FILES.values() if not (KNOWLEDGE / f).is_file()]
+    if missing:
+        pytest.skip(f"knowledge files not written yet: {', '.join(missing)}")
+    knowledge = load_knowledge(KNOWLEDGE)
+    return knowledge, SearchIndex.build(knowledge)
+
+
+def judge(knowledge: Knowledge, index: SearchIndex, case: Case) -> tuple[bool, str]:
+    """(acceptable?, what was answered) for one case."""
+    answer = index.answer(case.question)
+    if answer.best is None:
+        return not case.expect, "no answer"
+    if not case.expect:
+        return False, f"answered off-topic with {answer.best.kind}:{answer.best.id}"
+    data = present_entry(knowledge, answer.best.kind, answer.best.id).data
+    haystack = f"{data['title']}\n{data['text']}".casefold()
+    ok = any(word.casefold() in haystack for word in case.expect)
+    return ok, f"{answer.best.kind}:{answer.best.id} ({answer.best.score:.2f})"
+
+
+def _pass_rate(
+    knowledge: Knowledge, index: SearchIndex, cases: list[Case]
+) -> tuple[float, list[str]]:
+    failures = []
+    for case in cases:
+        ok, got = judge(knowledge, index, case)
+        if not ok:
+            failures.append(f"{case.question!r} -> {got}; expected one of {list(case.expect)}")
+    return 1 - len(failures) / max(len(cases), 1), failures
+
+
+def test_shared_eval_set(shipped: tuple[Knowledge, SearchIndex]) -> None:
+    path = _shared_eval()
+    if path is None:
+        pytest.skip("shared eval set (shared/eval/questions.toml) not found")
+    cases = _cases(path)
+    answerable = [c for c in cases if c.expect]
+    off_topic = [c for c in cases if not c.expect]
+    rate, failures = _pass_rate(*shipped, answerable)
+    assert rate >= 0.95, "\n".join(failures)
+    _, off_failures = _pass_rate(*shipped, off_topic)
+    assert not off_failures, "\n".join(off_failures)
+
+
+def test_paraphrases(shipped: tuple[Knowledge, SearchIndex]) -> None:
+    cases = _cases(PARAPHRASES)
+    assert len(cases) >= 30
+    rate, failures = _pass_rate(*shipped, cases)
+    assert rate >= 0.9, "\n".join(failures)
+
+
+def test_off_topic_questions_are_never_answered(shipped: tuple[Knowledge, SearchIndex]) -> None:
+    cases = _cases(PARAPHRASES, "offtopic")
+    assert len(cases) >= 15
+    _, failures = _pass_rate(*shipped, cases)
+    assert not failures, "\n".join(failures)
