@@ -93,8 +93,8 @@ def _parse_options(command: Command, rest: str) -> dict[str, Any]:
         pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):")
         marks = list(pattern.finditer(rest))
         leading = rest[: marks[0].start()] if marks else rest
-        for mark, following in zip(marks, [*marks[1:], None], strict=True):
-            end = following.start() if following else len(rest)
+        ends = [m.start() for m in marks[1:]] + [len(rest)]
+        for mark, end in zip(marks, ends[: len(marks)], strict=True):
             raw[mark.group(1)] = rest[mark.end() : end]
         if leading.strip():
             free = next((o for o in command.options if o.name not in raw), None)
@@ -158,7 +158,8 @@ class Console:
         except Exception:
             log.exception("Console command failed: %s", parsed.command.name)
             return error("Something went wrong answering that. It has been logged.")
-        self._last = reply
+        if reply.choices:
+            self._last = reply
         return reply
 
     async def _pick(self, number: str) -> Reply:

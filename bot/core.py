@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.db import Database
+from bot.feedback import FeedbackStore
 from bot.knowledge.loader import Knowledge, KnowledgeError, validate_knowledge
 from bot.knowledge.search import SearchIndex
 from bot.orgs.index import OrgIndex, OrgRecord, org_records
@@ -44,6 +45,7 @@ class Core:
         self.config = config
         self.state = state
         self.db = db
+        self.feedback = FeedbackStore(db)
         self._reload_lock = asyncio.Lock()
 
     @classmethod

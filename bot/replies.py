@@ -100,6 +100,7 @@ class Reply:
     choices: list[Choice] = field(default_factory=list)
     choice_id: str | None = None
     choice_placeholder: str | None = None
+    reply_to: int | None = None  # post as a reply to this message id (public replies only)
     data: Any = None
 
 

@@ -120,6 +120,18 @@ async def send_reply(
     """Answer an interaction with a reply (privately unless it, or ``public``, says otherwise)."""
     ephemeral = not (reply.public if public is None else public)
     kwargs = message_kwargs(reply)
+    channel = interaction.channel
+    if not ephemeral and reply.reply_to and isinstance(channel, discord.abc.Messageable):
+        reference = discord.MessageReference(
+            message_id=reply.reply_to, channel_id=channel.id, fail_if_not_exists=False
+        )
+        await channel.send(reference=reference, **kwargs)
+        await send_reply(
+            interaction,
+            Reply(text="Posted as a reply to that message.", tone=Tone.SUCCESS),
+            public=False,
+        )
+        return
     if interaction.response.is_done():
         await interaction.followup.send(ephemeral=ephemeral, **kwargs)
     else:

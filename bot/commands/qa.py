@@ -1,0 +1,261 @@
+"""Questions and answers: /ask, /myth, /criteria, /term, "Explain with a myth", feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from bot.commands.picks import pick_handler
+from bot.commands.spec import Command, Option
+from bot.knowledge.present import (
+    present_answer,
+    present_criteria_list,
+    present_entry,
+)
+from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Role, Tone, error
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+QUESTION_MAX = 300
+# An answer to a message must be this far ahead of the runner-up to be posted without asking.
+EXPLAIN_MARGIN = 1.25
+KIND_NAMES = {"criteria": "criterion", "myths": "myth", "terms": "term", "topics": "topic"}
+
+
+def _not_found(kind: str, text: str, suggestions: list[tuple[str, str]]) -> Reply:
+    noun = KIND_NAMES[kind]
+    hint = ""
+    if suggestions:
+        hint = "\nDid you mean: " + ", ".join(f"**{title}**" for title, _ in suggestions) + "?"
+    return error(
+        f"I don't know a {noun} called “{text}”.{hint}\n"
+        f"Start typing and pick from the list, or try `/ask`.",
+        data={"match": None, "suggestions": [{"id": i, "title": t} for t, i in suggestions]},
+    )
+
+
+def _lookup(core: Core, kind: str, text: str) -> Reply:
+    """The entry of ``kind`` that ``text`` names, or a kind "not found" with suggestions."""
+    search = core.state.search
+    hit = search.resolve(kind, text)
+    if hit is None:
+        near = [(h.title, h.id) for h in search.complete(kind, text, limit=3)]
+        return _not_found(kind, text, near)
+    return present_entry(core.knowledge, kind, hit.id)
+
+
+async def ask(core: Core, actor: Actor, question: str, private: bool = False) -> Reply:
+    """Answer a question from the knowledge base, or say honestly that there is no answer."""
+    question = question.strip()
+    if not question:
+        return error("Ask me something, for example `/ask what is criterion 2?`")
+    answer = core.state.search.answer(question[:QUESTION_MAX])
+    reply = present_answer(core.knowledge, answer)
+    reply.public = not private and answer.best is not None
+    return reply
+
+
+def _postable(reply: Reply, actor: Actor, myth_id: str) -> Reply:
+    """Organizers post myths publicly; others see them privately with a button to share."""
+    if actor.is_organizer:
+        reply.public = True
+    else:
+        reply.public = False
+        reply.buttons.append(
+            Button(
+                "Post to channel",
+                custom_id=f"vetbot:myth:post:{myth_id}",
+                style=ButtonStyle.PRIMARY,
+            )
+        )
+    return reply
+
+
+async def myth(core: Core, actor: Actor, topic: str) -> Reply:
+    """A myth explainer: the claim, the verdict, the real numbers and where they come from."""
+    reply = _lookup(core, "myths", topic)
+    if reply.tone is Tone.ERROR:
+        return reply
+    return _postable(reply, actor, reply.data["id"])
+
+
+async def post_myth(core: Core, actor: Actor, myth_id: str) -> Reply:
+    """The public version of a myth explainer, for the "Post to channel" button."""
+    if myth_id not in core.knowledge.myths:
+        return error("That myth is no longer in the knowledge base.")
+    reply = present_entry(core.knowledge, "myths", myth_id)
+    reply.public = True
+    reply.footer = f"{reply.footer} · shared by {actor.name}" if reply.footer else None
+    return reply
+
+
+async def criteria(core: Core, actor: Actor, criterion: str | None = None) -> Reply:
+    """The ten criteria as a list, or one of them in full."""
+    if not criterion or not criterion.strip():
+        return present_criteria_list(core.knowledge)
+    return _lookup(core, "criteria", criterion)
+
+
+async def term(core: Core, actor: Actor, name: str) -> Reply:
+    """A glossary entry."""
+    return _lookup(core, "terms", name)
+
+
+async def explain(core: Core, actor: Actor, message: str, message_id: int | None = None) -> Reply:
+    """The myth that answers someone's message: posted as a reply to it when the match is
+    clear, otherwise a private choice of the top candidates for the organizer."""
+    text = message.strip()
+    if not text:
+        return error("That message has no text I can read.")
+    hits = [h for h in core.state.search.search(text[:1000], limit=10) if h.kind == "myths"]
+    if not hits:
+        return error(
+            "I couldn't find a myth that answers this message. "
+            "Try `/myth` and pick one from the list."
+        )
+    confident = core.state.search.answer(text[:1000]).best
+    clear = (
+        confident is not None
+        and confident.kind == "myths"
+        and confident.id == hits[0].id
+        and (len(hits) == 1 or hits[0].score >= hits[1].score * EXPLAIN_MARGIN)
+    )
+    if clear:
+        reply = present_entry(core.knowledge, "myths", hits[0].id)
+        reply.public = True
+        reply.reply_to = message_id
+        return reply
+    # The message id rides along in each choice, so the pick can still reply to that message.
+    suffix = f"@{message_id}" if message_id else ""
+    return Reply(
+        title="Which myth answers this message?",
+        text="I'm not sure which explainer fits. Pick one to post it as a reply.",
+        choices=[Choice(h.title, f"{h.id}{suffix}") for h in hits[:5]],
+        choice_id="vetbot:explain:pick",
+        choice_placeholder="Pick a myth to post",
+        data={"match": None, "candidates": [h.id for h in hits[:5]]},
+    )
+
+
+@pick_handler("vetbot:ask:pick")
+async def _pick_entry(core: Core, actor: Actor, value: str) -> Reply:
+    kind, _, entry_id = value.partition(":")
+    entries = getattr(core.knowledge, kind, None) if kind in KIND_NAMES else None
+    if entries is None or entry_id not in entries:
+        return error("That entry is no longer in the knowledge base.")
+    return present_entry(core.knowledge, kind, entry_id)
+
+
+@pick_handler("vetbot:explain:pick")
+async def _pick_explainer(core: Core, actor: Actor, value: str) -> Reply:
+    if not actor.is_organizer:
+        return error("Only organizers and moderators can post myth explainers.")
+    myth_id, _, message_id = value.partition("@")
+    reply = await post_myth(core, actor, myth_id)
+    reply.reply_to = int(message_id) if message_id.isdigit() else None
+    return reply
+
+
+async def give_feedback(
+    core: Core, actor: Actor, entry: str, helpful: bool, reason: str | None = None
+) -> Reply:
+    """Record a vote on an answer (``entry`` is ``kind:id``)."""
+    kind, _, entry_id = entry.partition(":")
+    if kind not in KIND_NAMES or entry_id not in getattr(core.knowledge, kind):
+        return error("I can't find that entry, so I couldn't record your feedback.")
+    await core.feedback.record(kind, entry_id, helpful, reason, dt.datetime.now(dt.UTC))
+    return Reply(
+        text="Thank you — your feedback helps organizers improve the answers.",
+        tone=Tone.SUCCESS,
+        data={"ok": True},
+    )
+
+
+async def feedback_summary(core: Core, actor: Actor) -> Reply:
+    """Which entries people found unhelpful, and why."""
+    summary = await core.feedback.summary()
+    if not summary:
+        return Reply(title="Feedback", text="No feedback yet.", data=[])
+    fields = []
+    for item in summary[:25]:
+        reasons = "\n".join(f"• “{r}” ({at:%Y-%m-%d})" for at, r in item.reasons)
+        fields.append(
+            Field(
+                f"{item.kind[:-1] if item.kind != 'criteria' else 'criterion'} {item.entry_id}",
+                f"👍 {item.helpful} · 👎 {item.unhelpful}" + (f"\n{reasons}" if reasons else ""),
+            )
+        )
+    data = [
+        {
+            "kind": i.kind,
+            "id": i.entry_id,
+            "helpful": i.helpful,
+            "unhelpful": i.unhelpful,
+            "reasons": [{"at": at.isoformat(), "reason": r} for at, r in i.reasons],
+        }
+        for i in summary
+    ]
+    return Reply(title="Feedback, least helpful first", fields=fields, data=data)
+
+
+COMMANDS = [
+    Command(
+        "ask",
+        "Ask a question about vetting anti-trafficking organizations.",
+        ask,
+        options=(
+            Option("question", "Your question", max_length=QUESTION_MAX),
+            Option("private", "Only you see the answer", required=False, kind=bool),
+        ),
+    ),
+    Command(
+        "myth",
+        "Explain a myth or debunked statistic, with the real numbers.",
+        myth,
+        options=(Option("topic", "The myth or statistic", autocomplete="myths", max_length=100),),
+    ),
+    Command(
+        "criteria",
+        "The ten questions to ask about an organization.",
+        criteria,
+        options=(
+            Option(
+                "criterion",
+                "One criterion, by number or name",
+                required=False,
+                autocomplete="criteria",
+                max_length=100,
+            ),
+        ),
+    ),
+    Command(
+        "term",
+        "What a word means.",
+        term,
+        options=(Option("name", "The term", autocomplete="terms", max_length=100),),
+    ),
+    Command(
+        "explain",
+        "Find the myth that answers a message.",
+        explain,
+        options=(Option("message", "The message text"),),
+        role=Role.ORGANIZER,
+    ),
+    Command(
+        "feedback",
+        "Say whether an answer helped (entry is kind:id).",
+        give_feedback,
+        options=(
+            Option("entry", "kind:id of the answer"),
+            Option("helpful", "Was it helpful?", kind=bool),
+            Option("reason", "Why not?", required=False, max_length=500),
+        ),
+    ),
+    Command(
+        "feedback summary",
+        "Which answers people found unhelpful, and why.",
+        feedback_summary,
+        role=Role.ORGANIZER,
+    ),
+]

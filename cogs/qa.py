@@ -1,0 +1,164 @@
+"""/ask, /myth, /criteria, /term, the "Explain with a myth" menu, and feedback buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands import COMMANDS
+from bot.commands.qa import KIND_NAMES, post_myth
+from bot.feedback import REASON_MAX
+from bot.replies import Reply, Tone
+from cogs._ui import (
+    actor_from,
+    autocomplete_choices,
+    core_of,
+    run_command,
+    send_reply,
+    visible_to,
+)
+from cogs.components import on_button
+
+log = logging.getLogger(__name__)
+
+
+async def _complete(interaction: discord.Interaction, kind: str, current: str):
+    hits = core_of(interaction).state.search.complete(kind, current)
+    return autocomplete_choices([(h.title, h.id) for h in hits])
+
+
+class QA(commands.Cog):
+    """Answers from the knowledge base, always with their sources."""
+
+    feedback = app_commands.Group(
+        name="feedback", description="Feedback on answers", guild_only=True
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.explain_menu = app_commands.ContextMenu(
+            name="Explain with a myth", callback=self.explain_message
+        )
+        self.explain_menu.guild_only = True
+        bot.tree.add_command(self.explain_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.explain_menu.name, type=self.explain_menu.type)
+
+    @app_commands.command(name="ask", description=COMMANDS["ask"].description)
+    @app_commands.describe(
+        question="Your question, in your own words", private="Only you see the answer (default: no)"
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, 300],
+        private: bool = False,
+    ) -> None:
+        await run_command(interaction, "ask", question=question, private=private)
+
+    @app_commands.command(name="myth", description=COMMANDS["myth"].description)
+    @app_commands.describe(topic="Start typing: super bowl, 800,000 children, wayfair…")
+    async def myth(
+        self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]
+    ) -> None:
+        await run_command(interaction, "myth", topic=topic)
+
+    @myth.autocomplete("topic")
+    async def myth_complete(self, interaction: discord.Interaction, current: str):
+        return await _complete(interaction, "myths", current)
+
+    @app_commands.command(name="criteria", description=COMMANDS["criteria"].description)
+    @app_commands.describe(criterion="A number from 1 to 10, or a name; empty for the list")
+    async def criteria(
+        self,
+        interaction: discord.Interaction,
+        criterion: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await run_command(interaction, "criteria", criterion=criterion)
+
+    @criteria.autocomplete("criterion")
+    async def criteria_complete(self, interaction: discord.Interaction, current: str):
+        return await _complete(interaction, "criteria", current)
+
+    @app_commands.command(name="term", description=COMMANDS["term"].description)
+    @app_commands.describe(name="Start typing: SWERF, harm reduction, Nordic model…")
+    async def term(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        await run_command(interaction, "term", name=name)
+
+    @term.autocomplete("name")
+    async def term_complete(self, interaction: discord.Interaction, current: str):
+        return await _complete(interaction, "terms", current)
+
+    @feedback.command(name="summary", description=COMMANDS["feedback summary"].description)
+    @visible_to(COMMANDS["feedback summary"].role)
+    async def feedback_summary(self, interaction: discord.Interaction) -> None:
+        await run_command(interaction, "feedback summary", public=False)
+
+    async def explain_message(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        await run_command(interaction, "explain", message=message.content, message_id=message.id)
+
+
+class WhyNotHelpful(discord.ui.Modal, title="What was missing or wrong?"):
+    """Asks why an answer did not help; the vote itself is already stored."""
+
+    reason = discord.ui.TextInput(
+        label="Tell the organizers (optional)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=REASON_MAX,
+    )
+
+    def __init__(self, feedback_id: int) -> None:
+        super().__init__(timeout=600)
+        self.feedback_id = feedback_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        if self.reason.value.strip():
+            await core_of(interaction).feedback.add_reason(self.feedback_id, self.reason.value)
+        await send_reply(
+            interaction, Reply(text="Thank you — organizers will see this.", tone=Tone.SUCCESS)
+        )
+
+
+async def _vote(interaction: discord.Interaction, entry: str, helpful: bool) -> int | None:
+    kind, _, entry_id = entry.partition(":")
+    core = core_of(interaction)
+    if kind not in KIND_NAMES or entry_id not in getattr(core.knowledge, kind):
+        await send_reply(
+            interaction,
+            Reply(text="That entry is no longer in the knowledge base.", tone=Tone.ERROR),
+        )
+        return None
+    return await core.feedback.record(kind, entry_id, helpful, None, dt.datetime.now(dt.UTC))
+
+
+@on_button("feedback:up")
+async def _helpful(interaction: discord.Interaction, entry: str) -> None:
+    if await _vote(interaction, entry, True) is not None:
+        await send_reply(interaction, Reply(text="Thank you for the feedback!", tone=Tone.SUCCESS))
+
+
+@on_button("feedback:down")
+async def _not_helpful(interaction: discord.Interaction, entry: str) -> None:
+    feedback_id = await _vote(interaction, entry, False)
+    if feedback_id is not None:
+        await interaction.response.send_modal(WhyNotHelpful(feedback_id))
+
+
+@on_button("myth:post")
+async def _post_myth(interaction: discord.Interaction, myth_id: str) -> None:
+    reply = await post_myth(core_of(interaction), actor_from(interaction), myth_id)
+    await send_reply(interaction, reply)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(QA(bot))
