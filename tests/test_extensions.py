@@ -1,0 +1,54 @@
+"""Loading every extension builds the command tree members and moderators should see."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.client import Vetbot, extension_names
+
+
+@pytest.fixture
+async def bot(core):
+    bot = Vetbot(core)
+    for name in extension_names():
+        await bot.load_extension(name)
+    yield bot
+    await bot.close()
+
+
+def _by_name(bot: Vetbot) -> dict[str, dict]:
+    return {c["name"]: c for c in bot.command_payload()}
+
+
+async def test_every_extension_loads(bot: Vetbot) -> None:
+    assert set(bot.extensions) == set(extension_names())
+    assert "cogs.meta" in bot.extensions and "cogs.qa" in bot.extensions
+
+
+async def test_member_commands_and_options(bot: Vetbot) -> None:
+    commands = _by_name(bot)
+    for name in ("about", "ask", "myth", "criteria", "term"):
+        assert name in commands, name
+        assert commands[name].get("default_member_permissions") is None
+    ask = {o["name"]: o for o in commands["ask"]["options"]}
+    assert ask["question"]["required"] is True and ask["question"]["max_length"] == 300
+    assert ask["private"]["type"] == discord.AppCommandOptionType.boolean.value
+    myth = commands["myth"]["options"][0]
+    assert myth["name"] == "topic" and myth["autocomplete"] is True
+
+
+async def test_context_menu_and_groups(bot: Vetbot) -> None:
+    commands = _by_name(bot)
+    menu = commands["Explain with a myth"]
+    assert menu["type"] == discord.AppCommandType.message.value
+    kb = commands["kb"]
+    assert [o["name"] for o in kb["options"]] == ["reload"]
+    assert commands["feedback"]["options"][0]["name"] == "summary"
+
+
+async def test_command_hash_is_stable(bot: Vetbot) -> None:
+    assert bot.command_hash() == bot.command_hash()
+    before = bot.command_hash()
+    bot.tree.remove_command("about")
+    assert bot.command_hash() != before
