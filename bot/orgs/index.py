@@ -1,0 +1,472 @@
+"""Finding the organization a member means, from a name typed with typos, in any order.
+
+Built once from :class:`OrgRecord` s, an :class:`OrgIndex` answers with one of three outcomes and
+never guesses silently:
+
+* ``MATCH``: an exact name, alias or acronym (after normalization) always wins; otherwise one
+  organization clearly fits better than every other.
+* ``AMBIGUOUS``: several organizations fit about equally well; up to five are offered.
+* ``NONE``: nothing fits. A query that only shares common words ("rescue", "network") with a name
+  is not a match; ``candidates`` may then hold a few near-misses to suggest.
+
+How a lookup works, and why it scales to a million names:
+
+1. exact hits on the space-free normalized names and aliases, then on derived acronyms (a dict);
+2. candidates: each query word is looked up in a word index (word -> keys containing it); words
+   that are not in the vocabulary are replaced by the vocabulary words at a small edit distance
+   (typos). Keys are counted by how many query words they contain, rarest words first, and the
+   best few hundred kept. Tiny indexes also rapidfuzz-score every key, so nothing is missed;
+3. the candidates are ranked with rapidfuzz's ``token_sort_ratio`` (typos and word order) and
+   each is classified: *full* (every word accounted for, or the whole string nearly equal),
+   *partial* (every query word is in the name, and one of them is distinctive: "Amnesty" for
+   "Amnesty International"), *weak* (several common words only) or a *near-miss*.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import heapq
+import logging
+import time
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.orgs.normalize import FILLER, GENERIC, STOPWORDS, acronyms, compact, normalize
+
+if TYPE_CHECKING:
+    from bot.knowledge.loader import Knowledge
+
+log = logging.getLogger(__name__)
+
+MAX_CANDIDATES = 5
+MAX_COMPLETIONS = 25
+SCORER = fuzz.token_sort_ratio
+"""The rapidfuzz scorer that ranks candidates (typos and word order, no partial inflation)."""
+
+_FULL_SCAN_MAX_KEYS = 1_000  # below this, rapidfuzz scores every key (well under a millisecond)
+_INLINE_MAX_KEYS = 20_000  # below this, async lookups run inline (p99 ~ 1 ms, see benchmarks)
+_PREFILTER_KEEP = 200  # keys kept from the word index for rapidfuzz to rank
+_CLASSIFY_KEEP = 60  # ranked keys that are classified into full/partial/weak/near
+_POSTING_BUDGET = 250_000  # postings counted per lookup; very common words beyond it are skipped
+_MAX_QUERY_WORDS = 12
+_MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
+_MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
+_FULL_RATIO = 90.0
+_NEAR_RATIO = 70.0
+_PREFIX_EXPAND_MAX = 200  # vocabulary words a typed prefix may stand for in autocomplete
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRecord:
+    """What the index needs to know about one organization."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+class Outcome(StrEnum):
+    """The three answers a lookup can give."""
+
+    MATCH = "match"
+    AMBIGUOUS = "ambiguous"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An organization that fits a query; ``matched`` is the name, alias or acronym that fit."""
+
+    id: str
+    name: str
+    score: float
+    matched: str
+
+
+@dataclass(frozen=True)
+class OrgMatch:
+    """The result of a lookup.
+
+    ``best`` is set only for ``MATCH`` (and is then ``candidates[0]``, followed by runners-up).
+    For ``AMBIGUOUS`` the candidates are the choices to offer; for ``NONE`` they are near-misses
+    to suggest, or empty. Never more than five.
+    """
+
+    outcome: Outcome
+    best: Candidate | None
+    candidates: list[Candidate]
+
+
+class _Tier(IntEnum):
+    """How well one key fits a query, from the classification step."""
+
+    NEAR = 0
+    WEAK = 1
+    PARTIAL = 2
+    FULL = 3
+
+
+def org_records(knowledge: Knowledge) -> list[OrgRecord]:
+    """The records to index for every organization in the knowledge base."""
+    return [
+        OrgRecord(id=org.id, name=org.name, aliases=tuple(org.aliases))
+        for org in knowledge.orgs.values()
+    ]
+
+
+def _add(table: dict[str, int | tuple[int, ...]], key: str, value: int) -> None:
+    """Map ``key`` to ``value``; a key shared by several values maps to a tuple (rare)."""
+    old = table.get(key)
+    if old is None:
+        table[key] = value
+    elif isinstance(old, int):
+        if old != value:
+            table[key] = (old, value)
+    elif value not in old:
+        table[key] = (*old, value)
+
+
+def _values(hit: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (hit,) if isinstance(hit, int) else hit
+
+
+class OrgIndex:
+    """An immutable index of organization names; see the module docstring for how it matches."""
+
+    def __init__(self) -> None:
+        # Use OrgIndex.build(); the constructor only declares the fields.
+        self._records: list[OrgRecord] = []
+        self._keys: list[str] = []  # normalized names and aliases, scored by rapidfuzz
+        self._key_org = array("i")  # key id -> record index
+        self._key_display: list[str] = []  # key id -> the name or alias as written
+        self._exact: dict[str, int | tuple[int, ...]] = {}  # compact key -> key ids
+        self._acronyms: dict[str, int | tuple[int, ...]] = {}  # acronym -> record indexes
+        self._acronym_display: dict[str, str] = {}
+        self._postings: dict[str, array] = {}  # word -> key ids containing it
+        self._vocab_by_len: dict[int, list[str]] = {}
+        self._vocab_sorted: list[str] = []
+        self._keys_sorted = array("i")  # key ids in alphabetical order of their key
+        self._first: list[int] = []  # record indexes of the alphabetically first names
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, records: Iterable[OrgRecord]) -> OrgIndex:
+        """Index ``records`` once; lookups never rebuild. Duplicate ids keep the first record."""
+        started = time.perf_counter()
+        index = cls()
+        seen_ids: set[str] = set()
+        postings: dict[str, array] = {}
+        for record in records:
+            if record.id in seen_ids:
+                log.warning("organization id %r indexed twice; keeping the first", record.id)
+                continue
+            seen_ids.add(record.id)
+            org = len(index._records)
+            index._records.append(record)
+            own_keys: set[str] = set()
+            for display in (record.name, *record.aliases):
+                key = normalize(display)
+                if not key or key in own_keys:
+                    continue
+                own_keys.add(key)
+                key_id = len(index._keys)
+                index._keys.append(key)
+                index._key_org.append(org)
+                index._key_display.append(display)
+                _add(index._exact, compact(key), key_id)
+                for word in set(key.split()) - STOPWORDS:
+                    posting = postings.get(word)
+                    if posting is None:
+                        posting = postings[word] = array("i")
+                    posting.append(key_id)
+                for acronym in acronyms(display):
+                    _add(index._acronyms, acronym, org)
+                    index._acronym_display.setdefault(acronym, acronym.upper())
+        index._postings = postings
+        for word in postings:
+            index._vocab_by_len.setdefault(len(word), []).append(word)
+        index._vocab_sorted = sorted(postings)
+        index._keys_sorted = array(
+            "i", sorted(range(len(index._keys)), key=index._keys.__getitem__)
+        )
+        index._first = heapq.nsmallest(
+            MAX_COMPLETIONS,
+            range(len(index._records)),
+            key=lambda i: (index._records[i].name.casefold(), index._records[i].name),
+        )
+        log.info(
+            "indexed %d organizations (%d names and aliases, %d words) in %.2f s",
+            len(index._records),
+            len(index._keys),
+            len(postings),
+            time.perf_counter() - started,
+        )
+        return index
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    # -- shared helpers ---------------------------------------------------------------------
+
+    def _candidate(self, key_id: int, score: float) -> Candidate:
+        record = self._records[self._key_org[key_id]]
+        return Candidate(record.id, record.name, round(score, 1), self._key_display[key_id])
+
+    def _expand(self, word: str) -> frozenset[str]:
+        """The vocabulary words ``word`` may stand for: itself if known, else close typos."""
+        if word in self._postings:
+            return frozenset((word,))
+        if len(word) < 5:
+            return frozenset()  # one edit in a short word makes a different word
+        distance = 1 if len(word) < 8 else 2
+        found: set[str] = set()
+        for length in range(len(word) - distance, len(word) + distance + 1):
+            bucket = self._vocab_by_len.get(length)
+            if bucket:
+                hits = process.extract(
+                    word, bucket, scorer=OSA.distance, score_cutoff=distance, limit=8
+                )
+                found.update(hit[0] for hit in hits)
+        return frozenset(found)
+
+    def _prefix_words(self, prefix: str) -> list[str]:
+        """Vocabulary words starting with ``prefix``, or none if too many to be useful."""
+        start = bisect.bisect_left(self._vocab_sorted, prefix)
+        end = bisect.bisect_left(self._vocab_sorted, prefix + "\U0010ffff", lo=start)
+        if end - start > _PREFIX_EXPAND_MAX:
+            return []
+        return self._vocab_sorted[start:end]
+
+    def _count_candidates(self, groups: list[frozenset[str]]) -> Counter[int]:
+        """Key ids counted by how many word groups they contain, rarest groups first."""
+        sized = sorted(
+            ((sum(len(self._postings[w]) for w in g), g) for g in groups if g),
+            key=itemgetter(0),
+        )
+        counts: Counter[int] = Counter()
+        budget = _POSTING_BUDGET
+        for size, group in sized:
+            if size > budget and counts:
+                continue  # a very common word: rarer ones already found the candidates
+            for word in group:
+                counts.update(self._postings[word])
+            budget -= size
+        return counts
+
+    # -- lookup -----------------------------------------------------------------------------
+
+    def lookup(self, query: str) -> OrgMatch:
+        """Find the organization ``query`` names: a match, a few choices, or none."""
+        text = normalize(query)
+        if not text:
+            return OrgMatch(Outcome.NONE, None, [])
+        flat = compact(text)
+        exact = self._exact.get(flat)
+        if exact is not None:
+            # Report the name or alias as typed when several share a space-free form
+            # ("Decrim NY" and "DecrimNY"); otherwise the name, indexed before the aliases.
+            key_ids = sorted(_values(exact), key=lambda k: (self._keys[k] != text, k))
+            return self._decide_exact([self._candidate(k, 100.0) for k in key_ids])
+        acronym = self._acronyms.get(flat)
+        if acronym is not None:
+            shown = self._acronym_display[flat]
+            hits = [
+                Candidate(self._records[o].id, self._records[o].name, 100.0, shown)
+                for o in _values(acronym)
+            ]
+            return self._decide_exact(hits)
+        if len(flat) < _MIN_FUZZY_CHARS:
+            return OrgMatch(Outcome.NONE, None, [])
+        return self._fuzzy(text, flat)
+
+    def _decide_exact(self, hits: list[Candidate]) -> OrgMatch:
+        first: dict[str, Candidate] = {}
+        for hit in hits:
+            first.setdefault(hit.id, hit)
+        unique = list(first.values())
+        if len(unique) == 1:
+            return OrgMatch(Outcome.MATCH, unique[0], unique)
+        return OrgMatch(Outcome.AMBIGUOUS, None, unique[:MAX_CANDIDATES])
+
+    def _fuzzy(self, text: str, flat: str) -> OrgMatch:
+        words = [w for w in text.split() if w not in FILLER][:_MAX_QUERY_WORDS]
+        if not words:
+            words = text.split()[:_MAX_QUERY_WORDS]
+        expansions = {w: self._expand(w) for w in words}
+        groups = list(expansions.values())
+        if len(words) > 1:
+            groups.append(self._expand(flat))  # "decrim nyc" may be a typo of "decrimny"
+        counts = self._count_candidates(groups)
+        pool = {k: self._keys[k] for k, _ in counts.most_common(_PREFILTER_KEEP)}
+        if len(self._keys) <= _FULL_SCAN_MAX_KEYS:
+            pool.update({k: self._keys[k] for k in range(len(self._keys))})
+        ranked = process.extract(text, pool, scorer=SCORER, processor=None, limit=None)
+        # Classify the best-ranked keys, plus the keys holding the most query words (a partial
+        # name like "Amnesty" ranks low against "Amnesty International" but holds every word).
+        shortlist = dict.fromkeys(r[2] for r in ranked[:_CLASSIFY_KEEP])
+        top_count = max(counts.values(), default=0)
+        if top_count:
+            for key_id, n in counts.most_common(_CLASSIFY_KEEP):
+                if n == top_count:
+                    shortlist[key_id] = None
+        score_of = {r[2]: r[1] for r in ranked}
+        by_tier: dict[_Tier, dict[str, Candidate]] = {tier: {} for tier in _Tier}
+        for key_id in shortlist:
+            tier = self._classify(text, flat, words, expansions, self._keys[key_id])
+            if tier is None:
+                continue
+            candidate = self._candidate(key_id, score_of[key_id])
+            best = by_tier[tier].get(candidate.id)
+            if best is None or candidate.score > best.score:
+                by_tier[tier][candidate.id] = candidate
+        return self._decide(by_tier)
+
+    @staticmethod
+    def _classify(
+        text: str,
+        flat: str,
+        words: list[str],
+        expansions: dict[str, frozenset[str]],
+        key: str,
+    ) -> _Tier | None:
+        """How ``key`` fits the query; None when it does not fit at all."""
+        key_words = key.split()
+        key_set = set(key_words)
+        used: set[str] = set()
+        all_found = True
+        distinctive = False
+        for word in words:
+            hit = expansions[word] & key_set
+            if hit:
+                used |= hit
+                # A typo of a common word ("foundation" ~ "fundacion") identifies nothing.
+                distinctive = distinctive or (
+                    word not in GENERIC and any(h not in GENERIC and len(h) >= 3 for h in hit)
+                )
+            else:
+                all_found = False
+        rest = [w for w in key_words if w not in used and w not in FILLER]
+        if all_found and not rest:
+            return _Tier.FULL
+        ratio = fuzz.ratio(text, key)
+        if len(flat) >= 6:
+            # Typos the word check cannot see ("proj" for "project"): the whole string is
+            # nearly equal and no word is missing. Spacing differences: compare space-free.
+            same_length = len(words) == len(key_words) - sum(w in FILLER for w in key_words)
+            if same_length and max(ratio, fuzz.token_sort_ratio(text, key)) >= _FULL_RATIO:
+                return _Tier.FULL
+            if (len(words) == 1 or len(key_words) == 1) and fuzz.ratio(
+                flat, compact(key)
+            ) >= _FULL_RATIO:
+                return _Tier.FULL
+        if all_found and (distinctive or len(words) >= 3):
+            # Three common words in one name ("sex worker outreach project") are specific;
+            # one or two ("rescue mission") are not.
+            return _Tier.PARTIAL
+        if all_found and len(words) >= 2:
+            return _Tier.WEAK
+        return _Tier.NEAR if ratio >= _NEAR_RATIO else None
+
+    @staticmethod
+    def _decide(by_tier: dict[_Tier, dict[str, Candidate]]) -> OrgMatch:
+        def ranked(tier: _Tier) -> list[Candidate]:
+            return sorted(by_tier[tier].values(), key=lambda c: (-c.score, c.name))
+
+        full = ranked(_Tier.FULL)
+        partial = ranked(_Tier.PARTIAL)
+        if full:
+            runners = [c for c in partial if c.id not in {f.id for f in full}]
+            if len(full) == 1 or full[0].score - full[1].score >= _MARGIN:
+                return OrgMatch(Outcome.MATCH, full[0], (full + runners)[:MAX_CANDIDATES])
+            return OrgMatch(Outcome.AMBIGUOUS, None, full[:MAX_CANDIDATES])
+        if len(partial) == 1:
+            return OrgMatch(Outcome.MATCH, partial[0], partial)
+        if partial:
+            return OrgMatch(Outcome.AMBIGUOUS, None, partial[:MAX_CANDIDATES])
+        weak = ranked(_Tier.WEAK)
+        if len(weak) > 1:
+            return OrgMatch(Outcome.AMBIGUOUS, None, weak[:MAX_CANDIDATES])
+        near = weak + [c for c in ranked(_Tier.NEAR) if c.id not in by_tier[_Tier.WEAK]]
+        return OrgMatch(Outcome.NONE, None, near[:MAX_CANDIDATES])
+
+    # -- autocomplete -----------------------------------------------------------------------
+
+    def complete(self, text: str, limit: int = MAX_COMPLETIONS) -> list[Candidate]:
+        """Suggestions while typing: whole-name prefixes, word prefixes, then typo matches.
+
+        Empty text gives the first ``limit`` names alphabetically. Never more than 25.
+        """
+        limit = max(0, min(limit, MAX_COMPLETIONS))
+        if limit == 0:
+            return []
+        typed = normalize(text)
+        if not typed:
+            return [
+                Candidate(self._records[i].id, self._records[i].name, 100.0, self._records[i].name)
+                for i in self._first[:limit]
+            ]
+        found: dict[str, Candidate] = {}
+        flat = compact(typed)
+        for hit in _values(self._acronyms.get(flat, ())):
+            record = self._records[hit]
+            found.setdefault(
+                record.id,
+                Candidate(record.id, record.name, 100.0, self._acronym_display[flat]),
+            )
+        # Whole-name prefixes, shortest first ("polaris" before "polaris project").
+        start = bisect.bisect_left(self._keys_sorted, typed, key=self._keys.__getitem__)
+        prefixed: list[int] = []
+        for key_id in self._keys_sorted[start : start + limit * 4]:
+            if not self._keys[key_id].startswith(typed):
+                break
+            prefixed.append(key_id)
+        for key_id in sorted(prefixed, key=lambda k: (len(self._keys[k]), self._keys[k])):
+            candidate = self._candidate(key_id, 100.0)
+            found.setdefault(candidate.id, candidate)
+        if len(found) >= limit:
+            return list(found.values())[:limit]
+        # Word prefixes and typos: earlier words complete (or typos of known words), the last
+        # one may be unfinished.
+        words = [w for w in typed.split() if w not in FILLER][:_MAX_QUERY_WORDS] or typed.split()
+        groups = [self._expand(w) for w in words[:-1]]
+        last = words[-1]
+        groups.append(self._expand(last) | frozenset(self._prefix_words(last)))
+        wanted = sum(1 for g in groups if g)
+        counts = self._count_candidates(groups)
+        pool = {
+            k: self._keys[k]
+            for k, n in counts.most_common(_PREFILTER_KEEP)
+            if n >= max(1, wanted - 1)
+        }
+        ranked = process.extract(typed, pool, scorer=fuzz.WRatio, processor=None, limit=None)
+        ranked.sort(key=lambda r: (-counts[r[2]], -r[1]))
+        for _, score, key_id in ranked:
+            candidate = self._candidate(key_id, score)
+            found.setdefault(candidate.id, candidate)
+            if len(found) >= limit:
+                break
+        return list(found.values())[:limit]
+
+    # -- async ------------------------------------------------------------------------------
+
+    async def lookup_async(self, query: str) -> OrgMatch:
+        """:meth:`lookup` without blocking the event loop: big indexes work in a thread."""
+        if len(self._keys) <= _INLINE_MAX_KEYS:
+            return self.lookup(query)
+        return await asyncio.to_thread(self.lookup, query)
+
+    async def complete_async(self, text: str, limit: int = MAX_COMPLETIONS) -> list[Candidate]:
+        """:meth:`complete` without blocking the event loop: big indexes work in a thread."""
+        if len(self._keys) <= _INLINE_MAX_KEYS:
+            return self.complete(text, limit)
+        return await asyncio.to_thread(self.complete, text, limit)
