@@ -19,6 +19,8 @@ How it ranks (chosen by measurement, see ``benchmarks/bench_ask.py --compare``):
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import logging
 import math
 import re
@@ -47,7 +49,7 @@ KINDS = ("criteria", "myths", "terms", "topics")
 
 #: Minimum confidence (0-1) for :meth:`SearchIndex.answer` to give an answer. Calibrated on
 #: /work/shared/eval/questions.toml, tests/data/ask_paraphrases.toml and their off-topic cases.
-ANSWER_THRESHOLD = 0.5
+ANSWER_THRESHOLD = 0.45
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
 #: Minimum score (0-100) for :meth:`SearchIndex.resolve` to accept a fuzzy match.
@@ -62,11 +64,15 @@ FIELD_COVERAGE = (1.0, 0.75, 0.45)
 WEAK_COVERAGE, WEAK_RANKING = 0.3, 0.1
 # One subject word that an entry only mentions (not in its name) is weak evidence.
 SINGLE_WORD_FACTOR = 0.6
+EVIDENCE_MIN = 2.5  # idf-weighted matched words below which confidence is scaled down
+UNKNOWN_FACTOR = 1.0  # weight of a question word the knowledge base never uses
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
 # Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
 RANK_BY = "bm25"
+CANDIDATES = 12  # entries whose confidence is computed, from the top of the BM25F ranking
 K1, B = 1.2, 0.6
 FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
+PREFIX_MIN = 5  # shortest question word taken as the start of a longer word ("decrim")
 
 # Acronyms members use, with their spelled-out forms. Either form yields the acronym as an extra
 # term, so "NCMEC" finds an entry that only says "National Center for Missing and Exploited
@@ -274,6 +280,7 @@ class SearchIndex:
         for i, doc in enumerate(docs):
             self._by_kind[doc.kind].append(i)
         self._by_id = {(d.kind, d.id): i for i, d in enumerate(docs)}
+        self._names: dict[str, tuple[list[str], list[int]]] = {}
         n = max(len(docs), 1)
         # Average field lengths for BM25 length normalization.
         lengths = [[len(f) for f in doc_fields] for doc_fields in fields]
@@ -287,8 +294,10 @@ class SearchIndex:
         self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         # Unseen words are as informative as the rarest word: they make a question off-topic.
         self._idf_unknown = math.log(1 + (n + 0.5) / 0.5)
-        # postings: term -> [(doc, bm25 weight, coverage credit of the best field holding it)]
-        postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        # postings: term -> [(doc, bm25 weight)]; credits: per doc, term -> coverage credit of
+        # the best field holding it.
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._credits: list[dict[str, float]] = [{} for _ in docs]
         for d, doc_fields in enumerate(fields):
             tf: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
             for f, terms in enumerate(doc_fields):
@@ -302,9 +311,15 @@ class SearchIndex:
                 )
                 credit = max(FIELD_COVERAGE[f] for f, c in enumerate(counts) if c)
                 weight = self._idf[term] * weighted / (K1 + weighted)
-                postings[term].append((d, weight, credit))
+                postings[term].append((d, weight))
+                self._credits[d][term] = credit
         self._postings = dict(postings)
         self._vocab = sorted(self._postings)
+        # Words by length: a typo within FUZZY_MIN differs in length by a couple of letters at
+        # most, so fuzzy matching only looks at words of similar length.
+        self._vocab_by_len: dict[int, list[str]] = defaultdict(list)
+        for term in self._vocab:
+            self._vocab_by_len[len(term)].append(term)
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
 
     @classmethod
@@ -355,20 +370,20 @@ class SearchIndex:
         if len(term) < 4 or term.isdigit():
             return ()
         found: dict[str, float] = {}
+        n = len(term)
+        near = [t for size in range(n - 2, n + 3) for t in self._vocab_by_len.get(size, ())]
         for match, score, _ in process.extract(
-            term, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=3
+            term, near, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=3
         ):
             # Typos in short words are as likely another word; trust them a bit less.
             found[match] = score / 100 * (0.9 if len(term) < 6 else 1.0)
-        if len(term) >= 5:
+        if len(term) >= PREFIX_MIN:
             # "decrim" -> "decriminaliz": the member typed the start of a word.
             for vocab_term in self._prefixed(term):
                 found.setdefault(vocab_term, 0.85)
         return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:3])
 
     def _prefixed(self, prefix: str) -> list[str]:
-        import bisect
-
         start = bisect.bisect_left(self._vocab, prefix)
         out = []
         for term in self._vocab[start : start + 4]:
@@ -391,65 +406,76 @@ class SearchIndex:
             return NUMBER_FACTOR, NUMBER_FACTOR
         return 1.0, 1.0
 
-    def _rank(self, question: str) -> list[Hit]:
-        """All entries that share a term with ``question``, best first, scored by confidence."""
+    def _rank(self, question: str, limit: int) -> list[Hit]:
+        """The best ``limit`` entries sharing a term with ``question``, scored by confidence.
+
+        BM25F ranks all entries (one dict update per posting); coverage, the confidence, is then
+        computed for the few best only, which keeps a 10,000-entry base fast.
+        """
         terms = list(dict.fromkeys(self._analyzer(question)))
         if not terms:
             return []
         scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)  # subject (not framing) words matched
-        named: dict[int, bool] = defaultdict(bool)  # a subject word matched the entry's name
+        # Per question term: (coverage weight, is a subject word, expansions).
+        plan: list[tuple[float, bool, tuple[tuple[str, float], ...]]] = []
         total = 0.0
         for term in terms:
             expansions = self._expand(term)
-            idf = self._idf.get(term, self._idf_unknown)
-            if not expansions:
-                # A word the knowledge base never uses counts as the rarest word.
-                total += idf * self._term_factor(term)[0]
-                continue
-            idf = max(self._idf[t] for t, _ in expansions) if term not in self._idf else idf
             cover_factor, rank_factor = self._term_factor(term)
+            if term in self._idf:
+                idf = self._idf[term]
+            elif expansions:
+                idf = max(self._idf[t] for t, _ in expansions)
+            else:
+                # A word the knowledge base never uses: likely off-topic, or just an aside.
+                idf = self._idf_unknown * UNKNOWN_FACTOR
             idf *= cover_factor
             total += idf
-            strong_term = cover_factor >= 1.0
-            best_credit: dict[int, float] = {}
+            plan.append((idf, cover_factor >= 1.0, expansions))
             for vocab_term, similarity in expansions:
-                for d, weight, credit in self._postings[vocab_term]:
-                    scores[d] += rank_factor * similarity * weight
-                    # A guessed typo is less sure than the word itself.
-                    c = similarity * similarity * credit
-                    if c > best_credit.get(d, 0.0):
-                        best_credit[d] = c
-            for d, c in best_credit.items():
-                covered[d] += idf * c
-                if strong_term:
-                    matched[d] += 1
-                    if c >= FIELD_COVERAGE[NAME] * 0.95:
-                        named[d] = True
+                factor = rank_factor * similarity
+                for d, weight in self._postings[vocab_term]:
+                    scores[d] += factor * weight
         if not scores or total <= 0:
             return []
-        top = max(scores.values())
+        pool = max(limit, CANDIDATES)
+        best = heapq.nlargest(pool, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        top = best[0][1]
         hits: list[tuple[float, Hit]] = []
-        for d, score in scores.items():
-            coverage = covered[d] / total
+        for d, score in best:
+            credits = self._credits[d]
+            covered, matched, named = 0.0, 0, False
+            for idf, subject, expansions in plan:
+                # A guessed typo is less sure than the word itself, hence similarity squared.
+                c = max(
+                    (sim * sim * credits[t] for t, sim in expansions if t in credits), default=0.0
+                )
+                if c > 0:
+                    covered += idf * c
+                    if subject:
+                        matched += 1
+                        named = named or c >= FIELD_COVERAGE[NAME] * 0.95
             # Confidence is coverage, nudged by how close this entry is to the top BM25 score,
             # so that of two entries covering the question alike the one about it wins.
-            confidence = coverage * (0.75 + 0.25 * score / top)
-            if matched[d] <= 1 and not named[d]:
+            confidence = covered / total * (0.75 + 0.25 * score / top)
+            if EVIDENCE_MIN > 0:
+                # Rare words matched are evidence; two common ones ("job", "organization") are not.
+                confidence *= min(1.0, covered / EVIDENCE_MIN)
+            if matched <= 1 and not named:
                 # One word that an entry merely mentions ("joke") is no evidence it answers.
                 confidence *= SINGLE_WORD_FACTOR
             doc = self._docs[d]
-            hits.append((score, Hit(doc.kind, doc.id, doc.title, round(confidence, 4))))
+            hits.append((score, Hit(doc.kind, doc.id, doc.title, round(min(confidence, 1.0), 4))))
         if RANK_BY == "bm25":
             hits.sort(key=lambda sh: (-sh[0], sh[1].kind, sh[1].id))
         else:
             hits.sort(key=lambda sh: (-sh[1].score, sh[1].kind, sh[1].id))
-        return [h for _, h in hits]
+        return [h for _, h in hits[:limit]]
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """The ``limit`` entries that best match ``question``, best first (score = confidence)."""
-        hits = self._rank(question)
+        limit = max(limit, 0)
+        hits = self._rank(question, limit)
         number = self._criterion_number(question)
         if number is not None:
             doc = next(
@@ -483,44 +509,60 @@ class SearchIndex:
         doc = self._docs[d]
         return Hit(doc.kind, doc.id, doc.title, score)
 
-    def _name_score(self, d: int, text: str) -> float:
-        """0-100: how well ``text`` (folded) names entry ``d``; prefixes rank highest."""
-        doc = self._docs[d]
-        best = 0.0
-        for name in doc.names:
-            if name == text:
-                return 100.0
-            if name.startswith(text):
-                best = max(best, 95.0 + 4.0 * len(text) / len(name))
-            elif any(word.startswith(text) for word in name.split()):
-                best = max(best, 90.0)
-            elif text in name:
-                best = max(best, 85.0)
-            else:
-                best = max(best, 0.95 * fuzz.WRatio(text, name))
-        return best
+    def _names_of(self, kind: str) -> tuple[list[str], list[int]]:
+        """Every name of every entry of ``kind``, flattened, with the entry each belongs to."""
+        cached = self._names.get(kind)
+        if cached is None:
+            names: list[str] = []
+            owners: list[int] = []
+            for d in self._by_kind.get(kind, []):
+                for name in self._docs[d].names:
+                    names.append(name)
+                    owners.append(d)
+            cached = self._names[kind] = (names, owners)
+        return cached
 
     def complete(self, kind: str, text: str, limit: int = 25) -> list[Hit]:
         """Autocomplete choices for an entry option: prefixes first, then fuzzy (≤25)."""
         limit = max(0, min(limit, 25))
         ids = self._by_kind.get(kind, [])
         query = " ".join(fold(text).split())
-        if not query:
+        if not query or not limit:
             return [self._hit(d, 0.0) for d in ids[:limit]]
         if kind == "criteria":
-            number = self._criterion_number(query) or (
-                number_word(query.lstrip("#")) if query.lstrip("#").isdigit() else None
-            )
+            bare = query.lstrip("#")
+            number = number_word(bare) if bare.isdigit() else self._criterion_number(query)
             if number is not None:
                 exact = [d for d in ids if self._docs[d].number == number]
-                others = [d for d in ids if d not in exact]
-                return [self._hit(d, 100.0) for d in exact] + [self._hit(d, 0.0) for d in others][
-                    : max(0, limit - len(exact))
-                ]
-        scored = [(self._name_score(d, query), pos, d) for pos, d in enumerate(ids)]
-        scored = [s for s in scored if s[0] >= 60.0]
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        return [self._hit(d, round(score, 1)) for score, _, d in scored[:limit]]
+                others = [self._hit(d, 0.0) for d in ids if d not in exact]
+                return ([self._hit(d, 100.0) for d in exact] + others)[:limit]
+        best: dict[int, float] = {}
+        names, owners = self._names_of(kind)
+        # Cheap string tests first: exact, prefix of the name, prefix of a word, substring.
+        for name, d in zip(names, owners, strict=True):
+            if name == query:
+                score = 100.0
+            elif name.startswith(query):
+                score = 95.0 + 4.0 * len(query) / len(name)
+            elif f" {query}" in f" {name}":
+                score = 90.0
+            elif query in name:
+                score = 85.0
+            else:
+                continue
+            if score > best.get(d, 0.0):
+                best[d] = score
+        if len(best) < limit:
+            # Then typos, in C: rapidfuzz over all names at once.
+            for _, score, i in process.extract(
+                query, names, scorer=fuzz.WRatio, score_cutoff=60.0, limit=limit * 3
+            ):
+                d, score = owners[i], 0.95 * score
+                if score > best.get(d, 0.0):
+                    best[d] = score
+        position = {d: p for p, d in enumerate(ids)}
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], position[kv[0]]))
+        return [self._hit(d, round(score, 1)) for d, score in ranked[:limit]]
 
     def resolve(self, kind: str, text: str) -> Hit | None:
         """The entry a submitted option value names: id, name, alias, criterion number or fuzzy."""

@@ -39,7 +39,7 @@ STOPWORDS = frozenset(
     because been before being below between both but by can cant could couldnt did didnt do does
     doesnt doing dont down during each else even ever every few for from further get gets getting
     give go going got had hadnt has hasnt have havent having he her here hers herself him himself
-    his how i id if ill im in into is isnt it its itself ive just know let lets like me mean means
+    his how i id if ill im in into is isnt it its itself ive just let lets like me mean means
     meant more most much must my myself need no nor not now of off on once one only or other ought
     our ours ourselves out over own please pls plz really right said same say says shall she should
     shouldnt show so some someone something such tell than thank thanks that thats the their theirs
