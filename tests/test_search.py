@@ -413,3 +413,21 @@ def test_resolve(index: SearchIndex, kind: str, text: str, expected: str) -> Non
 )
 def test_resolve_rejects_what_is_not_there(index: SearchIndex, kind: str, text: str) -> None:
     assert index.resolve(kind, text) is None
+
+
+def test_question_that_is_an_entry_title_is_answered_even_with_common_words() -> None:
+    myths = [
+        *MYTHS,
+        _src(
+            id="all-sex-work-is-trafficking",
+            title="All sex work is trafficking",
+            claim="Every person who sells sex is trafficked.",
+            verdict="false",
+            short="Sex work and trafficking are different things.",
+            explanation="Conflating them hurts both sex workers and trafficking victims.",
+        ),
+    ]
+    index = SearchIndex.build(make_knowledge(myths=myths))
+    assert best_id(index, "is all sex work trafficking") == "all-sex-work-is-trafficking"
+    # Sharing common words with a title is not the same as asking about it.
+    assert best_id(index, "how do I find sex work jobs in paris") is None

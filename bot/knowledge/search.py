@@ -64,6 +64,9 @@ FIELD_COVERAGE = (1.0, 0.75, 0.45)
 WEAK_COVERAGE, WEAK_RANKING = 0.3, 0.1
 # One subject word that an entry only mentions (not in its name) is weak evidence.
 SINGLE_WORD_FACTOR = 0.6
+# A question whose subject words are (nearly) exactly an entry's title or alias is answered by it
+# even when those words are common ("is all sex work trafficking").
+NAME_MATCH_JACCARD, NAME_MATCH_CONFIDENCE = 0.75, 0.9
 EVIDENCE_MIN = 2.5  # idf-weighted matched words below which confidence is scaled down
 UNKNOWN_FACTOR = 1.0  # weight of a question word the knowledge base never uses
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
@@ -281,6 +284,7 @@ class SearchIndex:
             self._by_kind[doc.kind].append(i)
         self._by_id = {(d.kind, d.id): i for i, d in enumerate(docs)}
         self._names: dict[str, tuple[list[str], list[int]]] = {}
+        self._name_sets: list[list[frozenset[str]]] = [[] for _ in docs]
         n = max(len(docs), 1)
         # Average field lengths for BM25 length normalization.
         lengths = [[len(f) for f in doc_fields] for doc_fields in fields]
@@ -358,6 +362,10 @@ class SearchIndex:
                 )
             )
         index = cls(docs, fields, analyzer)
+        index._name_sets = [
+            [frozenset(analyzer(name)) - analyzer.weak for name in names_]
+            for (_, _, _, names_, _, _, _) in raw
+        ]
         log.debug("search index: %d entries, %d terms", len(docs), len(index._vocab))
         return index
 
@@ -418,6 +426,7 @@ class SearchIndex:
         scores: dict[int, float] = defaultdict(float)
         # Per question term: (coverage weight, is a subject word, expansions).
         plan: list[tuple[float, bool, tuple[tuple[str, float], ...]]] = []
+        subjects: set[str] = set()  # the question's subject words, typos resolved
         total = 0.0
         for term in terms:
             expansions = self._expand(term)
@@ -432,6 +441,8 @@ class SearchIndex:
             idf *= cover_factor
             total += idf
             plan.append((idf, cover_factor >= 1.0, expansions))
+            if cover_factor >= 1.0:
+                subjects.add(expansions[0][0] if expansions else term)
             for vocab_term, similarity in expansions:
                 factor = rank_factor * similarity
                 for d, weight in self._postings[vocab_term]:
@@ -464,6 +475,13 @@ class SearchIndex:
             if matched <= 1 and not named:
                 # One word that an entry merely mentions ("joke") is no evidence it answers.
                 confidence *= SINGLE_WORD_FACTOR
+            if any(
+                len(subjects & name) / len(subjects | name) >= NAME_MATCH_JACCARD
+                for name in self._name_sets[d]
+                if name
+            ):
+                # The question is essentially this entry's title or an alias of it.
+                confidence = max(confidence, NAME_MATCH_CONFIDENCE)
             doc = self._docs[d]
             hits.append((score, Hit(doc.kind, doc.id, doc.title, round(min(confidence, 1.0), 4))))
         if RANK_BY == "bm25":
