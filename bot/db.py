@@ -1,0 +1,301 @@
+"""The one database owner: a single SQLite connection, numbered migrations, transactions.
+
+Everything that touches storage goes through :class:`Database`. Queries elsewhere are plain
+standard SQL; the SQLite-specific parts (PRAGMAs, ``BEGIN IMMEDIATE``, the online backup API)
+live only in this module, so another backend could replace it without touching its callers.
+
+Concurrency model: the bot shares one connection between many asyncio tasks, so every unit of
+work (a transaction, or a single helper call outside one) holds an :class:`asyncio.Lock`. Helpers
+take an optional ``conn`` (RoboDanny style) so several calls can share one transaction; a helper
+called from the task that owns the open transaction joins it instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+Params = Sequence[Any] | dict[str, Any]
+Row = sqlite3.Row
+
+
+class MigrationError(Exception):
+    """The migrations on disk, or the database's version, cannot be applied safely."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered schema change, ``NNNN_name.sql``; ``version`` is ``NNNN``."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Every ``NNNN_name.sql`` in ``directory``, ordered by number.
+
+    Two files with the same number are an error (which one ran would be ambiguous); other files
+    are ignored with a warning so a stray editor backup cannot silently become schema.
+    """
+    found: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            log.warning("Ignoring %s: migrations are named NNNN_name.sql", path.name)
+            continue
+        version = int(match.group(1))
+        if version == 0:
+            raise MigrationError(f"{path.name}: version 0 means 'empty database'; start at 0001")
+        if version in found:
+            raise MigrationError(
+                f"{path.name}: version {version} is also used by {found[version].name}"
+            )
+        found[version] = Migration(version, path.name, path.read_text(encoding="utf-8"))
+    return [found[v] for v in sorted(found)]
+
+
+def to_db_time(moment: dt.datetime) -> str:
+    """A timezone-aware moment as fixed-width UTC ISO-8601 text, so text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; pass a timezone-aware one")
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def from_db_time(text: str | None) -> dt.datetime | None:
+    """The inverse of :func:`to_db_time`; ``None`` stays ``None``."""
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+class Database:
+    """The bot's single database connection. Create with :meth:`open`, end with :meth:`close`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        migrations: Iterable[Migration] | None = None,
+        busy_timeout_ms: int = 5000,
+    ) -> Database:
+        """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+        ``migrations`` defaults to the files in ``bot/migrations``; tests pass their own.
+        """
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            # WAL lets a backup or a read run beside the writer; synchronous=FULL makes every
+            # acknowledged commit durable across power loss, not just across a process crash.
+            mode = await _scalar(conn, "PRAGMA journal_mode = WAL")
+            if str(mode).lower() not in ("wal", "memory"):
+                log.warning("SQLite refused WAL mode for %s (got %s)", path, mode)
+            await conn.execute("PRAGMA synchronous = FULL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            db = cls(conn, str(path))
+            await db._migrate(load_migrations() if migrations is None else list(migrations))
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Wait for the running unit of work, then close the connection."""
+        async with self._lock:
+            await self._conn.close()
+        log.info("Closed database %s", self.path)
+
+    async def version(self) -> int:
+        """The schema version (``PRAGMA user_version``): the number of the last migration run."""
+        async with self._use(None) as conn:
+            return int(await _scalar(conn, "PRAGMA user_version"))
+
+    async def _migrate(self, migrations: list[Migration]) -> None:
+        current = await self.version()
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise MigrationError(
+                f"{self.path} is at schema version {current}, newer than this code ({latest}); "
+                "refusing to run an older bot against it"
+            )
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            log.info("Applying migration %s to %s", migration.name, self.path)
+            await self._apply(migration)
+            current = migration.version
+
+    async def _apply(self, migration: Migration) -> None:
+        conn = self._conn
+        try:
+            # executescript runs the whole file; the BEGIN inside it keeps the transaction open
+            # afterwards so the foreign-key check and the version bump commit with the change.
+            await conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n;")
+            broken = await conn.execute_fetchall("PRAGMA foreign_key_check")
+            if broken:
+                raise MigrationError(f"{migration.name} leaves broken foreign keys: {broken[:3]}")
+            await conn.execute(f"PRAGMA user_version = {migration.version}")
+            await conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+
+    # -- units of work ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``async with db.transaction() as conn:`` — commit on success, roll back on error.
+
+        A transaction opened inside another one (same task) simply joins the outer one.
+        """
+        task = asyncio.current_task()
+        if task is not None and self._owner is task:
+            yield self._conn
+            return
+        async with self._lock:
+            self._owner = task
+            try:
+                # IMMEDIATE takes the write lock up front: a read-then-write transaction can
+                # then never fail half-way with SQLITE_BUSY if another process writes too.
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
+            finally:
+                self._owner = None
+
+    @asynccontextmanager
+    async def _use(self, conn: aiosqlite.Connection | None) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection for one helper call: the caller's, the current transaction's, or a
+        locked autocommit turn so the call never lands inside another task's transaction."""
+        task = asyncio.current_task()
+        if conn is not None or (task is not None and self._owner is task):
+            yield self._conn if conn is None else conn
+            return
+        async with self._lock:
+            yield self._conn
+
+    # -- query helpers ---------------------------------------------------------------------
+
+    async def execute(
+        self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
+    ) -> int:
+        """Run one statement; return the number of rows it changed."""
+        async with self._use(conn) as c:
+            cursor = await c.execute(sql, params)
+            return cursor.rowcount
+
+    async def insert(
+        self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
+    ) -> int:
+        """Run one ``INSERT``; return the new row's id."""
+        async with self._use(conn) as c:
+            cursor = await c.execute(sql, params)
+            if cursor.lastrowid is None:
+                raise RuntimeError("INSERT returned no row id")
+            return cursor.lastrowid
+
+    async def fetchall(
+        self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
+    ) -> list[Row]:
+        """All rows of a query."""
+        async with self._use(conn) as c:
+            return list(await c.execute_fetchall(sql, params))
+
+    async def fetchone(
+        self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
+    ) -> Row | None:
+        """The first row of a query, or ``None``."""
+        rows = await self.fetchall(sql, params, conn=conn)
+        return rows[0] if rows else None
+
+    async def fetchval(
+        self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
+    ) -> Any:
+        """The first column of the first row, or ``None`` when there is no row."""
+        row = await self.fetchone(sql, params, conn=conn)
+        return None if row is None else row[0]
+
+    # -- meta key/value --------------------------------------------------------------------
+
+    async def get_meta(
+        self, key: str, default: str | None = None, *, conn: aiosqlite.Connection | None = None
+    ) -> str | None:
+        """The stored value for ``key`` (e.g. the command-sync hash), or ``default``."""
+        value = await self.fetchval("SELECT value FROM meta WHERE key = ?", (key,), conn=conn)
+        return default if value is None else str(value)
+
+    async def set_meta(
+        self, key: str, value: str, *, conn: aiosqlite.Connection | None = None
+    ) -> None:
+        """Store ``value`` under ``key``, replacing any earlier value."""
+        async with self.transaction() if conn is None else _joined(conn) as c:
+            # UPDATE-then-INSERT instead of an UPSERT keeps this standard SQL.
+            if not await self.execute(
+                "UPDATE meta SET value = ? WHERE key = ?", (value, key), conn=c
+            ):
+                await self.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)", (key, value), conn=c
+                )
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    async def backup(self, dest_path: str | Path) -> None:
+        """Copy the live database to ``dest_path`` with SQLite's online backup API.
+
+        Safe while the bot runs: the copy is a consistent snapshot, writers wait briefly.
+        """
+        # The copy is written from aiosqlite's worker thread, not the thread that opened it.
+        dest = sqlite3.connect(str(dest_path), check_same_thread=False)
+        try:
+            async with self._lock:
+                await self._conn.backup(dest)
+        finally:
+            dest.close()
+        log.info("Backed up %s to %s", self.path, dest_path)
+
+    async def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: ``"ok"``, or the problems found, one per line."""
+        async with self._use(None) as conn:
+            rows = await conn.execute_fetchall("PRAGMA integrity_check")
+        return "\n".join(str(row[0]) for row in rows)
+
+
+@asynccontextmanager
+async def _joined(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """A no-op context: the caller already holds a transaction on ``conn``."""
+    yield conn
+
+
+async def _scalar(conn: aiosqlite.Connection, sql: str) -> Any:
+    rows = list(await conn.execute_fetchall(sql))
+    return rows[0][0] if rows else None
