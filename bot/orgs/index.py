@@ -55,13 +55,14 @@ SCORER = fuzz.token_sort_ratio
 _FULL_SCAN_MAX_KEYS = 1_000  # below this, rapidfuzz scores every key (well under a millisecond)
 _INLINE_MAX_KEYS = 20_000  # below this, async lookups run inline (p99 ~ 1 ms, see benchmarks)
 _PREFILTER_KEEP = 200  # keys kept from the word index for rapidfuzz to rank
-_CLASSIFY_KEEP = 60  # ranked keys that are classified into full/partial/weak/near
+_CLASSIFY_KEEP = 30  # ranked keys that are classified into full/partial/weak/near
 _POSTING_BUDGET = 250_000  # postings counted per lookup; very common words beyond it are skipped
 _MAX_QUERY_WORDS = 12
 _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
 _FULL_RATIO = 90.0
 _NEAR_RATIO = 70.0
+_EXPAND_CACHE = 4096
 _PREFIX_EXPAND_MAX = 200  # vocabulary words a typed prefix may stand for in autocomplete
 
 
@@ -139,6 +140,10 @@ def _values(hit: int | tuple[int, ...]) -> tuple[int, ...]:
     return (hit,) if isinstance(hit, int) else hit
 
 
+def _deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
 class OrgIndex:
     """An immutable index of organization names; see the module docstring for how it matches."""
 
@@ -153,6 +158,8 @@ class OrgIndex:
         self._acronym_display: dict[str, str] = {}
         self._postings: dict[str, array] = {}  # word -> key ids containing it
         self._vocab_by_len: dict[int, list[str]] = {}
+        self._deletes: dict[str, str | tuple[str, ...]] = {}  # word minus one letter -> words
+        self._expanded: dict[str, frozenset[str]] = {}  # small cache: typing repeats words
         self._vocab_sorted: list[str] = []
         self._keys_sorted = array("i")  # key ids in alphabetical order of their key
         self._first: list[int] = []  # record indexes of the alphabetically first names
@@ -195,6 +202,9 @@ class OrgIndex:
         index._postings = postings
         for word in postings:
             index._vocab_by_len.setdefault(len(word), []).append(word)
+            if len(word) >= 4:  # targets of typo'd query words (which have 5+ letters)
+                for i in range(len(word)):
+                    _add(index._deletes, word[:i] + word[i + 1 :], word)  # type: ignore[arg-type]
         index._vocab_sorted = sorted(postings)
         index._keys_sorted = array(
             "i", sorted(range(len(index._keys)), key=index._keys.__getitem__)
@@ -228,16 +238,37 @@ class OrgIndex:
             return frozenset((word,))
         if len(word) < 5:
             return frozenset()  # one edit in a short word makes a different word
+        cached = self._expanded.get(word)
+        if cached is not None:
+            return cached
         distance = 1 if len(word) < 8 else 2
-        found: set[str] = set()
-        for length in range(len(word) - distance, len(word) + distance + 1):
-            bucket = self._vocab_by_len.get(length)
-            if bucket:
-                hits = process.extract(
-                    word, bucket, scorer=OSA.distance, score_cutoff=distance, limit=8
-                )
-                found.update(hit[0] for hit in hits)
-        return frozenset(found)
+        # Symmetric deletions (SymSpell): a vocabulary word one edit away shares a one-letter
+        # deletion with the query word, so a few dict probes replace a scan of the vocabulary.
+        probes = {word, *_deletions(word)}
+        if distance == 2:
+            probes.update(d2 for d1 in list(probes) for d2 in _deletions(d1))
+        near: set[str] = set()
+        for probe in probes:
+            if probe in self._postings:
+                near.add(probe)
+            hit = self._deletes.get(probe)
+            if hit is not None:
+                near.update((hit,) if isinstance(hit, str) else hit)
+        found = {w for w in near if OSA.distance(word, w, score_cutoff=distance) <= distance}
+        if not found and distance == 2:
+            # Two edits the probes cannot see (two missing letters): scan similar lengths.
+            for length in range(len(word) - distance, len(word) + distance + 1):
+                bucket = self._vocab_by_len.get(length)
+                if bucket:
+                    hits = process.extract(
+                        word, bucket, scorer=OSA.distance, score_cutoff=distance, limit=8
+                    )
+                    found.update(hit[0] for hit in hits)
+        result = frozenset(sorted(found, key=lambda w: OSA.distance(word, w))[:8])
+        if len(self._expanded) >= _EXPAND_CACHE:
+            self._expanded.clear()
+        self._expanded[word] = result
+        return result
 
     def _prefix_words(self, prefix: str) -> list[str]:
         """Vocabulary words starting with ``prefix``, or none if too many to be useful."""
@@ -307,16 +338,17 @@ class OrgIndex:
         if len(words) > 1:
             groups.append(self._expand(flat))  # "decrim nyc" may be a typo of "decrimny"
         counts = self._count_candidates(groups)
-        pool = {k: self._keys[k] for k, _ in counts.most_common(_PREFILTER_KEEP)}
+        common = counts.most_common(_PREFILTER_KEEP)
+        pool = {k: self._keys[k] for k, _ in common}
         if len(self._keys) <= _FULL_SCAN_MAX_KEYS:
             pool.update({k: self._keys[k] for k in range(len(self._keys))})
         ranked = process.extract(text, pool, scorer=SCORER, processor=None, limit=None)
         # Classify the best-ranked keys, plus the keys holding the most query words (a partial
         # name like "Amnesty" ranks low against "Amnesty International" but holds every word).
         shortlist = dict.fromkeys(r[2] for r in ranked[:_CLASSIFY_KEEP])
-        top_count = max(counts.values(), default=0)
-        if top_count:
-            for key_id, n in counts.most_common(_CLASSIFY_KEEP):
+        if common:
+            top_count = common[0][1]
+            for key_id, n in common[:_CLASSIFY_KEEP]:
                 if n == top_count:
                     shortlist[key_id] = None
         score_of = {r[2]: r[1] for r in ranked}
