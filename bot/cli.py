@@ -126,7 +126,65 @@ def _oneshot(command_name: str, option_names: tuple[str, ...]) -> Callable[..., 
 ONESHOTS: list[tuple[str, str, tuple[tuple[str, str, bool], ...]]] = [
     # (subcommand, slash command, ((option, help, required), ...))
     ("about", "about", ()),
+    ("ask", "ask", (("question", "the question, in quotes", True),)),
+    ("myth", "myth", (("topic", "the myth or statistic", True),)),
+    ("criteria", "criteria", (("criterion", "a number 1-10 or a name (default: all)", False),)),
+    ("term", "term", (("name", "the term", True),)),
+    ("rate", "rate", (("org", "the organization's name", True),)),
 ]
+
+
+def _cmd_reports_export(config: Config, args: argparse.Namespace) -> int:
+    from bot.reports.export import export_approved
+
+    async def work(core: Any) -> int:
+        sys.stdout.write(await export_approved(core.reports, args.format))
+        return 0
+
+    return asyncio.run(_with_core(config, work))
+
+
+def _cmd_reports_purge(config: Config, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    async def work(core: Any) -> int:
+        erased = await core.reports.purge_reporter_ids(dt.datetime.now(dt.UTC))
+        sys.stdout.write(f"Erased the reporter ids of {erased} decided report(s).\n")
+        return 0
+
+    return asyncio.run(_with_core(config, work))
+
+
+def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
+    from bot.db import Database
+
+    target = Path(args.path)
+    if target.exists():
+        sys.stderr.write(f"{target} already exists; choose a new file name.\n")
+        return 2
+
+    async def work() -> int:
+        db = await Database.open(config.database)
+        try:
+            await db.backup(target)
+        finally:
+            await db.close()
+        sys.stdout.write(f"Backed up {config.database} to {target}\n")
+        return 0
+
+    return asyncio.run(work())
+
+
+def _cmd_feedback_export(config: Config, args: argparse.Namespace) -> int:
+    from bot.commands import COMMANDS
+    from bot.console import console_actor
+
+    async def work(core: Any) -> int:
+        reply = await COMMANDS["feedback summary"].run(core, console_actor("cli", Role.MODERATOR))
+        _print_json(reply.data)
+        return 0
+
+    return asyncio.run(_with_core(config, work))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +217,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="knowledge folder (default: from the config)")
     p.add_argument("--json", action="store_true", help="print a JSON report")
     p.set_defaults(func=_cmd_kb_check)
+
+    reports = sub.add_parser("reports", help="peer report tools").add_subparsers(
+        dest="reports_command", metavar="REPORTS_COMMAND", required=True
+    )
+    p = reports.add_parser("export", help="approved reports as open data (no reporter ids)")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.set_defaults(func=_cmd_reports_export)
+    p = reports.add_parser("purge", help="erase reporter ids past the retention period now")
+    p.set_defaults(func=_cmd_reports_purge)
+
+    db = sub.add_parser("db", help="database tools").add_subparsers(
+        dest="db_command", metavar="DB_COMMAND", required=True
+    )
+    p = db.add_parser("backup", help="a consistent copy of the live database")
+    p.add_argument("path", help="the new backup file")
+    p.set_defaults(func=_cmd_db_backup)
+
+    feedback = sub.add_parser("feedback", help="answer feedback").add_subparsers(
+        dest="feedback_command", metavar="FEEDBACK_COMMAND", required=True
+    )
+    p = feedback.add_parser("export", help="feedback per entry, least helpful first, as JSON")
+    p.set_defaults(func=_cmd_feedback_export)
 
     for name, command_name, options in ONESHOTS:
         p = sub.add_parser(name, help=f"answer /{command_name} once and exit")

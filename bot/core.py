@@ -14,9 +14,10 @@ from pathlib import Path
 from bot.config import Config
 from bot.db import Database
 from bot.feedback import FeedbackStore
-from bot.knowledge.loader import Knowledge, KnowledgeError, validate_knowledge
+from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge, validate_knowledge
 from bot.knowledge.search import SearchIndex
 from bot.orgs.index import OrgIndex, OrgRecord, org_records
+from bot.reports.service import ReportService
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +29,22 @@ class KnowledgeState:
     knowledge: Knowledge
     search: SearchIndex
     orgs: OrgIndex
+    community: dict[str, str]  # community-listed organization id -> name
 
 
-def build_state(
-    knowledge: Knowledge, community_orgs: list[OrgRecord] | None = None
-) -> KnowledgeState:
-    """Index ``knowledge`` (and the community-listed organizations) for lookups."""
-    records = [*org_records(knowledge), *(community_orgs or [])]
-    return KnowledgeState(knowledge, SearchIndex.build(knowledge), OrgIndex.build(records))
+def build_state(knowledge: Knowledge, community: dict[str, str]) -> KnowledgeState:
+    """Index ``knowledge`` and the community-listed organizations for lookups."""
+    records = [
+        *org_records(knowledge),
+        *(
+            OrgRecord(org_id, name)
+            for org_id, name in community.items()
+            if org_id not in knowledge.orgs
+        ),
+    ]
+    return KnowledgeState(
+        knowledge, SearchIndex.build(knowledge), OrgIndex.build(records), community
+    )
 
 
 class Core:
@@ -46,18 +55,27 @@ class Core:
         self.state = state
         self.db = db
         self.feedback = FeedbackStore(db)
+        self.reports = ReportService(
+            db, config.reports, org_exists=lambda org_id: org_id in self.knowledge.orgs
+        )
         self._reload_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, config: Config) -> Core:
-        """Load the knowledge base; raise ``KnowledgeInvalid`` when it does not validate."""
-        from bot.knowledge.loader import load_knowledge
+        """Load the knowledge base and open the database.
 
+        Raises ``KnowledgeInvalid`` when the knowledge base does not validate.
+        """
         knowledge = await asyncio.to_thread(load_knowledge, config.knowledge)
-        state = await asyncio.to_thread(build_state, knowledge)
-        log.info("Knowledge loaded from %s: %s", config.knowledge, knowledge.counts())
         db = await Database.open(config.database)
-        return cls(config, state, db)
+        try:
+            core = cls(config, await asyncio.to_thread(build_state, knowledge, {}), db)
+            await core.refresh_orgs()
+        except BaseException:
+            await db.close()
+            raise
+        log.info("Knowledge loaded from %s: %s", config.knowledge, knowledge.counts())
+        return core
 
     async def close(self) -> None:
         """Close the database (after the unit of work under way, if any)."""
@@ -66,6 +84,9 @@ class Core:
     @property
     def knowledge(self) -> Knowledge:
         return self.state.knowledge
+
+    async def _community(self) -> dict[str, str]:
+        return {org.id: org.name for org in await self.reports.community_orgs()}
 
     async def reload_knowledge(self, path: Path | None = None) -> list[KnowledgeError]:
         """Load the files again; swap them in only if they validate. Returns the errors."""
@@ -76,6 +97,14 @@ class Core:
             if knowledge is None:
                 log.warning("Knowledge reload refused: %d error(s)", len(errors))
                 return errors
-            self.state = await asyncio.to_thread(build_state, knowledge)
+            community = await self._community()
+            self.state = await asyncio.to_thread(build_state, knowledge, community)
             log.info("Knowledge reloaded: %s", knowledge.counts())
             return []
+
+    async def refresh_orgs(self) -> None:
+        """Re-index organizations after moderators listed a new one from a report."""
+        async with self._reload_lock:
+            community = await self._community()
+            if community != self.state.community:
+                self.state = await asyncio.to_thread(build_state, self.knowledge, community)

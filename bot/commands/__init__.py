@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import meta, qa
+from bot.commands import meta, qa, rate, reports
 from bot.commands.spec import Command, Option, permits, refusal
 
 __all__ = ["COMMANDS", "Command", "Option", "permits", "refusal"]
@@ -18,4 +18,4 @@ def _collect(*modules) -> dict[str, Command]:
     return commands
 
 
-COMMANDS: dict[str, Command] = _collect(meta, qa)
+COMMANDS: dict[str, Command] = _collect(meta, qa, rate, reports)

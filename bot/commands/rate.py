@@ -1,0 +1,130 @@
+"""/rate: find an organization by a half-remembered name and show its rating card."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from bot.commands.picks import pick_handler
+from bot.commands.spec import Command, Option
+from bot.knowledge.models import Organization, OrgKind
+from bot.orgs.card import build_card
+from bot.orgs.index import Candidate, Outcome
+from bot.replies import Actor, Button, ButtonStyle, Choice, Reply, Tone, error
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+QUERY_MAX = 200
+NEW_REPORT_PREFIX = "vetbot:report:new:"
+
+
+def _suggestion(candidate: Candidate) -> dict[str, object]:
+    return {
+        "id": candidate.id,
+        "name": candidate.name,
+        "score": round(candidate.score, 1),
+        "matched": candidate.matched,
+    }
+
+
+def new_report_id(name: str) -> str | None:
+    """The ``custom_id`` of a "report it" button carrying an unknown organization's name."""
+    for size in range(min(len(name), 60), 0, -1):
+        encoded = quote(name[:size].strip(), safe="")
+        if encoded and len(encoded) <= 80:
+            return NEW_REPORT_PREFIX + encoded
+    return None
+
+
+def community_organization(org_id: str, name: str) -> Organization:
+    """A card-shaped record for an organization listed by moderators from a peer report."""
+    return Organization(
+        id=org_id,
+        name=name,
+        kind=OrgKind.OTHER,
+        sources=[],
+        reviewed=dt.date.today(),
+        summary="Listed by this community's moderators after a peer report. It is not in the "
+        "reviewed knowledge base, so no criterion has been assessed from the sources.",
+    )
+
+
+async def card_for(core: Core, org_id: str) -> Reply:
+    """The rating card of a known organization, with its approved peer reports."""
+    org = core.knowledge.orgs.get(org_id)
+    if org is None and org_id in core.state.community:
+        org = community_organization(org_id, core.state.community[org_id])
+    if org is None:
+        return error("That organization is no longer listed. Try `/rate` again.")
+    community = await core.reports.community_summary(org_id)
+    reply = build_card(
+        org,
+        core.knowledge,
+        community,
+        today=dt.date.today(),
+        stale_after_days=core.config.stale_after_days,
+    )
+    reply.data = {"match": reply.data, "suggestions": []}
+    return reply
+
+
+async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Reply:
+    """Match ``org`` to one organization (or offer a choice, or say it is unknown)."""
+    query = org.strip()[:QUERY_MAX]
+    if not query:
+        return error("Type an organization's name, for example `/rate operation underground`.")
+    match = await core.state.orgs.lookup_async(query)
+    if match.outcome is Outcome.MATCH and match.best is not None:
+        reply = await card_for(core, match.best.id)
+        reply.public = not private
+        return reply
+    suggestions = [_suggestion(c) for c in match.candidates[:5]]
+    if match.outcome is Outcome.AMBIGUOUS:
+        return Reply(
+            title="Which organization did you mean?",
+            text=f"Several organizations are close to “{query}”. Pick one to see its card.",
+            choices=[
+                Choice(c.name, c.id, None if c.matched == c.name else f"matched “{c.matched}”")
+                for c in match.candidates[:5]
+            ],
+            choice_id="vetbot:rate:pick",
+            choice_placeholder="Pick an organization",
+            data={"match": None, "suggestions": suggestions},
+        )
+    report_id = new_report_id(query)
+    near = match.candidates[:5]
+    return Reply(
+        title="I don't know that organization",
+        text=f"No organization called “{query}” is in the knowledge base or the community list, "
+        "and I won't guess. If you know something about it first-hand or from documents, "
+        "`/report` it: moderators can add it."
+        + ("\n\nNot what you meant? These names are somewhat alike:" if near else ""),
+        tone=Tone.WARNING,
+        choices=[Choice(c.name, c.id) for c in near],
+        choice_id="vetbot:rate:pick" if near else None,
+        choice_placeholder="Somewhat alike" if near else None,
+        buttons=[Button("Report about it", custom_id=report_id, style=ButtonStyle.PRIMARY)]
+        if report_id
+        else [],
+        data={"match": None, "suggestions": suggestions},
+    )
+
+
+@pick_handler("vetbot:rate:pick")
+async def _pick_org(core: Core, actor: Actor, value: str) -> Reply:
+    return await card_for(core, value)
+
+
+COMMANDS = [
+    Command(
+        "rate",
+        "An organization's rating card, criterion by criterion.",
+        rate,
+        options=(
+            Option("org", "The organization's name", autocomplete="orgs", max_length=QUERY_MAX),
+            Option("private", "Only you see the card", required=False, kind=bool),
+        ),
+    ),
+]

@@ -1,0 +1,290 @@
+"""Peer reports: /report, /myreports and the moderators' /reports commands.
+
+Discord collects a report's text in a modal; the console takes it as options. Both end in
+:func:`submit_report`, so the rules are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.commands.spec import Command, Option
+from bot.orgs.index import Outcome
+from bot.replies import Actor, Reply, Role, Tone, error
+from bot.reports import replies as views
+from bot.reports.models import Basis, Refusal, RefusalReason, Report
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+GENERAL = "general"
+BASIS_WORDS = {
+    "first": Basis.FIRST_HAND,
+    "first-hand": Basis.FIRST_HAND,
+    "firsthand": Basis.FIRST_HAND,
+    "documented": Basis.DOCUMENTED,
+    "document": Basis.DOCUMENTED,
+    "docs": Basis.DOCUMENTED,
+    "heard": Basis.HEARD_FROM_OTHERS,
+    "heard-from-others": Basis.HEARD_FROM_OTHERS,
+    "heard from others": Basis.HEARD_FROM_OTHERS,
+    "others": Basis.HEARD_FROM_OTHERS,
+}
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def criterion_titles(core: Core) -> dict[int, str]:
+    return {c.number: c.title for c in core.knowledge.criteria.values()}
+
+
+def parse_criterion(text: str | int | None) -> int | str | None:
+    """1–10 or ``None`` for general; a string is the problem to show."""
+    if text is None:
+        return None
+    value = str(text).strip().lower().removeprefix("criterion").strip()
+    if value in ("", GENERAL, "g"):
+        return None
+    if value.isdigit() and 1 <= int(value) <= 10:
+        return int(value)
+    return "The criterion must be a number from 1 to 10, or “general”."
+
+
+def parse_basis(text: str) -> Basis | None:
+    return BASIS_WORDS.get(" ".join(text.strip().lower().split()))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What happened to a report: the reply for the reporter, and the report if stored."""
+
+    reply: Reply
+    report: Report | None
+
+
+async def resolve_org(core: Core, name: str) -> tuple[str | None, str]:
+    """The known organization a typed name means (id, name), or (None, the name as typed)."""
+    typed = " ".join(name.split())[:200]
+    match = await core.state.orgs.lookup_async(typed)
+    if match.outcome is Outcome.MATCH and match.best is not None:
+        return match.best.id, match.best.name
+    return None, typed
+
+
+async def submit_report(
+    core: Core,
+    actor: Actor,
+    *,
+    org: str,
+    criterion: str | int | None,
+    text: str,
+    evidence: str = "",
+    basis: str = "first-hand",
+) -> Submission:
+    """Check and store a report; the reply always gives a refused text back."""
+    parsed = parse_criterion(criterion)
+    clean_basis = parse_basis(basis)
+    problem: tuple[RefusalReason, str] | None = None
+    if isinstance(parsed, str):
+        problem = RefusalReason.BAD_CRITERION, parsed
+    elif clean_basis is None:
+        problem = (
+            RefusalReason.BAD_BASIS,
+            "“How do you know” must be first-hand, documented or heard from others.",
+        )
+    if problem is not None:
+        refused = Refusal(
+            reason=problem[0],
+            message=problem[1],
+            retry_after=None,
+            text_back=text,
+            evidence_back=evidence,
+        )
+        return Submission(views.refusal(refused), None)
+    org_id, org_name = await resolve_org(core, org)
+    result = await core.reports.submit(
+        reporter_id=actor.user_id,
+        account_age_days=actor.account_age_days,
+        org_id=org_id,
+        org_name=org_name,
+        criterion=parsed if isinstance(parsed, int) else None,
+        text=text,
+        evidence=evidence,
+        basis=clean_basis,
+        now=now(),
+    )
+    if isinstance(result, Report):
+        return Submission(views.acknowledgement(result, criterion_titles(core)), result)
+    return Submission(views.refusal(result), None)
+
+
+async def report(
+    core: Core,
+    actor: Actor,
+    org: str,
+    text: str,
+    criterion: str = GENERAL,
+    evidence: str = "",
+    basis: str = "first-hand",
+) -> Reply:
+    """Send moderators a report about an organization (console form of /report)."""
+    submission = await submit_report(
+        core, actor, org=org, criterion=criterion, text=text, evidence=evidence, basis=basis
+    )
+    return submission.reply
+
+
+async def myreports(core: Core, actor: Actor) -> Reply:
+    """Your own reports, with a withdraw button on those still pending."""
+    mine = await core.reports.list_mine(actor.user_id)
+    return views.my_reports(mine, criterion_titles(core))
+
+
+async def withdraw(core: Core, actor: Actor, id: int) -> Reply:
+    """Withdraw one of your pending reports."""
+    return views.withdraw_result(await core.reports.withdraw(id, actor.user_id, now()))
+
+
+async def queue(core: Core, actor: Actor, page: int = 1) -> Reply:
+    """Pending reports, a page at a time."""
+    return views.queue_page(await core.reports.queue(max(1, page)), criterion_titles(core))
+
+
+async def show(core: Core, actor: Actor, id: int) -> Reply:
+    """One report in full, for moderators."""
+    found = await core.reports.get(id)
+    if found is None:
+        return error(f"There is no report #{id}.")
+    return views.report_detail(found, core.config.reports, criterion_titles(core))
+
+
+async def approve(core: Core, actor: Actor, id: int, org: str | None = None) -> Reply:
+    """Approve a pending report. For an unlisted organization, ``org`` links it to a known one
+    (by name) or, if no organization matches, lists it under the name typed."""
+    link_id = new_name = None
+    if org:
+        link_id, typed = await resolve_org(core, org)
+        new_name = None if link_id else typed
+    result = await core.reports.approve(
+        id, actor.user_id, now(), link_org_id=link_id, new_org_name=new_name
+    )
+    if isinstance(result, Report):
+        await core.refresh_orgs()
+    return views.moderation_result(result)
+
+
+async def reject(core: Core, actor: Actor, id: int, reason: str) -> Reply:
+    """Reject a pending report with a reason."""
+    return views.moderation_result(await core.reports.reject(id, actor.user_id, reason, now()))
+
+
+async def edit(core: Core, actor: Actor, id: int, text: str) -> Reply:
+    """Replace a report's text, to redact personal information."""
+    return views.moderation_result(await core.reports.edit(id, actor.user_id, text, now()))
+
+
+async def block(core: Core, actor: Actor, user: int, reason: str = "") -> Reply:
+    """Stop a member from sending reports."""
+    changed = await core.reports.block(user, actor.user_id, reason, now())
+    text = "They can no longer send reports." if changed else "They were already blocked."
+    return Reply(text=text, tone=Tone.SUCCESS, data={"changed": changed})
+
+
+async def unblock(core: Core, actor: Actor, user: int) -> Reply:
+    """Let a blocked member send reports again."""
+    changed = await core.reports.unblock(user, actor.user_id, now())
+    text = "They can send reports again." if changed else "They were not blocked."
+    return Reply(text=text, tone=Tone.SUCCESS, data={"changed": changed})
+
+
+_ID = Option("id", "Report number", kind=int)
+COMMANDS = [
+    Command(
+        "report",
+        "Tell moderators what you know about an organization.",
+        report,
+        options=(
+            Option("org", "The organization", autocomplete="orgs", max_length=200),
+            Option("text", "What happened (30–2,000 characters)"),
+            Option("criterion", "1–10 or general", required=False),
+            Option("evidence", "Links, one per line", required=False),
+            Option("basis", "first-hand, documented or heard from others", required=False),
+        ),
+    ),
+    Command("myreports", "Your reports, and withdrawing pending ones.", myreports),
+    Command("withdraw", "Withdraw one of your pending reports.", withdraw, options=(_ID,)),
+    Command(
+        "reports queue",
+        "Pending reports, a page at a time.",
+        queue,
+        options=(Option("page", "Page number", required=False, kind=int),),
+        role=Role.MODERATOR,
+    ),
+    Command("reports show", "One report in full.", show, options=(_ID,), role=Role.MODERATOR),
+    Command(
+        "reports approve",
+        "Approve a pending report.",
+        approve,
+        options=(
+            _ID,
+            Option(
+                "org",
+                "For an unlisted org: link to or list as",
+                required=False,
+                autocomplete="orgs",
+                max_length=200,
+            ),
+        ),
+        role=Role.MODERATOR,
+    ),
+    Command(
+        "reports reject",
+        "Reject a pending report, with a reason.",
+        reject,
+        options=(_ID, Option("reason", "Why (the reporter is told)", max_length=1000)),
+        role=Role.MODERATOR,
+    ),
+    Command(
+        "reports edit",
+        "Redact a report's text.",
+        edit,
+        options=(_ID, Option("text", "The new text")),
+        role=Role.MODERATOR,
+    ),
+    Command(
+        "reports block",
+        "Stop a member from sending reports.",
+        block,
+        options=(
+            Option("user", "The member", kind=int),
+            Option("reason", "Why", required=False, max_length=500),
+        ),
+        role=Role.MODERATOR,
+    ),
+    Command(
+        "reports unblock",
+        "Let a member send reports again.",
+        unblock,
+        options=(Option("user", "The member", kind=int),),
+        role=Role.MODERATOR,
+    ),
+]
+
+
+def decision_notice(report: Report, server: str) -> Reply:
+    """The direct message telling a reporter what moderators decided. It names no moderator."""
+    about = f"your report #{report.id} about {report.org_name}"
+    if report.status.value == "approved":
+        text = f"Moderators on {server} approved {about}. It now counts on the organization's card."
+    else:
+        text = f"Moderators on {server} did not approve {about}."
+        if report.decision_reason:
+            text += f"\nTheir reason: {report.decision_reason}"
+    return Reply(title="Your report was reviewed", text=text, data={"report_id": report.id})
