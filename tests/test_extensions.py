@@ -28,7 +28,7 @@ async def test_every_extension_loads(bot: Vetbot) -> None:
 
 async def test_member_commands_and_options(bot: Vetbot) -> None:
     commands = _by_name(bot)
-    for name in ("about", "ask", "myth", "criteria", "term"):
+    for name in ("about", "ask", "myth", "criteria", "term", "rate", "report", "myreports"):
         assert name in commands, name
         assert commands[name].get("default_member_permissions") is None
     ask = {o["name"]: o for o in commands["ask"]["options"]}
@@ -52,3 +52,19 @@ async def test_command_hash_is_stable(bot: Vetbot) -> None:
     before = bot.command_hash()
     bot.tree.remove_command("about")
     assert bot.command_hash() != before
+
+
+async def test_moderator_commands_are_hidden_from_members(bot: Vetbot) -> None:
+    reports = _by_name(bot)["reports"]
+    manage_messages = discord.Permissions(manage_messages=True).value
+    assert int(reports["default_member_permissions"]) == manage_messages
+    assert {o["name"] for o in reports["options"]} == {
+        "queue",
+        "show",
+        "approve",
+        "reject",
+        "block",
+        "unblock",
+    }
+    rate = {o["name"]: o for o in _by_name(bot)["rate"]["options"]}
+    assert rate["org"]["autocomplete"] is True and rate["org"]["max_length"] == 200
