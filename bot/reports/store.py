@@ -1,0 +1,418 @@
+"""SQL for reports, the audit log, the block list and community orgs — and nothing else.
+
+No rules live here: :mod:`bot.reports.service` decides, this module reads and writes. Every
+method takes an optional ``conn`` so the service can run several in one transaction. State
+changes guard on the current status (``... AND status = 'pending'``) and return whether they
+won, so two moderators acting at once produce exactly one decision even without the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+import msgspec
+
+from bot.db import Database, Row, from_db_time, to_db_time
+from bot.reports.models import (
+    AuditEntry,
+    Basis,
+    CommunityOrg,
+    PiiKind,
+    Report,
+    Status,
+)
+
+Conn = aiosqlite.Connection | None
+
+_REPORT_COLUMNS = (
+    "id, org_id, org_name, criterion, text, evidence, basis, reporter_id, status, pii_flags, "
+    "created_at, decided_at, decided_by, decision_reason, edited_at, "
+    "queue_channel_id, queue_message_id"
+)
+
+
+def _report(row: Row) -> Report:
+    return Report(
+        id=row["id"],
+        org_id=row["org_id"],
+        org_name=row["org_name"],
+        criterion=row["criterion"],
+        text=row["text"],
+        evidence=tuple(row["evidence"].split("\n")) if row["evidence"] else (),
+        basis=Basis(row["basis"]),
+        reporter_id=row["reporter_id"],
+        status=Status(row["status"]),
+        pii_flags=tuple(PiiKind(k) for k in row["pii_flags"].split(",") if k),
+        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+        decided_at=from_db_time(row["decided_at"]),
+        decided_by=row["decided_by"],
+        decision_reason=row["decision_reason"],
+        edited_at=from_db_time(row["edited_at"]),
+        queue_channel_id=row["queue_channel_id"],
+        queue_message_id=row["queue_message_id"],
+    )
+
+
+def _flags(kinds: Sequence[PiiKind]) -> str:
+    return ",".join(kinds)
+
+
+class ReportStore:
+    """Reads and writes report data through the shared :class:`~bot.db.Database`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- reports ---------------------------------------------------------------------------
+
+    async def add(
+        self,
+        *,
+        org_id: str | None,
+        org_name: str,
+        criterion: int | None,
+        text: str,
+        evidence: Sequence[str],
+        basis: Basis,
+        reporter_id: int,
+        pii_flags: Sequence[PiiKind],
+        created_at: dt.datetime,
+        conn: Conn = None,
+    ) -> int:
+        """Store a new pending report; return its id."""
+        return await self.db.insert(
+            "INSERT INTO reports (org_id, org_name, criterion, text, evidence, basis, "
+            "reporter_id, status, pii_flags, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+            (
+                org_id,
+                org_name,
+                criterion,
+                text,
+                "\n".join(evidence),
+                basis.value,
+                reporter_id,
+                _flags(pii_flags),
+                to_db_time(created_at),
+            ),
+            conn=conn,
+        )
+
+    async def get(self, report_id: int, *, conn: Conn = None) -> Report | None:
+        """One report by id."""
+        row = await self.db.fetchone(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,), conn=conn
+        )
+        return None if row is None else _report(row)
+
+    async def recent_times(
+        self, reporter_id: int, since: dt.datetime, *, conn: Conn = None
+    ) -> list[dt.datetime]:
+        """When ``reporter_id`` submitted reports after ``since``, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT created_at FROM reports WHERE reporter_id = ? AND created_at > ? "
+            "ORDER BY created_at",
+            (reporter_id, to_db_time(since)),
+            conn=conn,
+        )
+        return [from_db_time(r[0]) for r in rows]  # type: ignore[misc]
+
+    async def pending_duplicate(
+        self,
+        reporter_id: int,
+        org_id: str | None,
+        org_name: str,
+        criterion: int | None,
+        *,
+        conn: Conn = None,
+    ) -> int | None:
+        """The id of this reporter's pending report on the same org and criterion, if any."""
+        # An unknown org has no id yet, so it is matched by name, ignoring case.
+        where = ["reporter_id = ?", "status = 'pending'"]
+        params: list[Any] = [reporter_id]
+        if org_id is None:
+            where.append("org_id IS NULL AND LOWER(org_name) = LOWER(?)")
+            params.append(org_name)
+        else:
+            where.append("org_id = ?")
+            params.append(org_id)
+        if criterion is None:
+            where.append("criterion IS NULL")
+        else:
+            where.append("criterion = ?")
+            params.append(criterion)
+        return await self.db.fetchval(
+            f"SELECT id FROM reports WHERE {' AND '.join(where)}", params, conn=conn
+        )
+
+    async def decide(
+        self,
+        report_id: int,
+        *,
+        status: Status,
+        decided_by: int | None,
+        decided_at: dt.datetime,
+        reason: str | None = None,
+        org_id: str | None = None,
+        reporter_id: int | None = None,
+        conn: Conn = None,
+    ) -> bool:
+        """Move a *pending* report to ``status``; ``False`` if it was no longer pending.
+
+        ``org_id`` (when given) links the report to an org; ``reporter_id`` (when given) also
+        requires the report to be theirs, for withdrawals.
+        """
+        sql = (
+            "UPDATE reports SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, "
+            "org_id = COALESCE(?, org_id) WHERE id = ? AND status = 'pending'"
+        )
+        params: list[Any] = [
+            status.value,
+            decided_by,
+            to_db_time(decided_at),
+            reason,
+            org_id,
+            report_id,
+        ]
+        if reporter_id is not None:
+            sql += " AND reporter_id = ?"
+            params.append(reporter_id)
+        return await self.db.execute(sql, params, conn=conn) == 1
+
+    async def set_text(
+        self,
+        report_id: int,
+        text: str,
+        pii_flags: Sequence[PiiKind],
+        edited_at: dt.datetime,
+        *,
+        conn: Conn = None,
+    ) -> bool:
+        """Replace a report's text (a moderator's redaction); ``False`` if there is no report."""
+        changed = await self.db.execute(
+            "UPDATE reports SET text = ?, pii_flags = ?, edited_at = ? WHERE id = ?",
+            (text, _flags(pii_flags), to_db_time(edited_at), report_id),
+            conn=conn,
+        )
+        return changed == 1
+
+    async def set_queue_message(
+        self, report_id: int, channel_id: int, message_id: int, *, conn: Conn = None
+    ) -> bool:
+        """Remember where the report's moderation-queue post is, to update it later."""
+        changed = await self.db.execute(
+            "UPDATE reports SET queue_channel_id = ?, queue_message_id = ? WHERE id = ?",
+            (channel_id, message_id, report_id),
+            conn=conn,
+        )
+        return changed == 1
+
+    async def by_reporter(self, reporter_id: int, limit: int, *, conn: Conn = None) -> list[Report]:
+        """A reporter's reports, newest first."""
+        rows = await self.db.fetchall(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE reporter_id = ? ORDER BY id DESC LIMIT ?",
+            (reporter_id, limit),
+            conn=conn,
+        )
+        return [_report(r) for r in rows]
+
+    async def pending_page(self, offset: int, limit: int, *, conn: Conn = None) -> list[Report]:
+        """Pending reports, oldest first (first come, first reviewed)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE status = 'pending' "
+            "ORDER BY id LIMIT ? OFFSET ?",
+            (limit, offset),
+            conn=conn,
+        )
+        return [_report(r) for r in rows]
+
+    async def count_pending(self, *, conn: Conn = None) -> int:
+        """How many reports wait for a decision."""
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM reports WHERE status = 'pending'", conn=conn
+            )
+        )
+
+    async def approved(
+        self, org_id: str | None = None, *, limit: int | None = None, conn: Conn = None
+    ) -> list[Report]:
+        """Approved reports (about ``org_id`` if given), most recently approved first."""
+        sql = f"SELECT {_REPORT_COLUMNS} FROM reports WHERE status = 'approved'"
+        params: list[Any] = []
+        if org_id is not None:
+            sql += " AND org_id = ?"
+            params.append(org_id)
+        sql += " ORDER BY decided_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_report(r) for r in await self.db.fetchall(sql, params, conn=conn)]
+
+    async def approved_counts(self, org_id: str, *, conn: Conn = None) -> dict[int | None, int]:
+        """Approved reports about ``org_id`` per criterion (``None`` = general)."""
+        rows = await self.db.fetchall(
+            "SELECT criterion, COUNT(*) FROM reports WHERE status = 'approved' AND org_id = ? "
+            "GROUP BY criterion",
+            (org_id,),
+            conn=conn,
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def erase_reporters(self, decided_before: dt.datetime, *, conn: Conn = None) -> int:
+        """Forget who wrote reports decided before ``decided_before``; return how many."""
+        return await self.db.execute(
+            "UPDATE reports SET reporter_id = NULL "
+            "WHERE reporter_id IS NOT NULL AND decided_at IS NOT NULL AND decided_at < ?",
+            (to_db_time(decided_before),),
+            conn=conn,
+        )
+
+    # -- audit log -------------------------------------------------------------------------
+
+    async def audit(
+        self,
+        *,
+        actor_id: int | None,
+        at: dt.datetime,
+        action: str,
+        report_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        conn: Conn = None,
+    ) -> int:
+        """Record one action with the fields it changed."""
+        return await self.db.insert(
+            "INSERT INTO audit_log (actor_id, at, action, report_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (actor_id, to_db_time(at), action, report_id, _json(before), _json(after)),
+            conn=conn,
+        )
+
+    async def audit_for(self, report_id: int, *, conn: Conn = None) -> list[AuditEntry]:
+        """Every audit entry about one report, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT id, actor_id, at, action, report_id, before, after FROM audit_log "
+            "WHERE report_id = ? ORDER BY id",
+            (report_id,),
+            conn=conn,
+        )
+        return [_audit(r) for r in rows]
+
+    async def erase_audit_reporters(self, decided_before: dt.datetime, *, conn: Conn = None) -> int:
+        """Blank the reporter's id on withdrawals of reports decided before the cut-off."""
+        return await self.db.execute(
+            "UPDATE audit_log SET actor_id = NULL WHERE action = 'withdraw' "
+            "AND actor_id IS NOT NULL AND report_id IN "
+            "(SELECT id FROM reports WHERE decided_at IS NOT NULL AND decided_at < ?)",
+            (to_db_time(decided_before),),
+            conn=conn,
+        )
+
+    async def old_edits(self, before: dt.datetime, *, conn: Conn = None) -> list[AuditEntry]:
+        """Edit entries older than ``before`` that still hold the text as it was."""
+        rows = await self.db.fetchall(
+            "SELECT id, actor_id, at, action, report_id, before, after FROM audit_log "
+            "WHERE action = 'edit' AND at < ? AND before IS NOT NULL",
+            (to_db_time(before),),
+            conn=conn,
+        )
+        return [_audit(r) for r in rows]
+
+    async def set_audit_before(
+        self, audit_id: int, before: dict[str, Any] | None, *, conn: Conn = None
+    ) -> None:
+        """Replace the ``before`` snapshot of one audit entry (for the retention purge)."""
+        await self.db.execute(
+            "UPDATE audit_log SET before = ? WHERE id = ?", (_json(before), audit_id), conn=conn
+        )
+
+    # -- block list ------------------------------------------------------------------------
+
+    async def is_blocked(self, user_id: int, *, conn: Conn = None) -> bool:
+        """Whether ``user_id`` is on the block list."""
+        found = await self.db.fetchval(
+            "SELECT 1 FROM blocklist WHERE user_id = ?", (user_id,), conn=conn
+        )
+        return found is not None
+
+    async def block(
+        self, user_id: int, by: int, reason: str, at: dt.datetime, *, conn: Conn = None
+    ) -> bool:
+        """Add ``user_id`` to the block list; ``False`` if already there."""
+        if await self.is_blocked(user_id, conn=conn):
+            return False
+        await self.db.execute(
+            "INSERT INTO blocklist (user_id, blocked_by, reason, blocked_at) VALUES (?, ?, ?, ?)",
+            (user_id, by, reason, to_db_time(at)),
+            conn=conn,
+        )
+        return True
+
+    async def unblock(self, user_id: int, *, conn: Conn = None) -> bool:
+        """Remove ``user_id`` from the block list; ``False`` if they were not on it."""
+        removed = await self.db.execute(
+            "DELETE FROM blocklist WHERE user_id = ?", (user_id,), conn=conn
+        )
+        return removed == 1
+
+    # -- community orgs --------------------------------------------------------------------
+
+    async def community_org(self, org_id: str, *, conn: Conn = None) -> CommunityOrg | None:
+        """One community-listed org by id."""
+        row = await self.db.fetchone(
+            "SELECT id, name, created_at FROM community_orgs WHERE id = ?", (org_id,), conn=conn
+        )
+        return None if row is None else _org(row)
+
+    async def add_community_org(
+        self,
+        org_id: str,
+        name: str,
+        created_at: dt.datetime,
+        created_by: int,
+        report_id: int,
+        *,
+        conn: Conn = None,
+    ) -> None:
+        """List a new org under ``org_id``."""
+        await self.db.execute(
+            "INSERT INTO community_orgs (id, name, created_at, created_by, report_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (org_id, name, to_db_time(created_at), created_by, report_id),
+            conn=conn,
+        )
+
+    async def community_orgs(self, *, conn: Conn = None) -> list[CommunityOrg]:
+        """Every community-listed org, by name."""
+        rows = await self.db.fetchall(
+            "SELECT id, name, created_at FROM community_orgs ORDER BY name, id", conn=conn
+        )
+        return [_org(r) for r in rows]
+
+
+def _json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else msgspec.json.encode(value).decode()
+
+
+def _audit(row: Row) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        actor_id=row["actor_id"],
+        at=from_db_time(row["at"]),  # type: ignore[arg-type]
+        action=row["action"],
+        report_id=row["report_id"],
+        before=None if row["before"] is None else msgspec.json.decode(row["before"]),
+        after=None if row["after"] is None else msgspec.json.decode(row["after"]),
+    )
+
+
+def _org(row: Row) -> CommunityOrg:
+    return CommunityOrg(
+        id=row["id"],
+        name=row["name"],
+        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+    )
