@@ -44,7 +44,8 @@ def cut(text: str, limit: int) -> str:
     return room.rstrip() + ELLIPSIS
 
 
-def _embed_size(reply: Reply) -> int:
+def embed_size(reply: Reply) -> int:
+    """Characters Discord counts towards an embed's 6,000 total."""
     return (
         len(reply.title or "")
         + len(reply.text)
@@ -73,9 +74,9 @@ def fit_reply(reply: Reply) -> Reply:
         choices=[_fit_choice(c) for c in reply.choices[:SELECT_OPTIONS]],
     )
     # Over the 6,000-character total: drop trailing fields first, then shorten the text.
-    while _embed_size(fitted) > EMBED_TOTAL and len(fitted.fields) > 1:
+    while embed_size(fitted) > EMBED_TOTAL and len(fitted.fields) > 1:
         fitted.fields = fitted.fields[:-1]
-    overflow = _embed_size(fitted) - EMBED_TOTAL
+    overflow = embed_size(fitted) - EMBED_TOTAL
     if overflow > 0:
         fitted.text = cut(fitted.text, max(0, len(fitted.text) - overflow))
     return fitted

@@ -7,15 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.loader import ENTRY_FILES, Knowledge, load_knowledge
-from bot.knowledge.present import (
-    LIMITS,
-    present_answer,
-    present_criteria_list,
-    present_entry,
-    reply_size,
-)
+from bot.knowledge.present import present_answer, present_criteria_list, present_entry
 from bot.knowledge.search import Answer, Hit, SearchIndex
-from bot.replies import Reply
+from tests.test_limits import assert_within_limits
 
 try:  # the small knowledge base of the search tests, however pytest was started
     from tests.test_search import MYTHS, _src, make_knowledge
@@ -23,19 +17,6 @@ except ImportError:  # pragma: no cover
     from test_search import MYTHS, _src, make_knowledge  # type: ignore[no-redef]
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
-
-
-def assert_within_limits(reply: Reply) -> None:
-    assert reply.title is None or len(reply.title) <= LIMITS["title"]
-    assert len(reply.text) <= LIMITS["description"]
-    assert len(reply.fields) <= LIMITS["fields"]
-    for field in reply.fields:
-        assert field.name and len(field.name) <= LIMITS["field_name"]
-        assert field.value and len(field.value) <= LIMITS["field_value"]
-    assert reply.footer is None or len(reply.footer) <= LIMITS["footer"]
-    assert reply_size(reply) <= LIMITS["total"]
-    assert len(reply.choices) <= 25
-    assert all(len(c.label) <= 100 for c in reply.choices)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +91,7 @@ def test_no_answer_is_kind_and_offers_suggestions(small: Knowledge) -> None:
     suggestions = [Hit("terms", "swerf", "SWERF", 0.3), Hit("myths", "super-bowl", "SB", 0.3)]
     reply = present_answer(small, Answer(best=None, suggestions=suggestions))
     assert "don't have an answer" in reply.title
-    assert "/report" in reply.text and "/sources" in reply.text
+    assert "/report" in reply.text and "/about" in reply.text
     assert reply.choice_id == "vetbot:ask:pick"
     assert [c.value for c in reply.choices] == ["terms:swerf", "myths:super-bowl"]
     assert reply.data == {

@@ -10,15 +10,16 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from bot import limits
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
 from bot.knowledge.search import Answer, Hit
+from bot.limits import cut, embed_size
 from bot.replies import Button, ButtonStyle, Choice, Field, Reply, Tone
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "LIMITS",
     "present_answer",
     "present_criteria_list",
     "present_criterion",
@@ -26,20 +27,7 @@ __all__ = [
     "present_myth",
     "present_term",
     "present_topic",
-    "reply_size",
 ]
-
-# Discord's embed limits; a reply that fits these renders on every front end.
-LIMITS = {
-    "title": 256,
-    "description": 4096,
-    "fields": 25,
-    "field_name": 256,
-    "field_value": 1024,
-    "footer": 2048,
-    "total": 6000,
-}
-_ELLIPSIS = "…"
 
 _VERDICT_LABELS = {
     "false": "False",
@@ -48,17 +36,6 @@ _VERDICT_LABELS = {
     "exaggerated": "Exaggerated",
     "contested": "Contested",
 }
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters at a word boundary, ending in "…" when cut."""
-    if len(text) <= limit:
-        return text
-    head = text[: limit - len(_ELLIPSIS)]
-    space = head.rfind(" ")
-    if space > limit // 2:
-        head = head[:space]
-    return head.rstrip(" ,;:.-\n") + _ELLIPSIS
 
 
 def _bullets(items: Iterable[str]) -> str:
@@ -71,16 +48,6 @@ def _source_line(source: Source) -> str:
 
 def _sources_data(sources: list[Source]) -> list[dict[str, Any]]:
     return [{"id": s.id, "title": s.title, "url": s.url} for s in sources]
-
-
-def reply_size(reply: Reply) -> int:
-    """Characters Discord counts towards an embed's 6000 total."""
-    return (
-        len(reply.title or "")
-        + len(reply.text)
-        + len(reply.footer or "")
-        + sum(len(f.name) + len(f.value) for f in reply.fields)
-    )
 
 
 def _finish(
@@ -99,24 +66,24 @@ def _finish(
     fields = [f for f in fields if f.value.strip()]
     fields.append(Field("Sources", sources_text))
     fields = [
-        Field(_cut(f.name, LIMITS["field_name"]), _cut(f.value, LIMITS["field_value"]), f.inline)
-        for f in fields[: LIMITS["fields"]]
+        Field(cut(f.name, limits.FIELD_NAME), cut(f.value, limits.FIELD_VALUE), f.inline)
+        for f in fields[: limits.FIELDS]
     ]
     footer = f"Reviewed {reviewed}"
-    title = _cut(title, LIMITS["title"])
-    text = _cut(text, LIMITS["description"])
+    title = cut(title, limits.TITLE)
+    text = cut(text, limits.DESCRIPTION)
     reply = Reply(title=title, text=text, fields=fields, footer=footer)
     # The sources field is never the one dropped or cut: trim the description, then the fields
     # before it, until the total fits.
-    over = reply_size(reply) - LIMITS["total"]
+    over = embed_size(reply) - limits.EMBED_TOTAL
     if over > 0:
-        reply.text = _cut(reply.text, max(len(reply.text) - over, 200))
-        over = reply_size(reply) - LIMITS["total"]
+        reply.text = cut(reply.text, max(len(reply.text) - over, 200))
+        over = embed_size(reply) - limits.EMBED_TOTAL
     for i in range(len(reply.fields) - 2, -1, -1):
         if over <= 0:
             break
         field = reply.fields[i]
-        new_value = _cut(field.value, max(len(field.value) - over, 50))
+        new_value = cut(field.value, max(len(field.value) - over, 50))
         over -= len(field.value) - len(new_value)
         reply.fields[i] = Field(field.name, new_value, field.inline)
     if over > 0:
@@ -252,21 +219,21 @@ def present_entry(knowledge: Knowledge, kind: str, entry_id: str) -> Reply:
 def present_criteria_list(knowledge: Knowledge) -> Reply:
     """The ten criteria at a glance: number, title and question."""
     criteria = sorted(knowledge.criteria.values(), key=lambda c: c.number)
-    lines = [f"**{c.number}. {c.title}**\n{_cut(c.question, 300)}" for c in criteria]
-    text = _cut("\n\n".join(lines), LIMITS["description"])
+    lines = [f"**{c.number}. {c.title}**\n{cut(c.question, 300)}" for c in criteria]
+    text = cut("\n\n".join(lines), limits.DESCRIPTION)
     sources = knowledge.cite(dict.fromkeys(s for c in criteria for s in c.sources))
     reviewed = max((c.reviewed for c in criteria), default=None)
     reviewed_text = reviewed.isoformat() if reviewed else "—"
-    fields = [Field("Sources", _cut("\n".join(_source_line(s) for s in sources) or "—", 1024))]
+    fields = [Field("Sources", cut("\n".join(_source_line(s) for s in sources) or "—", 1024))]
     reply = Reply(
         title="Ten questions to ask about an anti-trafficking organization",
         text=text,
         fields=fields,
         footer=f"Reviewed {reviewed_text} · /criteria <number> for details",
     )
-    over = reply_size(reply) - LIMITS["total"]
+    over = embed_size(reply) - limits.EMBED_TOTAL
     if over > 0:
-        reply.text = _cut(reply.text, len(reply.text) - over)
+        reply.text = cut(reply.text, len(reply.text) - over)
     reply.data = {
         "kind": "criteria",
         "id": None,
@@ -290,7 +257,7 @@ def _suggestion_choices(suggestions: list[Hit]) -> list[Choice]:
     kinds = {"criteria": "Criterion", "myths": "Myth", "terms": "Term", "topics": "Topic"}
     return [
         Choice(
-            label=_cut(h.title, 100),
+            label=cut(h.title, 100),
             value=f"{h.kind}:{h.id}",
             description=kinds.get(h.kind, h.kind),
         )
@@ -304,7 +271,7 @@ def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
     if answer.best is None:
         text = (
             "I don't have an answer for that in the knowledge base, and I won't guess. "
-            "You can browse what I do know with `/sources`, or tell the moderators what's "
+            "`/about` lists my sources and what I cover, or tell the moderators what's "
             "missing with `/report`."
         )
         if suggestions:
