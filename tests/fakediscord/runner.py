@@ -1,0 +1,178 @@
+"""Run the real vetbot against the fake: in this process, or as ``python -m bot`` in another."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import discord.gateway
+import discord.http
+
+from . import payloads as p
+from .launch import FAKE_URL_ENV, point_discord_at
+from .server import DEFAULT_TIMEOUT, TOKEN, FakeDiscord
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[2]
+KNOWLEDGE = REPO / "knowledge"
+
+
+def write_config(folder: Path, *, extra: str = "") -> Path:
+    """A ``bot.toml`` in ``folder`` syncing to the fake guild, its database beside it."""
+    from bot import paths
+
+    knowledge = paths.bundled_knowledge().as_posix()
+    path = folder / "bot.toml"
+    path.write_text(
+        f"""
+[discord]
+guild_ids = [{p.GUILD_ID}]
+[roles]
+moderators = ["Moderator"]
+organizers = ["Organizer"]
+[channels]
+moderation_queue = "mod-queue"
+[storage]
+database = "vetbot.db"
+[knowledge]
+path = "{knowledge}"
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@contextlib.contextmanager
+def pointed_at(fake: FakeDiscord) -> Iterator[None]:
+    """discord.py's base addresses pointed at ``fake`` for the duration."""
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    point_discord_at(fake.url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+class InProcessBot:
+    """The real ``Vetbot`` (same setup_hook, cogs and core) running on this event loop.
+
+    Built like ``bot.client.run_bot`` minus the signal handlers, which belong to pytest here.
+    """
+
+    def __init__(self, fake: FakeDiscord, config_path: Path) -> None:
+        self.fake = fake
+        self.config_path = config_path
+        self.client: discord.Client | None = None
+        self.core = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, *, within: float = 15.0) -> InProcessBot:
+        """Open the core, log in, sync if needed, connect; return once the gateway is live."""
+        from bot.client import Vetbot
+        from bot.config import load_config
+        from bot.core import Core
+
+        config = load_config(self.config_path)
+        self.core = await Core.open(config)
+        self.client = Vetbot(self.core)
+        connected = self.fake.expect_connection()
+        self._task = asyncio.create_task(self.client.start(TOKEN), name="vetbot-under-test")
+        done, _ = await asyncio.wait(
+            {connected, self._task}, timeout=within, return_when=asyncio.FIRST_COMPLETED
+        )
+        if self._task in done:
+            await self.stop()
+            raise AssertionError(f"the bot stopped while starting: {self._task.exception()!r}")
+        if connected not in done:
+            await self.stop()
+            raise AssertionError(f"the bot did not connect within {within}s")
+        return self
+
+    async def stop(self) -> None:
+        """Close the client (gateway and HTTP session), then the database."""
+        if self.client is not None:
+            await self.client.close()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.core is not None:
+            await self.core.close()
+            self.core = None
+
+    async def restart(self) -> InProcessBot:
+        """A new client instance on the same config and database, as after a process restart."""
+        await self.stop()
+        return await self.start()
+
+
+class SubprocessBot:
+    """``python -m bot --config <path> run`` in its own process, pointed at the fake."""
+
+    def __init__(self, fake: FakeDiscord, config_path: Path, log_path: Path) -> None:
+        self.fake = fake
+        self.config_path = config_path
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self, *, within: float = 20.0) -> SubprocessBot:
+        env = {
+            **os.environ,
+            "DISCORD_TOKEN": TOKEN,
+            FAKE_URL_ENV: self.fake.url,
+            # The repository for ``bot`` and ``cogs``, tests/ for this package.
+            "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")]),
+            "PYTHONUNBUFFERED": "1",
+        }
+        connected = self.fake.expect_connection()
+        with self.log_path.open("ab") as log_file:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "fakediscord.launch",
+                "--config",
+                str(self.config_path),
+                "run",
+                cwd=REPO,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+            )
+        exited = asyncio.ensure_future(self.process.wait())
+        done, _ = await asyncio.wait(
+            {connected, exited}, timeout=within, return_when=asyncio.FIRST_COMPLETED
+        )
+        if connected not in done:
+            exited.cancel()
+            await self.kill()
+            raise AssertionError(
+                f"the bot process did not connect within {within}s; its log:\n{self.log()}"
+            )
+        exited.cancel()
+        return self
+
+    def log(self) -> str:
+        """Everything the bot process wrote to stdout and stderr."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def terminate(self, *, within: float = DEFAULT_TIMEOUT * 2) -> int:
+        """SIGTERM, then wait for the exit status."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.process.wait(), within)
+
+    async def kill(self) -> int:
+        """SIGKILL: no clean-up of any kind, as in a power cut of the process."""
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.kill()
+        return await self.process.wait()
