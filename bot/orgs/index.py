@@ -16,7 +16,8 @@ How a lookup works, and why it scales to a million names:
    that are not in the vocabulary are replaced by the vocabulary words at a small edit distance
    (typos). Keys are counted by how many query words they contain, rarest words first, and the
    best few hundred kept. Tiny indexes also rapidfuzz-score every key, so nothing is missed;
-3. the candidates are ranked with rapidfuzz's ``token_sort_ratio`` (typos and word order) and
+3. the candidates are ranked by the better of rapidfuzz's ``ratio`` (typos, even in a word's
+   first letter) and ``token_sort_ratio`` (word order), see :func:`score`, and
    each is classified: *full* (every word accounted for, or the whole string nearly equal),
    *partial* (every query word is in the name, and one of them is distinctive: "Amnesty" for
    "Amnesty International"), *weak* (several common words only) or a *near-miss*.
@@ -49,20 +50,23 @@ log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 5
 MAX_COMPLETIONS = 25
-SCORER = fuzz.token_sort_ratio
-"""The rapidfuzz scorer that ranks candidates (typos and word order, no partial inflation)."""
+SCORERS = (fuzz.ratio, fuzz.token_sort_ratio)
+"""The rapidfuzz scorers whose best score ranks candidates (typos and word order, without the
+partial-match inflation of ``WRatio``, which scores unrelated short names 85+)."""
 
 _FULL_SCAN_MAX_KEYS = 1_000  # below this, rapidfuzz scores every key (well under a millisecond)
 _INLINE_MAX_KEYS = 20_000  # below this, async lookups run inline (p99 ~ 1 ms, see benchmarks)
 _PREFILTER_KEEP = 200  # keys kept from the word index for rapidfuzz to rank
 _CLASSIFY_KEEP = 30  # ranked keys that are classified into full/partial/weak/near
 _POSTING_BUDGET = 250_000  # postings counted per lookup; very common words beyond it are skipped
+_COUNT_SLICE = 8192
 _MAX_QUERY_WORDS = 12
 _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
 _FULL_RATIO = 90.0
 _NEAR_RATIO = 70.0
 _EXPAND_CACHE = 4096
+_MAX_FUZZY_WORD = 24
 _PREFIX_EXPAND_MAX = 200  # vocabulary words a typed prefix may stand for in autocomplete
 
 
@@ -138,6 +142,21 @@ def _add(table: dict[str, int | tuple[int, ...]], key: str, value: int) -> None:
 
 def _values(hit: int | tuple[int, ...]) -> tuple[int, ...]:
     return (hit,) if isinstance(hit, int) else hit
+
+
+def score(query: str, key: str) -> float:
+    """How well normalized ``key`` fits normalized ``query``, 0-100 (see :data:`SCORERS`)."""
+    return max(scorer(query, key) for scorer in SCORERS)
+
+
+def _rank(text: str, pool: dict[int, str]) -> list[tuple[str, float, int]]:
+    """``pool`` (key id -> key) scored by :func:`score`, best first, as rapidfuzz tuples."""
+    best: dict[int, tuple[str, float, int]] = {}
+    for scorer in SCORERS:  # each a single C call over the pool
+        for hit in process.extract(text, pool, scorer=scorer, processor=None, limit=None):
+            if hit[2] not in best or hit[1] > best[hit[2]][1]:
+                best[hit[2]] = hit
+    return sorted(best.values(), key=lambda hit: (-hit[1], hit[2]))
 
 
 def _deletions(word: str) -> list[str]:
@@ -236,8 +255,10 @@ class OrgIndex:
         """The vocabulary words ``word`` may stand for: itself if known, else close typos."""
         if word in self._postings:
             return frozenset((word,))
-        if len(word) < 5:
-            return frozenset()  # one edit in a short word makes a different word
+        if not 5 <= len(word) <= _MAX_FUZZY_WORD:
+            # One edit in a short word makes a different word; past 24 letters it is no word
+            # (and the deletion probes would grow with the square of its length).
+            return frozenset()
         cached = self._expanded.get(word)
         if cached is not None:
             return cached
@@ -245,7 +266,7 @@ class OrgIndex:
         # Symmetric deletions (SymSpell): a vocabulary word one edit away shares a one-letter
         # deletion with the query word, so a few dict probes replace a scan of the vocabulary.
         probes = {word, *_deletions(word)}
-        if distance == 2:
+        if distance == 2 and len(word) <= 16:
             probes.update(d2 for d1 in list(probes) for d2 in _deletions(d1))
         near: set[str] = set()
         for probe in probes:
@@ -290,7 +311,11 @@ class OrgIndex:
             if size > budget and counts:
                 continue  # a very common word: rarer ones already found the candidates
             for word in group:
-                counts.update(self._postings[word])
+                posting = self._postings[word]
+                # In slices, so a lookup running in a thread lets the event loop take the GIL
+                # between them instead of waiting out one long C call.
+                for start in range(0, len(posting), _COUNT_SLICE):
+                    counts.update(posting[start : start + _COUNT_SLICE])
             budget -= size
         return counts
 
@@ -342,7 +367,7 @@ class OrgIndex:
         pool = {k: self._keys[k] for k, _ in common}
         if len(self._keys) <= _FULL_SCAN_MAX_KEYS:
             pool.update({k: self._keys[k] for k in range(len(self._keys))})
-        ranked = process.extract(text, pool, scorer=SCORER, processor=None, limit=None)
+        ranked = _rank(text, pool)
         # Classify the best-ranked keys, plus the keys holding the most query words (a partial
         # name like "Amnesty" ranks low against "Amnesty International" but holds every word).
         shortlist = dict.fromkeys(r[2] for r in ranked[:_CLASSIFY_KEEP])

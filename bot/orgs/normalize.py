@@ -171,8 +171,11 @@ def normalize(text: str) -> str:
     >>> normalize("Hacking//Hustling")
     'hacking hustling'
     """
-    # Casefold first: it can produce marks of its own ("İ" -> "i̇") that fold then strips.
-    text = fold(text[:MAX_RAW_CHARS].casefold())
+    # Fold, casefold, fold: NFKD can reveal capitals ("𝓐" -> "A") and casefolding can add
+    # combining marks ("İ" -> "i̇"); the second fold only runs when there is something to fold.
+    text = fold(text[:MAX_RAW_CHARS]).casefold()
+    if not text.isascii():
+        text = fold(text)
     text = text.replace("&", " and ")
     text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _APOSTROPHES.sub("", text)  # "women's" -> "womens", not "women s"
