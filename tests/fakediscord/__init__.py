@@ -1,6 +1,7 @@
 """A fake Discord on 127.0.0.1 for driving the real, unmodified discord.py client end to end."""
 
 from .exchange import Exchange, component_ids, message_text
+from .logcheck import ErrorLog
 from .payloads import (
     CHANNELS,
     GUILD_ID,
@@ -20,6 +21,7 @@ __all__ = [
     "MODERATOR",
     "ORGANIZER",
     "TOKEN",
+    "ErrorLog",
     "Exchange",
     "FakeDiscord",
     "FakeUser",

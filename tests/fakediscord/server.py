@@ -929,7 +929,7 @@ class FakeDiscord:
     async def submit_modal(
         self,
         custom_id: str | None,
-        values: dict[str, str],
+        values: dict[str, Any],
         *,
         user: p.FakeUser = p.MEMBER,
         modal: dict[str, Any] | None = None,
@@ -1045,40 +1045,75 @@ def _find_component(message: dict[str, Any], custom_id: str) -> dict[str, Any]:
     raise AssertionError(f"no component {custom_id!r} on the message; it has {ids}")
 
 
-def _fill_modal(modal: dict[str, Any], values: dict[str, str]) -> list[dict[str, Any]]:
-    """The submitted components of ``modal``, mirroring its layout, with ``values`` typed in."""
+def _fill_modal(modal: dict[str, Any], values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The submitted components of ``modal``, mirroring its layout, with ``values`` entered.
+
+    ``values`` is keyed by a field's custom id or by its label (discord.py makes up random
+    custom ids for fields, so a test names them as the person sees them). A text input takes
+    a string, a select a list of option values (default: its preselected options).
+    """
     unused = set(values)
 
-    def text_input(component: dict[str, Any]) -> dict[str, Any]:
-        custom_id = component["custom_id"]
-        value = values.get(custom_id, component.get("value") or "")
-        unused.discard(custom_id)
+    def given(component: dict[str, Any], label: str | None) -> Any:
+        for key in (component.get("custom_id"), label, component.get("label")):
+            if key is not None and key in values:
+                unused.discard(key)
+                return values[key]
+        return None
+
+    def text_input(component: dict[str, Any], label: str | None) -> dict[str, Any]:
+        name = label or component.get("label") or component["custom_id"]
+        value = given(component, label)
+        value = component.get("value") or "" if value is None else str(value)
         if component.get("required", True) and not value:
-            raise AssertionError(f"modal field {custom_id!r} is required")
+            raise AssertionError(f"modal field {name!r} is required")
         if len(value) > component.get("max_length", 4000):
-            raise AssertionError(
-                f"modal field {custom_id!r} allows {component['max_length']} chars"
-            )
+            raise AssertionError(f"modal field {name!r} allows {component['max_length']} chars")
         if value and len(value) < component.get("min_length", 0):
-            raise AssertionError(f"modal field {custom_id!r} needs {component['min_length']} chars")
-        return {"type": 4, "id": component.get("id", 0), "custom_id": custom_id, "value": value}
+            raise AssertionError(f"modal field {name!r} needs {component['min_length']} chars")
+        return {
+            "type": 4,
+            "id": component.get("id", 0),
+            "custom_id": component["custom_id"],
+            "value": value,
+        }
+
+    def select(component: dict[str, Any], label: str | None) -> dict[str, Any]:
+        name = label or component["custom_id"]
+        picked = given(component, label)
+        options = component.get("options") or []
+        if picked is None:
+            picked = [o["value"] for o in options if o.get("default")]
+        picked = [picked] if isinstance(picked, str) else list(picked)
+        offered = {o["value"] for o in options}
+        if component["type"] == 3 and not set(picked) <= offered:
+            raise AssertionError(f"modal select {name!r}: {picked} not among {sorted(offered)}")
+        if len(picked) < component.get("min_values", 1) and component.get("required", True):
+            raise AssertionError(f"modal select {name!r} needs a choice")
+        return {
+            "type": component["type"],
+            "id": component.get("id", 0),
+            "custom_id": component["custom_id"],
+            "values": picked,
+        }
+
+    def answer(component: dict[str, Any], label: str | None = None) -> dict[str, Any]:
+        if component["type"] == 4:
+            return text_input(component, label)
+        if component["type"] in (3, 5, 6, 7, 8):
+            return select(component, label)
+        return {"type": component["type"], "id": component.get("id", 0)}
 
     submitted = []
     for row in modal.get("components") or []:
         if row["type"] == 1:
-            submitted.append(
-                {
-                    "type": 1,
-                    "id": row.get("id", 0),
-                    "components": [text_input(c) for c in row["components"] if c["type"] == 4],
-                }
-            )
-        elif row["type"] == 18 and row["component"]["type"] == 4:
-            submitted.append(
-                {"type": 18, "id": row.get("id", 0), "component": text_input(row["component"])}
-            )
-        elif row["type"] == 10:
-            submitted.append({"type": 10, "id": row.get("id", 0)})
+            inner = [answer(c) for c in row["components"]]
+            submitted.append({"type": 1, "id": row.get("id", 0), "components": inner})
+        elif row["type"] == 18:
+            inner_one = answer(row["component"], row.get("label"))
+            submitted.append({"type": 18, "id": row.get("id", 0), "component": inner_one})
+        else:
+            submitted.append({"type": row["type"], "id": row.get("id", 0)})
     if unused:
         raise AssertionError(f"the modal has no fields {sorted(unused)}")
     return submitted

@@ -46,6 +46,12 @@ class Spec:
     """Discord's OpenAPI spec: find the operation of a request, validate its JSON body."""
 
     def __init__(self, document: dict[str, Any]) -> None:
+        schemas = document["components"]["schemas"]
+        # The spec types snowflakes as decimal strings, but Discord accepts JSON integers too
+        # and discord.py sends some as integers (message_reference.message_id); the docs win.
+        schemas["SnowflakeType"] = {
+            "anyOf": [schemas["SnowflakeType"], {"type": "integer", "minimum": 0}]
+        }
         self.document = document
         self.registry: Registry = Registry().with_resource(
             SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
@@ -115,11 +121,14 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
     candidates = [[leaf for sub in errs for leaf in _leaves(sub)] for errs in branches.values()]
 
     def closeness(leaves: list[ValidationError]) -> tuple[bool, int, int]:
-        # A branch whose "type" discriminator does not match is the wrong shape altogether.
-        matches_type = not any(
-            e.validator in ("enum", "const") and list(e.path)[-1:] == ["type"] for e in leaves
+        # A branch whose "type" discriminator or whose JSON type does not match (the null of
+        # a nullable object) is the wrong shape altogether, however few its errors.
+        right_shape = not any(
+            (e.validator in ("enum", "const") and list(e.path)[-1:] == ["type"])
+            or (e.validator == "type" and e.absolute_path == error.absolute_path)
+            for e in leaves
         )
-        return matches_type, -len(leaves), max(len(e.absolute_path) for e in leaves)
+        return right_shape, -len(leaves), max(len(e.absolute_path) for e in leaves)
 
     return max(candidates, key=closeness)
 
