@@ -22,6 +22,7 @@ from bot.core import Core
 log = logging.getLogger(__name__)
 
 SYNC_HASH_KEY = "command_sync_hash"
+SORRY = "Sorry, something went wrong answering that. It has been logged."
 
 
 def extension_names() -> list[str]:
@@ -58,7 +59,7 @@ class VetbotTree(app_commands.CommandTree["Vetbot"]):
                 interaction.guild_id,
                 exc_info=getattr(error, "original", error),
             )
-            message = "Sorry, something went wrong answering that. It has been logged."
+            message = SORRY
         await send_error(interaction, message)
 
 

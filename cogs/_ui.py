@@ -165,3 +165,15 @@ async def run_command(
     reply = await COMMANDS[name].run(core_of(interaction), actor_from(interaction), **options)
     await send_reply(interaction, reply, public=public)
     return reply
+
+
+class Form(discord.ui.Modal):
+    """A modal whose failures are logged and answered with a short private message."""
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        from bot.client import SORRY, send_error
+
+        log.error(
+            "Form %s failed for user %s", type(self).__name__, interaction.user.id, exc_info=error
+        )
+        await send_error(interaction, SORRY)

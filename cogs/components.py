@@ -16,6 +16,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.client import SORRY, send_error
 from bot.commands.picks import run_pick
 from bot.replies import Button, Reply
 from cogs._ui import actor_from, core_of, send_reply
@@ -91,7 +92,11 @@ class ActionButton(
         if handler is None:
             await send_reply(interaction, Reply(text="This button no longer does anything."))
             return
-        await handler(interaction, self.arg)
+        try:
+            await handler(interaction, self.arg)
+        except Exception:
+            log.exception("Button %s failed for user %s", self.custom_id, interaction.user.id)
+            await send_error(interaction, SORRY)
 
 
 class PickSelect(

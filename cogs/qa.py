@@ -14,6 +14,7 @@ from bot.commands.qa import KIND_NAMES, post_myth
 from bot.feedback import REASON_MAX
 from bot.replies import Reply, Tone
 from cogs._ui import (
+    Form,
     actor_from,
     autocomplete_choices,
     core_of,
@@ -107,7 +108,7 @@ class QA(commands.Cog):
         await run_command(interaction, "explain", message=message.content, message_id=message.id)
 
 
-class WhyNotHelpful(discord.ui.Modal, title="What was missing or wrong?"):
+class WhyNotHelpful(Form, title="What was missing or wrong?"):
     """Asks why an answer did not help; the vote itself is already stored."""
 
     reason = discord.ui.TextInput(

@@ -24,6 +24,7 @@ from bot.replies import Reply, Role, Tone
 from bot.reports import replies as views
 from bot.reports.models import Basis, Report, Status
 from cogs._ui import (
+    Form,
     actor_from,
     autocomplete_choices,
     core_of,
@@ -63,7 +64,7 @@ def _criterion_select(titles: dict[int, str]) -> discord.ui.Select[Any]:
     return discord.ui.Select(options=options)
 
 
-class ReportForm(discord.ui.Modal):
+class ReportForm(Form):
     """What happened, the evidence, and how the reporter knows (and the criterion, when the
     form was opened from a button rather than from /report)."""
 
@@ -217,7 +218,7 @@ async def _approve(interaction: discord.Interaction, arg: str) -> None:
     await _after_decision(interaction, report_id, reply)
 
 
-class RejectForm(discord.ui.Modal, title="Reject this report"):
+class RejectForm(Form, title="Reject this report"):
     reason = discord.ui.TextInput(
         label="Reason (the reporter is told)", style=discord.TextStyle.paragraph, max_length=1000
     )
@@ -235,7 +236,7 @@ class RejectForm(discord.ui.Modal, title="Reject this report"):
         await _after_decision(interaction, self.report_id, reply)
 
 
-class EditForm(discord.ui.Modal, title="Edit (redact) this report"):
+class EditForm(Form, title="Edit (redact) this report"):
     def __init__(self, report_id: int, current: str) -> None:
         super().__init__(timeout=1800)
         self.report_id = report_id
