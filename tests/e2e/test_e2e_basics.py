@@ -65,6 +65,6 @@ async def test_unknown_route_is_reported(fake: FakeDiscord, bot: InProcessBot) -
     import discord
 
     with pytest.raises(discord.NotFound):
-        await bot.client.fetch_user(1234)
-    assert [r.path for r in fake.unknown] == ["/users/1234"]
+        await bot.client.fetch_guild(GUILD_ID)
+    assert [r.path for r in fake.unknown] == [f"/guilds/{GUILD_ID}"]
     fake.unknown.clear()  # provoked on purpose

@@ -99,6 +99,8 @@ class FakeDiscord:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id (None: global)
         self.messages: dict[int, dict[str, Any]] = {}
         self.exchanges: dict[str, Exchange] = {}  # by interaction token
+        self.users: dict[int, p.FakeUser] = {u.id: u for u in (p.MEMBER, p.ORGANIZER, p.MODERATOR)}
+        self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.identifies = 0
         self.resumes: list[str] = []  # the path each RESUME arrived on
         self._faults: list[Fault] = []
@@ -536,6 +538,8 @@ class FakeDiscord:
             ("PATCH", "/channels/{channel_id}/messages/{message_id}"): self._edit_message,
             ("DELETE", "/channels/{channel_id}/messages/{message_id}"): self._delete_message,
             ("GET", "/channels/{channel_id}"): self._get_channel,
+            ("GET", "/users/{user_id}"): self._get_user,
+            ("POST", "/users/@me/channels"): self._open_dm,
         }
 
     async def _get_me(self, record: RecordedRequest, params: dict[str, str]) -> tuple[int, Any]:
@@ -693,9 +697,12 @@ class FakeDiscord:
         self, record: RecordedRequest, params: dict[str, str]
     ) -> tuple[int, Any]:
         channel_id = int(params["channel_id"])
-        if channel_id not in p.CHANNELS.values():
+        if channel_id not in p.CHANNELS.values() and channel_id not in self.dm_channels.values():
             return 404, {"message": "Unknown Channel", "code": 10003}
-        return 200, self._store(channel_id, record.body)
+        message = self._store(channel_id, record.body)
+        if channel_id in self.dm_channels.values():
+            del message["guild_id"]
+        return 200, message
 
     async def _get_message(
         self, record: RecordedRequest, params: dict[str, str]
@@ -731,6 +738,30 @@ class FakeDiscord:
             if str(channel_id) == params["channel_id"]:
                 return 200, p.channel(name)
         return 404, {"message": "Unknown Channel", "code": 10003}
+
+    async def _get_user(self, record: RecordedRequest, params: dict[str, str]) -> tuple[int, Any]:
+        user = self.users.get(int(params["user_id"])) if params["user_id"].isdigit() else None
+        if user is None:
+            return 404, {"message": "Unknown User", "code": 10013}
+        return 200, user.user_payload()
+
+    async def _open_dm(self, record: RecordedRequest, params: dict[str, str]) -> tuple[int, Any]:
+        user = self.users.get(int(record.body["recipient_id"]))
+        if user is None:
+            return 400, {"message": "Invalid Recipient(s)", "code": 50033}
+        channel_id = self.dm_channels.setdefault(user.id, self.ids.next())
+        return 200, {
+            "id": str(channel_id),
+            "type": 1,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user.user_payload()],
+        }
+
+    def dms_to(self, user: p.FakeUser) -> list[dict[str, Any]]:
+        """Direct messages the bot sent to ``user``, oldest first."""
+        channel_id = self.dm_channels.get(user.id)
+        return [m for m in self.messages.values() if m["channel_id"] == str(channel_id)]
 
     def _store(
         self,
@@ -792,6 +823,7 @@ class FakeDiscord:
         )
         exchange = Exchange(payload, user, self)
         self.exchanges[token] = exchange
+        self.users.setdefault(user.id, user)
         return exchange
 
     async def send_interaction(self, exchange: Exchange) -> None:

@@ -1,0 +1,101 @@
+"""/rate (match, pick, none, autocomplete) and the peer-report flow, end to end."""
+
+from __future__ import annotations
+
+from fakediscord import MEMBER, MODERATOR, FakeDiscord, InProcessBot, component_ids, message_text
+
+OUR = "Operation Underground Railroad"
+REPORT_TEXT = "They staged a raid in 2019; the people arrested were offered no services at all."
+EDIT_QUEUE_POST = "/channels/{channel_id}/messages/{message_id}"
+
+
+async def test_rate_match(fake: FakeDiscord, bot: InProcessBot) -> None:
+    card = await fake.slash("rate", {"org": "o.u.r."})
+    assert not card.ephemeral
+    assert OUR in card.embed["title"]
+    assert any(i.startswith("vetbot:report:org:") for i in card.custom_ids)
+
+
+async def test_rate_ambiguous_offers_a_pick(fake: FakeDiscord, bot: InProcessBot) -> None:
+    pick = await fake.slash("rate", {"org": "decrim"})
+    assert pick.custom_ids == ["vetbot:rate:pick"]
+    [select] = pick.message["components"][0]["components"]
+    labels = {o["label"]: o["value"] for o in select["options"]}
+    assert {"DecrimNY", "DecrimNow"} <= set(labels)
+
+    card = await fake.select(pick.message, "vetbot:rate:pick", [labels["DecrimNY"]])
+    assert "DecrimNY" in card.embed["title"]
+
+
+async def test_rate_unknown_offers_a_report(fake: FakeDiscord, bot: InProcessBot) -> None:
+    unknown = await fake.slash("rate", {"org": "Totally Made Up Rescue Mission"})
+    assert unknown.ephemeral
+    assert "I don't know that organization" in unknown.text
+    [new] = [i for i in unknown.custom_ids if i.startswith("vetbot:report:new:")]
+
+    form = await fake.click(unknown.message, new)
+    assert form.modal is not None
+    assert "Totally Made Up Rescue Mission" in form.modal["title"]
+
+
+async def test_rate_autocomplete_is_capped(fake: FakeDiscord, bot: InProcessBot) -> None:
+    for typed in ("", "o", "operation", "zzzzzz"):
+        choices = await fake.autocomplete("rate", "org", typed)
+        assert len(choices) <= 25
+        assert all(1 <= len(c["name"]) <= 100 for c in choices)
+    assert (await fake.autocomplete("rate", "org", "oper"))[0]["name"] == OUR
+
+
+async def submit_report(fake: FakeDiscord, user=MEMBER, text: str = REPORT_TEXT):
+    """/report about O.U.R. on criterion 6, filled in and sent; returns the acknowledgement."""
+    form = await fake.slash("report", {"org": OUR, "criterion": "6"}, user=user)
+    assert form.modal is not None, form.text
+    return await fake.submit_modal(
+        form.modal["custom_id"],
+        {"What happened?": text, "How do you know?": ["documented"]},
+        user=user,
+        modal=form.modal,
+    )
+
+
+async def test_report_moderation_and_card(fake: FakeDiscord, bot: InProcessBot) -> None:
+    start = len(fake.requests)
+    ack = await submit_report(fake)
+    assert ack.ephemeral
+    assert "Report received" in ack.text
+    post = await fake.wait_for_message("mod-queue", since=start)
+    report_id = int(post["embeds"][0]["title"].split("#")[1].split()[0])
+    approve = f"vetbot:report:approve:{report_id}"
+    assert approve in component_ids(post)
+
+    refused = await fake.click(post, approve, user=MEMBER)
+    assert refused.ephemeral and "Only moderators" in refused.text
+    assert (await bot.core.reports.get(report_id)).status.value == "pending"
+
+    mark = len(fake.requests)
+    approved = await fake.click(post, approve, user=MODERATOR)
+    assert approved.ephemeral
+    assert f"Report #{report_id} is now approved" in approved.text
+    # The queue post shows the decision with its buttons disabled, and the reporter hears.
+    edit = await fake.wait_for_request("PATCH", EDIT_QUEUE_POST, since=mark)
+    assert "approved" in message_text(edit.response)
+    buttons = [c for row in edit.response["components"] for c in row["components"]]
+    assert buttons and all(b.get("disabled") for b in buttons)
+    await fake.wait_for_request("POST", "/users/@me/channels", since=mark)
+    dm_channel = str(fake.dm_channels[MEMBER.id])
+    dm = await fake.wait_for_request(
+        "POST",
+        "/channels/{channel_id}/messages",
+        lambda r: r.path.split("/")[2] == dm_channel,
+        since=mark,
+    )
+    assert f"#{report_id}" in message_text(dm.response)
+    assert fake.dms_to(MEMBER) == [dm.response]
+
+    card = await fake.slash("rate", {"org": OUR})
+    assert "community member" in card.text
+    assert str(MEMBER.id) not in card.text
+
+    mine = await fake.slash("myreports", user=MEMBER)
+    assert mine.ephemeral
+    assert f"#{report_id}" in mine.text
