@@ -4,10 +4,14 @@ Everything that touches storage goes through :class:`Database`. Queries elsewher
 standard SQL; the SQLite-specific parts (PRAGMAs, ``BEGIN IMMEDIATE``, the online backup API)
 live only in this module, so another backend could replace it without touching its callers.
 
-Concurrency model: the bot shares one connection between many asyncio tasks, so every unit of
-work (a transaction, or a single helper call outside one) holds an :class:`asyncio.Lock`. Helpers
-take an optional ``conn`` (RoboDanny style) so several calls can share one transaction; a helper
-called from the task that owns the open transaction joins it instead of deadlocking.
+Concurrency model: the bot shares one connection between many asyncio tasks. aiosqlite runs
+statements one at a time, in order, on its own thread. A transaction has the connection to
+itself (nothing else may land between its BEGIN and COMMIT), while single statements outside a
+transaction may be queued together: each is atomic on its own, and letting the next one wait in
+the queue while the thread flushes the previous commit to disk is what lets many users submit
+at once without batching their reports. Helpers take an optional ``conn`` (RoboDanny style) so
+several calls can share one transaction; a helper called from the task that owns the open
+transaction joins it instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -88,7 +92,7 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self.path = path
-        self._lock = asyncio.Lock()
+        self._gate = _Gate()
         self._owner: asyncio.Task[Any] | None = None
 
     # -- life cycle ------------------------------------------------------------------------
@@ -125,7 +129,7 @@ class Database:
 
     async def close(self) -> None:
         """Wait for the running unit of work, then close the connection."""
-        async with self._lock:
+        async with self._gate.exclusive():
             await self._conn.close()
         log.info("Closed database %s", self.path)
 
@@ -177,7 +181,7 @@ class Database:
         if task is not None and self._owner is task:
             yield self._conn
             return
-        async with self._lock:
+        async with self._gate.exclusive():
             self._owner = task
             try:
                 # IMMEDIATE takes the write lock up front: a read-then-write transaction can
@@ -196,12 +200,12 @@ class Database:
     @asynccontextmanager
     async def _use(self, conn: aiosqlite.Connection | None) -> AsyncIterator[aiosqlite.Connection]:
         """The connection for one helper call: the caller's, the current transaction's, or a
-        locked autocommit turn so the call never lands inside another task's transaction."""
+        shared autocommit turn that never lands inside another task's transaction."""
         task = asyncio.current_task()
         if conn is not None or (task is not None and self._owner is task):
             yield self._conn if conn is None else conn
             return
-        async with self._lock:
+        async with self._gate.shared():
             yield self._conn
 
     # -- query helpers ---------------------------------------------------------------------
@@ -223,6 +227,16 @@ class Database:
             if cursor.lastrowid is None:
                 raise RuntimeError("INSERT returned no row id")
             return cursor.lastrowid
+
+    async def insert_if(
+        self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
+    ) -> int | None:
+        """Run an ``INSERT ... SELECT ... WHERE``; the new row's id, or ``None`` if the
+        condition held no row. One statement is one atomic transaction of its own."""
+        async with self._use(conn) as c:
+            cursor = await c.execute(sql, params)
+            # lastrowid keeps an older value when nothing was inserted, so trust rowcount.
+            return cursor.lastrowid if cursor.rowcount == 1 else None
 
     async def fetchall(
         self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
@@ -277,7 +291,7 @@ class Database:
         # The copy is written from aiosqlite's worker thread, not the thread that opened it.
         dest = sqlite3.connect(str(dest_path), check_same_thread=False)
         try:
-            async with self._lock:
+            async with self._gate.exclusive():
                 await self._conn.backup(dest)
         finally:
             dest.close()
@@ -288,6 +302,52 @@ class Database:
         async with self._use(None) as conn:
             rows = await conn.execute_fetchall("PRAGMA integrity_check")
         return "\n".join(str(row[0]) for row in rows)
+
+
+class _Gate:
+    """A readers-writer lock: many single statements at once, or one transaction alone.
+
+    A waiting transaction stops new single statements from starting, so a steady stream of
+    them cannot starve it.
+    """
+
+    def __init__(self) -> None:
+        self._cond = asyncio.Condition()
+        self._shared = 0
+        self._exclusive = False
+        self._waiting = 0
+
+    @asynccontextmanager
+    async def shared(self) -> AsyncIterator[None]:
+        async with self._cond:
+            await self._cond.wait_for(lambda: not self._exclusive and not self._waiting)
+            self._shared += 1
+        try:
+            yield
+        finally:
+            async with self._cond:
+                self._shared -= 1
+                if not self._shared:
+                    self._cond.notify_all()
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        async with self._cond:
+            self._waiting += 1
+            try:
+                await self._cond.wait_for(lambda: not self._exclusive and not self._shared)
+            except BaseException:
+                self._waiting -= 1
+                self._cond.notify_all()  # single statements held back for us may go now
+                raise
+            self._waiting -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            async with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
 
 
 @asynccontextmanager

@@ -209,6 +209,38 @@ async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
     assert await db.get_meta("b") == "1"
 
 
+async def test_statements_from_other_tasks_never_land_in_a_transaction(db: Database) -> None:
+    opened = asyncio.Event()
+
+    async def failing_transaction() -> None:
+        async with db.transaction() as conn:
+            await db.set_meta("inside", "1", conn=conn)
+            opened.set()
+            for _ in range(5):
+                await asyncio.sleep(0)  # give the other task every chance to slip in
+            raise RuntimeError("roll back")
+
+    async def single_statements() -> None:
+        await opened.wait()
+        await db.execute("INSERT INTO meta (key, value) VALUES ('outside', '1')")
+
+    results = await asyncio.gather(
+        failing_transaction(), single_statements(), return_exceptions=True
+    )
+    assert isinstance(results[0], RuntimeError) and results[1] is None
+    assert await db.get_meta("inside") is None
+    assert await db.get_meta("outside") == "1"
+
+
+async def test_many_single_statements_run_concurrently(db: Database) -> None:
+    await asyncio.gather(*(db.set_meta(f"k{i}", str(i)) for i in range(50)))
+    await asyncio.gather(
+        *(db.execute("UPDATE meta SET value = 'x' WHERE key = ?", (f"k{i}",)) for i in range(50)),
+        db.set_meta("k0", "last"),
+    )
+    assert await db.fetchval("SELECT COUNT(*) FROM meta") == 50
+
+
 async def test_backup_is_a_sound_copy_with_the_rows(db: Database, tmp_path: Path) -> None:
     await db.set_meta("kept", "yes")
     await db.backup(tmp_path / "copy.db")

@@ -294,3 +294,21 @@ async def test_purge_erases_reporter_ids_after_retention(tmp_path: Path) -> None
         assert await service.list_mine(1) == []
     finally:
         await service.db.close()
+
+
+async def test_returned_reports_equal_what_is_stored(service: ReportService) -> None:
+    submitted = await submit_ok(service, org_id=None, org_name="Fresh Org")
+    assert submitted == await service.get(submitted.id)
+    local = dt.timezone(dt.timedelta(hours=-5))
+    when = LATER.astimezone(local)  # any timezone in, UTC stored
+    second = (await submit_ok(service, reporter_id=2)).id
+    third = (await submit_ok(service, reporter_id=3)).id
+    for action in (
+        service.edit(submitted.id, MOD, TEXT + " edited", when),
+        service.approve(submitted.id, MOD, when),
+        service.reject(second, MOD, "no", when),
+        service.withdraw(third, 3, when),
+    ):
+        result = await action
+        assert isinstance(result, Report)
+        assert result == await service.get(result.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from reports_fixtures import MOD, NOW, TEXT, open_service, submission, submit_ok, submit_refused
 
-from bot.reports.models import Basis, PiiKind, RefusalReason, Report, Status
+from bot.reports.models import Basis, PiiKind, Refusal, RefusalReason, Report, Status
 from bot.reports.policy import ReportPolicy
 from bot.reports.service import ReportService
 
@@ -182,3 +183,17 @@ async def test_list_mine_only_shows_own_reports_newest_first(service: ReportServ
     mine = await service.list_mine(1)
     assert [r.id for r in mine] == [b.id, a.id]
     assert all(isinstance(r, Report) and r.reporter_id == 1 for r in mine)
+
+
+async def test_concurrent_submissions_cannot_exceed_the_limit(service: ReportService) -> None:
+    results = await asyncio.gather(
+        *(service.submit(**submission(criterion=c)) for c in range(1, 7)),
+        *(service.submit(**submission(reporter_id=2)) for _ in range(3)),
+    )
+    own = results[:6]
+    assert sum(isinstance(r, Report) for r in own) == 3
+    assert {r.reason for r in own if isinstance(r, Refusal)} == {RefusalReason.PER_HOUR}
+    duplicates = results[6:]
+    assert sum(isinstance(r, Report) for r in duplicates) == 1
+    assert {r.reason for r in duplicates if isinstance(r, Refusal)} == {RefusalReason.DUPLICATE}
+    assert len(await service.list_mine(1)) == 3

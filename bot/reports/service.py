@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from msgspec.structs import replace
+
 from bot.community import CommunityReport, CommunitySummary
 from bot.db import Database
 from bot.reports import validation as v
@@ -115,28 +117,13 @@ class ReportService:
                 now + wait,
             )
 
-        async with self.db.transaction() as conn:
-            if await self.store.is_blocked(reporter_id, conn=conn):
-                return refuse(
-                    RefusalReason.BLOCKED,
-                    "You can't submit reports on this server. If you think this is a mistake, "
-                    "please contact a moderator.",
-                )
-            limited = await self._rate_limit(reporter_id, now, conn)
-            if limited is not None:
-                return refuse(*limited)
-            duplicate = await self.store.pending_duplicate(
-                reporter_id, org_id, clean_name, clean_criterion, conn=conn
-            )
-            if duplicate is not None:
-                return refuse(
-                    RefusalReason.DUPLICATE,
-                    f"You already have a pending report (#{duplicate}) about this organization "
-                    "and criterion. You can withdraw it with /myreports and send a new one, or "
-                    "wait for the moderators' decision.",
-                )
-            flags = find_pii(clean_text)
-            report_id = await self.store.add(
+        flags = find_pii(clean_text)
+        limits = [
+            (now - DAY, self.policy.per_user_per_day),
+            (now - HOUR, self.policy.per_user_per_hour),
+        ]
+        for _attempt in range(3):
+            report_id = await self.store.add_if_allowed(
                 org_id=org_id,
                 org_name=clean_name,
                 criterion=clean_criterion,
@@ -146,12 +133,61 @@ class ReportService:
                 reporter_id=reporter_id,
                 pii_flags=flags,
                 created_at=now,
-                conn=conn,
+                limits=limits,
             )
-            report = await self.store.get(report_id, conn=conn)
-        assert report is not None  # written in this very transaction
-        log.info("Accepted report #%d (pii flags: %s)", report_id, ",".join(flags) or "none")
-        return report
+            if report_id is not None:
+                log.info("Accepted report #%d (pii flags: %s)", report_id, ",".join(flags) or "-")
+                return Report(
+                    id=report_id,
+                    org_id=org_id,
+                    org_name=clean_name,
+                    criterion=clean_criterion,
+                    text=clean_text,
+                    evidence=links,
+                    basis=clean_basis,
+                    reporter_id=reporter_id,
+                    status=Status.PENDING,
+                    pii_flags=flags,
+                    created_at=_utc(now),
+                )
+            # Refused by the rules inside the INSERT: find which one, to tell the reporter.
+            why = await self._why_refused(reporter_id, org_id, clean_name, clean_criterion, now)
+            if why is not None:
+                return refuse(*why)
+            # What stood in the way went away meanwhile (e.g. a withdrawal): try again.
+        raise RuntimeError("report submission kept being refused without a reason")
+
+    async def _why_refused(
+        self,
+        reporter_id: int,
+        org_id: str | None,
+        org_name: str,
+        criterion: int | None,
+        now: dt.datetime,
+    ) -> tuple[RefusalReason, str, dt.datetime | None] | None:
+        async with self.db.transaction() as conn:
+            if await self.store.is_blocked(reporter_id, conn=conn):
+                return (
+                    RefusalReason.BLOCKED,
+                    "You can't submit reports on this server. If you think this is a mistake, "
+                    "please contact a moderator.",
+                    None,
+                )
+            limited = await self._rate_limit(reporter_id, now, conn)
+            if limited is not None:
+                return limited
+            duplicate = await self.store.pending_duplicate(
+                reporter_id, org_id, org_name, criterion, conn=conn
+            )
+        if duplicate is not None:
+            return (
+                RefusalReason.DUPLICATE,
+                f"You already have a pending report (#{duplicate}) about this organization "
+                "and criterion. You can withdraw it with /myreports and send a new one, or "
+                "wait for the moderators' decision.",
+                None,
+            )
+        return None
 
     def _check_input(
         self,
@@ -180,7 +216,7 @@ class ReportService:
 
     async def _rate_limit(
         self, reporter_id: int, now: dt.datetime, conn: Any
-    ) -> tuple[RefusalReason, str, dt.datetime] | None:
+    ) -> tuple[RefusalReason, str, dt.datetime | None] | None:
         times = await self.store.recent_times(reporter_id, now - DAY, conn=conn)
         hour = [t for t in times if t > now - HOUR]
         per_day, per_hour = self.policy.per_user_per_day, self.policy.per_user_per_hour
@@ -235,9 +271,9 @@ class ReportService:
                 after={"status": Status.WITHDRAWN},
                 conn=conn,
             )
-            updated = await self.store.get(report_id, conn=conn)
+            updated = replace(report, status=Status.WITHDRAWN, decided_at=_utc(now))
         log.info("Report #%d withdrawn by its reporter", report_id)
-        return updated or NotFound(report_id)
+        return updated
 
     async def list_mine(self, reporter_id: int, limit: int = MINE_LIMIT) -> list[Report]:
         """The reporter's own reports, newest first."""
@@ -313,11 +349,17 @@ class ReportService:
                     after={"status": Status.APPROVED, "org_id": org},
                     conn=conn,
                 )
-                updated = await self.store.get(report_id, conn=conn)
+                updated = replace(
+                    report,
+                    status=Status.APPROVED,
+                    decided_by=moderator_id,
+                    decided_at=_utc(now),
+                    org_id=org,
+                )
         except _LostRace:
             return await self._decided_now(report_id)
         log.info("Report #%d approved by moderator %d (org %s)", report_id, moderator_id, org)
-        return updated or NotFound(report_id)
+        return updated
 
     async def _resolve_org(
         self,
@@ -385,9 +427,15 @@ class ReportService:
                 after={"status": Status.REJECTED, "reason": clean},
                 conn=conn,
             )
-            updated = await self.store.get(report_id, conn=conn)
+            updated = replace(
+                report,
+                status=Status.REJECTED,
+                decided_by=moderator_id,
+                decided_at=_utc(now),
+                decision_reason=clean,
+            )
         log.info("Report #%d rejected by moderator %d", report_id, moderator_id)
-        return updated or NotFound(report_id)
+        return updated
 
     async def edit(
         self, report_id: int, moderator_id: int, new_text: str, now: dt.datetime
@@ -417,9 +465,9 @@ class ReportService:
                 after={"text": clean, "pii_flags": list(flags)},
                 conn=conn,
             )
-            updated = await self.store.get(report_id, conn=conn)
+            updated = replace(report, text=clean, pii_flags=flags, edited_at=_utc(now))
         log.info("Report #%d edited by moderator %d", report_id, moderator_id)
-        return updated or NotFound(report_id)
+        return updated
 
     redact = edit
 
@@ -530,6 +578,11 @@ def _decided(report: Report) -> Decided:
         decided_at=report.decided_at,
         reason=report.decision_reason,
     )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # As the store reads it back, so a returned report equals the stored one.
+    return moment.astimezone(dt.UTC)
 
 
 def _shorten(text: str, limit: int) -> str:

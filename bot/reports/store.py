@@ -68,7 +68,7 @@ class ReportStore:
 
     # -- reports ---------------------------------------------------------------------------
 
-    async def add(
+    async def add_if_allowed(
         self,
         *,
         org_id: str | None,
@@ -80,24 +80,43 @@ class ReportStore:
         reporter_id: int,
         pii_flags: Sequence[PiiKind],
         created_at: dt.datetime,
+        limits: Sequence[tuple[dt.datetime, int]],
         conn: Conn = None,
-    ) -> int:
-        """Store a new pending report; return its id."""
-        return await self.db.insert(
+    ) -> int | None:
+        """Store a new pending report unless a rule forbids it; its id, or ``None``.
+
+        The rules are checked inside the one ``INSERT``: the reporter is not blocked, has fewer
+        than ``n`` reports since each ``(since, n)`` in ``limits``, and no pending report on the
+        same org and criterion. One statement is one round trip and one atomic commit, which is
+        what lets a durable (fsync'd) submission cost a single disk flush.
+        """
+        dup_where, dup_params = _duplicate_where(reporter_id, org_id, org_name, criterion)
+        conditions = ["NOT EXISTS (SELECT 1 FROM blocklist WHERE user_id = ?)"]
+        params: list[Any] = [
+            org_id,
+            org_name,
+            criterion,
+            text,
+            "\n".join(evidence),
+            basis.value,
+            reporter_id,
+            _flags(pii_flags),
+            to_db_time(created_at),
+            reporter_id,
+        ]
+        for since, most in limits:
+            conditions.append(
+                "(SELECT COUNT(*) FROM reports WHERE reporter_id = ? AND created_at > ?) < ?"
+            )
+            params += [reporter_id, to_db_time(since), most]
+        conditions.append(f"NOT EXISTS (SELECT 1 FROM reports WHERE {dup_where})")
+        params += dup_params
+        return await self.db.insert_if(
             "INSERT INTO reports (org_id, org_name, criterion, text, evidence, basis, "
             "reporter_id, status, pii_flags, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-            (
-                org_id,
-                org_name,
-                criterion,
-                text,
-                "\n".join(evidence),
-                basis.value,
-                reporter_id,
-                _flags(pii_flags),
-                to_db_time(created_at),
-            ),
+            "SELECT ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ? "
+            f"WHERE {' AND '.join(conditions)}",
+            params,
             conn=conn,
         )
 
@@ -130,23 +149,8 @@ class ReportStore:
         conn: Conn = None,
     ) -> int | None:
         """The id of this reporter's pending report on the same org and criterion, if any."""
-        # An unknown org has no id yet, so it is matched by name, ignoring case.
-        where = ["reporter_id = ?", "status = 'pending'"]
-        params: list[Any] = [reporter_id]
-        if org_id is None:
-            where.append("org_id IS NULL AND LOWER(org_name) = LOWER(?)")
-            params.append(org_name)
-        else:
-            where.append("org_id = ?")
-            params.append(org_id)
-        if criterion is None:
-            where.append("criterion IS NULL")
-        else:
-            where.append("criterion = ?")
-            params.append(criterion)
-        return await self.db.fetchval(
-            f"SELECT id FROM reports WHERE {' AND '.join(where)}", params, conn=conn
-        )
+        where, params = _duplicate_where(reporter_id, org_id, org_name, criterion)
+        return await self.db.fetchval(f"SELECT id FROM reports WHERE {where}", params, conn=conn)
 
     async def decide(
         self,
@@ -392,6 +396,27 @@ class ReportStore:
             "SELECT id, name, created_at FROM community_orgs ORDER BY name, id", conn=conn
         )
         return [_org(r) for r in rows]
+
+
+def _duplicate_where(
+    reporter_id: int, org_id: str | None, org_name: str, criterion: int | None
+) -> tuple[str, list[Any]]:
+    """SQL matching the reporter's pending reports on the same org and criterion."""
+    # An unknown org has no id yet, so it is matched by name, ignoring case.
+    where = ["reporter_id = ?", "status = 'pending'"]
+    params: list[Any] = [reporter_id]
+    if org_id is None:
+        where.append("org_id IS NULL AND LOWER(org_name) = LOWER(?)")
+        params.append(org_name)
+    else:
+        where.append("org_id = ?")
+        params.append(org_id)
+    if criterion is None:
+        where.append("criterion IS NULL")
+    else:
+        where.append("criterion = ?")
+        params.append(criterion)
+    return " AND ".join(where), params
 
 
 def _json(value: dict[str, Any] | None) -> str | None:
