@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import random
 import sqlite3
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +30,8 @@ SUBMIT_TARGET = 1000.0  # acknowledged reports per second
 APPROVE_P99_TARGET_MS = 20.0
 TEXT = "They asked survivors to pose for fundraising photos without consent, twice in 2019."
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+# Every benchmark submission comes from a new user, so no limit or duplicate rule refuses it.
+_users = itertools.count(5_000_000)
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -71,7 +75,7 @@ async def bench_submit(service: ReportService, count: int, in_flight: int = 1) -
     async def user_stream() -> None:
         for i in counter:
             result = await service.submit(
-                reporter_id=5_000_000 + i + in_flight * 10_000_000,
+                reporter_id=next(_users),
                 account_age_days=100.0,
                 org_id=f"org-{i % 500}",
                 org_name=f"Org {i % 500}",
@@ -133,15 +137,24 @@ async def bench_approve(service: ReportService, seeded: int, count: int) -> list
     return timings
 
 
-async def run(directory: Path, seed: int, submits: int, approvals: int) -> list[tuple[str, ...]]:
-    ceiling = raw_ceiling(directory / "raw.db", min(submits, 2000))
+async def run(
+    directory: Path, seed: int, submits: int, approvals: int, repeat: int
+) -> list[tuple[str, ...]]:
+    # fsync time varies a lot on shared disks: take the median of several interleaved rounds.
+    ceilings: list[float] = []
     db = await Database.open(directory / "bench.db")
     try:
         began = time.perf_counter()
         await _seed(db, seed)
         seed_s = time.perf_counter() - began
         service = ReportService(db)
-        rates = {n: await bench_submit(service, submits, n) for n in (1, 16)}
+        runs: dict[int, list[float]] = {1: [], 16: []}
+        for round_no in range(repeat):
+            ceilings.append(raw_ceiling(directory / f"raw{round_no}.db", min(submits, 2000)))
+            for n, rates_n in runs.items():
+                rates_n.append(await bench_submit(service, submits, n))
+        rates = {n: statistics.median(r) for n, r in runs.items()}
+        ceiling = statistics.median(ceilings)
         timings = await bench_approve(service, seed, approvals)
         total = await db.fetchval("SELECT COUNT(*) FROM reports")
     finally:
@@ -150,12 +163,13 @@ async def run(directory: Path, seed: int, submits: int, approvals: int) -> list[
     rows = [
         ("seed", f"{seed:,} reports in {seed_s:.2f} s", "-", "-"),
         ("disk ceiling: plain sqlite3, 1 commit each", f"{ceiling:,.0f} commits/s", "-", "-"),
+        ("rounds (median shown)", str(repeat), "-", "-"),
     ]
     for n, rate in rates.items():
         rows.append(
             (
                 f"submit, {n} user(s) at once (FULL sync)",
-                f"{rate:,.0f} reports/s",
+                f"{rate:,.0f} reports/s ({min(runs[n]):,.0f}-{max(runs[n]):,.0f})",
                 f">= {SUBMIT_TARGET:,.0f}/s",
                 "yes" if rate >= SUBMIT_TARGET else "NO",
             )
@@ -188,9 +202,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=100_000, help="reports in the database")
     parser.add_argument("--submits", type=int, default=3_000, help="submissions to time")
     parser.add_argument("--approvals", type=int, default=1_000, help="approvals to time")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of submissions")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        rows = asyncio.run(run(Path(tmp), args.seed, args.submits, args.approvals))
+        rows = asyncio.run(run(Path(tmp), args.seed, args.submits, args.approvals, args.repeat))
     print(_table(rows))
 
 
