@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from fakediscord import MEMBER, MODERATOR, FakeDiscord, InProcessBot, component_ids, message_text
+from flows import OUR, submit_report
 
-OUR = "Operation Underground Railroad"
-REPORT_TEXT = "They staged a raid in 2019; the people arrested were offered no services at all."
 EDIT_QUEUE_POST = "/channels/{channel_id}/messages/{message_id}"
 
 
@@ -44,18 +43,6 @@ async def test_rate_autocomplete_is_capped(fake: FakeDiscord, bot: InProcessBot)
         assert len(choices) <= 25
         assert all(1 <= len(c["name"]) <= 100 for c in choices)
     assert (await fake.autocomplete("rate", "org", "oper"))[0]["name"] == OUR
-
-
-async def submit_report(fake: FakeDiscord, user=MEMBER, text: str = REPORT_TEXT):
-    """/report about O.U.R. on criterion 6, filled in and sent; returns the acknowledgement."""
-    form = await fake.slash("report", {"org": OUR, "criterion": "6"}, user=user)
-    assert form.modal is not None, form.text
-    return await fake.submit_modal(
-        form.modal["custom_id"],
-        {"What happened?": text, "How do you know?": ["documented"]},
-        user=user,
-        modal=form.modal,
-    )
 
 
 async def test_report_moderation_and_card(fake: FakeDiscord, bot: InProcessBot) -> None:

@@ -21,7 +21,8 @@ from .server import DEFAULT_TIMEOUT, TOKEN, FakeDiscord
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[2]
-KNOWLEDGE = REPO / "knowledge"
+# Names discord.py gives the tasks that run commands, events and component callbacks.
+HANDLER_TASKS = ("CommandTree-invoker", "discord.py: ", "discord-ui-")
 
 
 def write_config(folder: Path, *, extra: str = "") -> Path:
@@ -96,8 +97,29 @@ class InProcessBot:
             raise AssertionError(f"the bot did not connect within {within}s")
         return self
 
+    async def settle(self, *, within: float = DEFAULT_TIMEOUT) -> None:
+        """Wait for the interaction handlers still running (a button's follow-up work).
+
+        A test may end as soon as it has seen the answer it checks, while the bot still edits
+        a queue post or sends a DM; closing under it would fail those requests.
+        """
+        running = [
+            t
+            for t in asyncio.all_tasks()
+            if t is not asyncio.current_task()
+            and not t.done()
+            and t.get_name().startswith(HANDLER_TASKS)
+            and not t.get_name().startswith("discord-ui-view-timeout")
+        ]
+        if running:
+            _, late = await asyncio.wait(running, timeout=within)
+            if late:
+                raise AssertionError(f"handlers still running after {within}s: {late}")
+
     async def stop(self) -> None:
-        """Close the client (gateway and HTTP session), then the database."""
+        """Let running handlers finish, close the client (gateway, HTTP), then the database."""
+        if self.client is not None and not self.client.is_closed():
+            await self.settle()
         if self.client is not None:
             await self.client.close()
         if self._task is not None:
@@ -168,6 +190,16 @@ class SubprocessBot:
         """SIGTERM, then wait for the exit status."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.process.wait(), within)
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def wait(self, *, within: float = DEFAULT_TIMEOUT * 2) -> int:
+        """The exit status, once the process has ended."""
+        assert self.process is not None
         return await asyncio.wait_for(self.process.wait(), within)
 
     async def kill(self) -> int:

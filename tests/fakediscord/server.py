@@ -104,6 +104,7 @@ class FakeDiscord:
         self.identifies = 0
         self.resumes: list[str] = []  # the path each RESUME arrived on
         self._faults: list[Fault] = []
+        self._observers: list[Callable[[RecordedRequest], None]] = []
         self._waiters: list[_Waiter] = []
         self._conn_waiters: list[asyncio.Future[str]] = []
         self._gateway: _Gateway | None = None
@@ -235,13 +236,25 @@ class FakeDiscord:
         request = await self.wait_for_request(
             "POST",
             "/channels/{channel_id}/messages",
-            lambda r: r.path.split("/")[2] == channel_id and (where is None or where(r.response)),
+            lambda r: (
+                r.path.split("/")[2] == channel_id
+                and 200 <= r.status < 300
+                and (where is None or where(r.response))
+            ),
             since=since,
             within=within,
         )
         return request.response
 
     # -- faults ------------------------------------------------------------------------------
+
+    def observe(self, observer: Callable[[RecordedRequest], None]) -> None:
+        """Call ``observer`` with each request as it arrives, before it is answered.
+
+        For faults that must strike at an exact moment (killing the bot on its fifth
+        acknowledgement), which a test waiting on futures would reach too late.
+        """
+        self._observers.append(observer)
 
     def fail(
         self,
@@ -300,12 +313,23 @@ class FakeDiscord:
                 future.set_result(how)
 
     async def dispatch(
-        self, event: str, data: dict[str, Any], *, within: float = DEFAULT_TIMEOUT
+        self,
+        event: str,
+        data: dict[str, Any],
+        *,
+        within: float = DEFAULT_TIMEOUT,
+        wait_for_bot: bool = True,
     ) -> None:
-        """Send a gateway DISPATCH; if the bot is reconnecting it gets it on RESUME."""
+        """Send a gateway DISPATCH; if the bot is reconnecting it gets it on RESUME.
+
+        With ``wait_for_bot=False`` an event for a disconnected bot is only kept for a resume
+        (a bot that was killed never gets it, as on Discord).
+        """
         self._seq += 1
         frame = {"op": 0, "t": event, "s": self._seq, "d": data}
         self._sent.append((self._seq, frame))
+        if not self._live.is_set() and not wait_for_bot:
+            return
         if not self._live.is_set():
             # Like Discord, keep it for the resume; but the caller must not wait forever.
             try:
@@ -408,6 +432,8 @@ class FakeDiscord:
             len(self.requests), request.method, path, route, dict(request.query), body
         )
         self.requests.append(record)
+        for observer in list(self._observers):
+            observer(record)
         status, response = await self._answer(request, record, op, content_type)
         record.status, record.response = status, response
         self._notify(record)
@@ -826,10 +852,10 @@ class FakeDiscord:
         self.users.setdefault(user.id, user)
         return exchange
 
-    async def send_interaction(self, exchange: Exchange) -> None:
-        """Deliver a registered interaction over the gateway."""
+    async def send_interaction(self, exchange: Exchange, *, wait_for_bot: bool = True) -> None:
+        """Deliver a registered interaction over the gateway (see :meth:`dispatch`)."""
         exchange.mark_sent()
-        await self.dispatch("INTERACTION_CREATE", exchange.payload)
+        await self.dispatch("INTERACTION_CREATE", exchange.payload, wait_for_bot=wait_for_bot)
 
     def command(self, name: str, kind: int = 1) -> dict[str, Any] | None:
         """The synced definition of a command (guild first, then global), if any."""
@@ -971,6 +997,13 @@ class FakeDiscord:
         modal = modal or self.last_modal(custom_id)
         data = {"custom_id": modal["custom_id"], "components": _fill_modal(modal, values)}
         return await self.interact(MODAL_SUBMIT, data, user=user, within=within)
+
+    def start_modal_submit(
+        self, modal: dict[str, Any], values: dict[str, Any], *, user: p.FakeUser = p.MEMBER
+    ) -> Exchange:
+        """A modal submit registered but not sent (for bursts): see :meth:`send_interaction`."""
+        data = {"custom_id": modal["custom_id"], "components": _fill_modal(modal, values)}
+        return self.start_interaction(MODAL_SUBMIT, data, user=user)
 
     async def context_menu(
         self,
