@@ -138,7 +138,9 @@ def _cmd_reports_export(config: Config, args: argparse.Namespace) -> int:
     from bot.reports.export import export_approved
 
     async def work(core: Any) -> int:
-        sys.stdout.write(await export_approved(core.reports, args.format))
+        sys.stdout.write(
+            await export_approved(core.reports, args.format, spreadsheet_safe=args.spreadsheet_safe)
+        )
         return 0
 
     return asyncio.run(_with_core(config, work))
@@ -223,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = reports.add_parser("export", help="approved reports as open data (no reporter ids)")
     p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument(
+        "--spreadsheet-safe",
+        action="store_true",
+        help="prefix CSV cells starting with = + - @ so spreadsheets never run them",
+    )
     p.set_defaults(func=_cmd_reports_export)
     p = reports.add_parser("purge", help="erase reporter ids past the retention period now")
     p.set_defaults(func=_cmd_reports_purge)
