@@ -92,8 +92,8 @@ def _split_msgspec_error(exc: msgspec.ValidationError) -> tuple[str, str]:
     if unknown:
         path = f"{path}.{unknown.group(1)}".lstrip(".")
         problem = "unknown field"
-    elif problem.startswith("Invalid enum value"):
-        problem = f"{problem[0].lower()}{problem[1:]}"
+    elif problem.startswith("Invalid RFC3339 encoded date"):
+        problem = "expected a date like 2026-11-30"
     else:
         problem = problem[0].lower() + problem[1:]
     return path, problem
