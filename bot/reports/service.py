@@ -319,13 +319,9 @@ class ReportService:
         """
         try:
             async with self.db.transaction() as conn:
-                report = await self.store.get(report_id, conn=conn)
-                if report is None:
-                    return NotFound(report_id)
-                if report.status is not Status.PENDING:
-                    return _decided(report)
-                if report.reporter_id == moderator_id:
-                    return Invalid("You can't decide your own report; ask another moderator.")
+                report = await self._decidable(report_id, moderator_id, conn)
+                if not isinstance(report, Report):
+                    return report
                 org = await self._resolve_org(
                     report, moderator_id, now, link_org_id, new_org_name, conn
                 )
@@ -360,6 +356,19 @@ class ReportService:
             return await self._decided_now(report_id)
         log.info("Report #%d approved by moderator %d (org %s)", report_id, moderator_id, org)
         return updated
+
+    async def _decidable(
+        self, report_id: int, moderator_id: int, conn: Any
+    ) -> Report | ModerationResult:
+        """The report if this moderator may decide it now; otherwise the outcome to answer."""
+        report = await self.store.get(report_id, conn=conn)
+        if report is None:
+            return NotFound(report_id)
+        if report.status is not Status.PENDING:
+            return _decided(report)
+        if report.reporter_id == moderator_id:
+            return Invalid("You can't decide your own report; ask another moderator.")
+        return report
 
     async def _resolve_org(
         self,
@@ -402,13 +411,9 @@ class ReportService:
         if len(clean) > v.REASON_MAX:
             return Invalid(f"Please keep the reason under {v.REASON_MAX:,} characters.")
         async with self.db.transaction() as conn:
-            report = await self.store.get(report_id, conn=conn)
-            if report is None:
-                return NotFound(report_id)
-            if report.status is not Status.PENDING:
-                return _decided(report)
-            if report.reporter_id == moderator_id:
-                return Invalid("You can't decide your own report; ask another moderator.")
+            report = await self._decidable(report_id, moderator_id, conn)
+            if not isinstance(report, Report):
+                return report
             if not await self.store.decide(
                 report_id,
                 status=Status.REJECTED,
