@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
@@ -427,7 +428,9 @@ class FakeDiscord:
         path = strip_prefix(request.path)
         body, content_type = await _read_body(request)
         op = self.spec.operation(request.method, path) if self.spec is not None else None
-        route = op.template if op is not None else _known_template(request.method, path)
+        # Routing uses the fake's own templates (copied from the spec), so it works with
+        # validation off or without the spec file.
+        route = _match_template(self._templates, path, request.method) or (op and op.template)
         record = RecordedRequest(
             len(self.requests), request.method, path, route, dict(request.query), body
         )
@@ -452,7 +455,7 @@ class FakeDiscord:
     ) -> tuple[int, Any]:
         if (
             record.route is None
-            or (handler := self._handlers().get((record.method, record.route))) is None
+            or (handler := self._handler_table.get((record.method, record.route))) is None
         ):
             self.unknown.append(record)
             return 404, {"message": "404: Not Found (unknown to the fake Discord)", "code": 0}
@@ -526,7 +529,16 @@ class FakeDiscord:
             if exchange is not None:
                 exchange.record(record)
 
-    def _handlers(self) -> dict[tuple[str, str], Any]:
+    @functools.cached_property
+    def _templates(self) -> list[tuple[str, tuple[str, ...]]]:
+        parsed = [
+            (f"{method} {template}", tuple(template.strip("/").split("/")))
+            for method, template in self._handler_table
+        ]
+        return sorted(parsed, key=lambda t: -sum(not s.startswith("{") for s in t[1]))
+
+    @functools.cached_property
+    def _handler_table(self) -> dict[tuple[str, str], Any]:
         return {
             ("GET", "/users/@me"): self._get_me,
             ("GET", "/oauth2/applications/@me"): self._get_application,
@@ -1055,12 +1067,17 @@ async def _read_body(request: web.Request) -> tuple[Any, str]:
         return text, content_type
 
 
-_EXTRA_TEMPLATES = ("/applications/@me",)
-
-
-def _known_template(method: str, path: str) -> str | None:
-    # Routes missing from the spec but answered by the fake (without validation).
-    return path if path in _EXTRA_TEMPLATES else None
+def _match_template(
+    templates: list[tuple[str, tuple[str, ...]]], path: str, method: str
+) -> str | None:
+    """The first template (literal segments first) that ``path`` fits, for ``method``."""
+    segments = tuple(path.strip("/").split("/"))
+    for key, template in templates:
+        if not key.startswith(method + " ") or len(template) != len(segments):
+            continue
+        if all(t.startswith("{") or t == s for t, s in zip(template, segments, strict=True)):
+            return key.split(" ", 1)[1]
+    return None
 
 
 def _params(template: str, path: str) -> dict[str, str]:
