@@ -56,10 +56,12 @@ partial-match inflation of ``WRatio``, which scores unrelated short names 85+)."
 
 _FULL_SCAN_MAX_KEYS = 1_000  # below this, rapidfuzz scores every key (well under a millisecond)
 _INLINE_MAX_KEYS = 20_000  # below this, async lookups run inline (p99 ~ 1 ms, see benchmarks)
-_PREFILTER_KEEP = 200  # keys kept from the word index for rapidfuzz to rank
+_PREFILTER_KEEP = 150  # keys kept from the word index for rapidfuzz to rank
 _CLASSIFY_KEEP = 30  # ranked keys that are classified into full/partial/weak/near
-_POSTING_BUDGET = 250_000  # postings counted per lookup; very common words beyond it are skipped
+_POSTING_BUDGET = 150_000  # postings counted per lookup, at most
+_COMMON_POSTING = 40_000  # words in more keys than this are only counted if nothing rarer is
 _COUNT_SLICE = 8192
+_TIE_MAX = 20_000  # keys tied on the top count that are ranked by length; the rest are dropped
 _MAX_QUERY_WORDS = 12
 _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
@@ -67,7 +69,7 @@ _FULL_RATIO = 90.0
 _NEAR_RATIO = 70.0
 _EXPAND_CACHE = 4096
 _MAX_FUZZY_WORD = 24
-_PREFIX_EXPAND_MAX = 200  # vocabulary words a typed prefix may stand for in autocomplete
+_PREFIX_EXPAND_MAX = 60  # vocabulary words a typed prefix may stand for in autocomplete
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +151,18 @@ def score(query: str, key: str) -> float:
     return max(scorer(query, key) for scorer in SCORERS)
 
 
-def _rank(text: str, pool: dict[int, str]) -> list[tuple[str, float, int]]:
-    """``pool`` (key id -> key) scored by :func:`score`, best first, as rapidfuzz tuples."""
+def _rank(text: str, pool: dict[int, str], limit: int) -> list[tuple[str, float, int]]:
+    """The ``limit`` best of ``pool`` (key id -> key) by :func:`score`, as rapidfuzz tuples.
+
+    The best ``limit`` by the maximum of several scorers are all among the best ``limit`` of
+    one of them, so each scorer only returns its own top (one C call each).
+    """
     best: dict[int, tuple[str, float, int]] = {}
-    for scorer in SCORERS:  # each a single C call over the pool
-        for hit in process.extract(text, pool, scorer=scorer, processor=None, limit=None):
+    for scorer in SCORERS:
+        for hit in process.extract(text, pool, scorer=scorer, processor=None, limit=limit):
             if hit[2] not in best or hit[1] > best[hit[2]][1]:
                 best[hit[2]] = hit
-    return sorted(best.values(), key=lambda hit: (-hit[1], hit[2]))
+    return sorted(best.values(), key=lambda hit: (-hit[1], hit[2]))[:limit]
 
 
 def _deletions(word: str) -> list[str]:
@@ -176,12 +182,13 @@ class OrgIndex:
         self._acronyms: dict[str, int | tuple[int, ...]] = {}  # acronym -> record indexes
         self._acronym_display: dict[str, str] = {}
         self._postings: dict[str, array] = {}  # word -> key ids containing it
-        self._vocab_by_len: dict[int, list[str]] = {}
         self._deletes: dict[str, str | tuple[str, ...]] = {}  # word minus one letter -> words
-        self._expanded: dict[str, frozenset[str]] = {}  # small cache: typing repeats words
+        # A small cache of typo neighbours: people type the same words again and again.
+        self._expanded: dict[tuple[str, int], frozenset[str]] = {}
         self._vocab_sorted: list[str] = []
         self._keys_sorted = array("i")  # key ids in alphabetical order of their key
         self._first: list[int] = []  # record indexes of the alphabetically first names
+        self._threaded = False  # whether the async methods run lookups in a worker thread
 
     # -- building ---------------------------------------------------------------------------
 
@@ -219,8 +226,8 @@ class OrgIndex:
                     _add(index._acronyms, acronym, org)
                     index._acronym_display.setdefault(acronym, acronym.upper())
         index._postings = postings
+        index._threaded = len(index._keys) > _INLINE_MAX_KEYS
         for word in postings:
-            index._vocab_by_len.setdefault(len(word), []).append(word)
             if len(word) >= 4:  # targets of typo'd query words (which have 5+ letters)
                 for i in range(len(word)):
                     _add(index._deletes, word[:i] + word[i + 1 :], word)  # type: ignore[arg-type]
@@ -259,10 +266,20 @@ class OrgIndex:
             # One edit in a short word makes a different word; past 24 letters it is no word
             # (and the deletion probes would grow with the square of its length).
             return frozenset()
-        cached = self._expanded.get(word)
+        return self._near(word, 1 if len(word) < 8 else 2)
+
+    def _variants(self, word: str) -> frozenset[str]:
+        """Known words one edit from a known ``word``: it may itself be a typo ("zelor" typed
+        for "zelcor"). Only used to gather candidates, never to decide that a word matched."""
+        if word not in self._postings or not 5 <= len(word) <= _MAX_FUZZY_WORD:
+            return frozenset()
+        return self._near(word, 1) - {word}
+
+    def _near(self, word: str, distance: int) -> frozenset[str]:
+        """Vocabulary words within ``distance`` edits of ``word`` (at most 8, closest first)."""
+        cached = self._expanded.get((word, distance))
         if cached is not None:
             return cached
-        distance = 1 if len(word) < 8 else 2
         # Symmetric deletions (SymSpell): a vocabulary word one edit away shares a one-letter
         # deletion with the query word, so a few dict probes replace a scan of the vocabulary.
         probes = {word, *_deletions(word)}
@@ -275,20 +292,15 @@ class OrgIndex:
             hit = self._deletes.get(probe)
             if hit is not None:
                 near.update((hit,) if isinstance(hit, str) else hit)
+        # Two deletions in the query word against one in the vocabulary cover most two-edit
+        # typos; the rest (two letters missing) would need a scan of the vocabulary, which at a
+        # million names costs ~10 ms in one C call: the other words and the ratio check on the
+        # whole name usually still find them.
         found = {w for w in near if OSA.distance(word, w, score_cutoff=distance) <= distance}
-        if not found and distance == 2:
-            # Two edits the probes cannot see (two missing letters): scan similar lengths.
-            for length in range(len(word) - distance, len(word) + distance + 1):
-                bucket = self._vocab_by_len.get(length)
-                if bucket:
-                    hits = process.extract(
-                        word, bucket, scorer=OSA.distance, score_cutoff=distance, limit=8
-                    )
-                    found.update(hit[0] for hit in hits)
-        result = frozenset(sorted(found, key=lambda w: OSA.distance(word, w))[:8])
+        result = frozenset(sorted(found, key=lambda w: (OSA.distance(word, w), w))[:8])
         if len(self._expanded) >= _EXPAND_CACHE:
             self._expanded.clear()
-        self._expanded[word] = result
+        self._expanded[(word, distance)] = result
         return result
 
     def _prefix_words(self, prefix: str) -> list[str]:
@@ -299,8 +311,41 @@ class OrgIndex:
             return []
         return self._vocab_sorted[start:end]
 
-    def _count_candidates(self, groups: list[frozenset[str]]) -> Counter[int]:
-        """Key ids counted by how many word groups they contain, rarest groups first."""
+    def _pause(self) -> None:
+        """Let the event loop have the GIL now, if it wants it, rather than after the
+        interpreter's 5 ms switch interval: big indexes look up in a worker thread."""
+        if self._threaded:
+            time.sleep(0)
+
+    def _top(self, counts: Counter[int], n: int, length: int) -> list[tuple[int, int]]:
+        """The ``n`` keys holding the most query words, ties going to keys of about the
+        query's ``length`` (what the scorers will prefer). Cheaper than ``most_common``: only
+        keys at or just below the top count are looked at."""
+        if len(counts) <= n:
+            return counts.most_common()
+        best = max(counts.values())
+        top: list[tuple[int, int]] = []
+        for wanted in (best, best - 1) if best > 1 else (best,):
+            tied = [item for item in counts.items() if item[1] == wanted]
+            room = n - len(top)
+            if len(tied) > room:
+                keys = self._keys
+                tied = heapq.nsmallest(
+                    room, tied[:_TIE_MAX], key=lambda item: abs(len(keys[item[0]]) - length)
+                )
+            top += tied
+            if len(top) >= n:
+                return top
+        return counts.most_common(n)
+
+    def _count_candidates(
+        self, groups: list[frozenset[str]], *, skip_common: bool = False
+    ) -> Counter[int]:
+        """Key ids counted by how many word groups they contain, rarest groups first.
+
+        Very common groups are skipped once rarer ones found candidates, or always with
+        ``skip_common`` (autocomplete, where whole-name prefixes already cover them).
+        """
         sized = sorted(
             ((sum(len(self._postings[w]) for w in g), g) for g in groups if g),
             key=itemgetter(0),
@@ -308,14 +353,17 @@ class OrgIndex:
         counts: Counter[int] = Counter()
         budget = _POSTING_BUDGET
         for size, group in sized:
-            if size > budget and counts:
-                continue  # a very common word: rarer ones already found the candidates
+            if (counts or skip_common) and (size > budget or size > _COMMON_POSTING):
+                # A very common word ("family" in 1 name of 8): it would cost more to count
+                # than it tells, and rarer words have already found the candidates.
+                continue
             for word in group:
                 posting = self._postings[word]
                 # In slices, so a lookup running in a thread lets the event loop take the GIL
                 # between them instead of waiting out one long C call.
                 for start in range(0, len(posting), _COUNT_SLICE):
                     counts.update(posting[start : start + _COUNT_SLICE])
+                    self._pause()
             budget -= size
         return counts
 
@@ -360,14 +408,17 @@ class OrgIndex:
             words = text.split()[:_MAX_QUERY_WORDS]
         expansions = {w: self._expand(w) for w in words}
         groups = list(expansions.values())
+        groups += [self._variants(w) for w in words]
         if len(words) > 1:
             groups.append(self._expand(flat))  # "decrim nyc" may be a typo of "decrimny"
         counts = self._count_candidates(groups)
-        common = counts.most_common(_PREFILTER_KEEP)
+        common = self._top(counts, _PREFILTER_KEEP, len(text))
         pool = {k: self._keys[k] for k, _ in common}
         if len(self._keys) <= _FULL_SCAN_MAX_KEYS:
             pool.update({k: self._keys[k] for k in range(len(self._keys))})
-        ranked = _rank(text, pool)
+        self._pause()
+        ranked = _rank(text, pool, _CLASSIFY_KEEP)
+        self._pause()
         # Classify the best-ranked keys, plus the keys holding the most query words (a partial
         # name like "Amnesty" ranks low against "Amnesty International" but holds every word).
         shortlist = dict.fromkeys(r[2] for r in ranked[:_CLASSIFY_KEEP])
@@ -377,6 +428,9 @@ class OrgIndex:
                 if n == top_count:
                     shortlist[key_id] = None
         score_of = {r[2]: r[1] for r in ranked}
+        for key_id in shortlist:
+            if key_id not in score_of:  # held the most words but ranked lower
+                score_of[key_id] = score(text, self._keys[key_id])
         by_tier: dict[_Tier, dict[str, Candidate]] = {tier: {} for tier in _Tier}
         for key_id in shortlist:
             tier = self._classify(text, flat, words, expansions, self._keys[key_id])
@@ -499,10 +553,10 @@ class OrgIndex:
         last = words[-1]
         groups.append(self._expand(last) | frozenset(self._prefix_words(last)))
         wanted = sum(1 for g in groups if g)
-        counts = self._count_candidates(groups)
+        counts = self._count_candidates(groups, skip_common=True)
         pool = {
             k: self._keys[k]
-            for k, n in counts.most_common(_PREFILTER_KEEP)
+            for k, n in self._top(counts, _PREFILTER_KEEP, len(typed))
             if n >= max(1, wanted - 1)
         }
         ranked = process.extract(typed, pool, scorer=fuzz.WRatio, processor=None, limit=None)
@@ -518,12 +572,12 @@ class OrgIndex:
 
     async def lookup_async(self, query: str) -> OrgMatch:
         """:meth:`lookup` without blocking the event loop: big indexes work in a thread."""
-        if len(self._keys) <= _INLINE_MAX_KEYS:
+        if not self._threaded:
             return self.lookup(query)
         return await asyncio.to_thread(self.lookup, query)
 
     async def complete_async(self, text: str, limit: int = MAX_COMPLETIONS) -> list[Candidate]:
         """:meth:`complete` without blocking the event loop: big indexes work in a thread."""
-        if len(self._keys) <= _INLINE_MAX_KEYS:
+        if not self._threaded:
             return self.complete(text, limit)
         return await asyncio.to_thread(self.complete, text, limit)

@@ -159,6 +159,8 @@ of these ("rescue", "freedom network") is never taken as a match for a longer na
 
 def fold(text: str) -> str:
     """Strip diacritics (NFKD, drop combining marks) and fold letters NFKD leaves alone."""
+    if text.isascii():
+        return text  # nothing to decompose or fold: the common case, kept fast for big builds
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
 
