@@ -57,13 +57,10 @@ async def test_gateway_drop_resumes_and_keeps_answering(
 async def test_event_sent_while_disconnected_is_replayed_on_resume(
     fake: FakeDiscord, bot: InProcessBot
 ) -> None:
-    gateway = fake._gateway
-    assert gateway is not None
-    back = fake.expect_connection()
-    await gateway.ws.close(code=4000)
+    back = await fake.disconnect()
     # Sent while the bot is away: kept by the fake and replayed on RESUME, as Discord does.
     answer = await fake.slash("about")
-    assert await back == "resumed"
+    assert await fake.wait_connection(back) == "resumed"
     assert "About vetbot" in answer.text
 
 

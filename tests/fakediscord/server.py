@@ -276,8 +276,8 @@ class FakeDiscord:
         """Answer the next ``times`` requests to ``method route`` with a (retryable) 429."""
         self._faults.append(Fault(method, route, 429, times, retry_after=retry_after))
 
-    async def drop_gateway(self, *, code: int = 4000, within: float = DEFAULT_TIMEOUT) -> str:
-        """Close the bot's websocket; return once it is back (``"resumed"`` or ``"identified"``)."""
+    async def disconnect(self, *, code: int = 4000) -> asyncio.Future[str]:
+        """Close the bot's websocket; the future resolves when it is back (see below)."""
         gateway = self._gateway
         if gateway is None:
             raise AssertionError("the bot is not connected to the gateway")
@@ -285,6 +285,11 @@ class FakeDiscord:
         gateway.live = False
         self._live.clear()
         await gateway.ws.close(code=code, message=b"dropped by test")
+        return back
+
+    async def drop_gateway(self, *, code: int = 4000, within: float = DEFAULT_TIMEOUT) -> str:
+        """Close the bot's websocket; return once it is back (``"resumed"`` or ``"identified"``)."""
+        back = await self.disconnect(code=code)
         return await self.wait_connection(back, within=within)
 
     # -- gateway ----------------------------------------------------------------------------
