@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fakediscord import MEMBER, MODERATOR, FakeDiscord, InProcessBot, component_ids, message_text
-from flows import OUR, submit_report
+from flows import OUR, REPORT_TEXT, submit_report
 
 EDIT_QUEUE_POST = "/channels/{channel_id}/messages/{message_id}"
 
@@ -86,3 +86,42 @@ async def test_report_moderation_and_card(fake: FakeDiscord, bot: InProcessBot) 
     mine = await fake.slash("myreports", user=MEMBER)
     assert mine.ephemeral
     assert f"#{report_id}" in mine.text
+
+
+async def test_reject_by_form_and_withdraw(fake: FakeDiscord, bot: InProcessBot) -> None:
+    start = len(fake.requests)
+    await submit_report(fake, text=REPORT_TEXT + " First.")
+    first = await fake.wait_for_message("mod-queue", since=start)
+    first_id = int(first["embeds"][0]["title"].split("#")[1].split()[0])
+
+    # Reject: the button opens a form for the reason, which the reporter is told.
+    form = await fake.click(first, f"vetbot:report:reject:{first_id}", user=MODERATOR)
+    assert form.modal is not None
+    rejected = await fake.submit_modal(
+        form.modal["custom_id"],
+        {"Reason (the reporter is told)": "Please add a source for the date."},
+        user=MODERATOR,
+    )
+    assert rejected.ephemeral and f"Report #{first_id} is now rejected" in rejected.text
+
+    # Withdraw: the reporter's own button in /myreports, only while pending.
+    mark = len(fake.requests)
+    await submit_report(fake, text=REPORT_TEXT + " Second.")
+    second = await fake.wait_for_message("mod-queue", since=mark)
+    second_id = int(second["embeds"][0]["title"].split("#")[1].split()[0])
+    mine = await fake.slash("myreports", user=MEMBER)
+    withdraw = f"vetbot:report:withdraw:{second_id}"
+    assert withdraw in mine.custom_ids
+    assert f"vetbot:report:withdraw:{first_id}" not in mine.custom_ids
+    done = await fake.click(mine.message, withdraw, user=MEMBER)
+    assert f"Report #{second_id} was withdrawn" in done.text
+    assert (await bot.core.reports.get(second_id)).status.value == "withdrawn"
+
+
+async def test_reports_queue_for_moderators_only(fake: FakeDiscord, bot: InProcessBot) -> None:
+    await submit_report(fake)
+    queue = await fake.slash("reports queue", user=MODERATOR)
+    assert queue.ephemeral and "1 report(s) waiting" in queue.text
+    refused = await fake.slash("reports queue", user=MEMBER)
+    assert refused.ephemeral and "Only moderators" in refused.text
+    assert fake.command("reports")["default_member_permissions"] == str(1 << 13)
