@@ -122,6 +122,9 @@ async def send_reply(
     kwargs = message_kwargs(reply)
     channel = interaction.channel
     if not ephemeral and reply.reply_to and isinstance(channel, discord.abc.Messageable):
+        # Acknowledge first: the channel post may be slow, and Discord allows 3 seconds.
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
         reference = discord.MessageReference(
             message_id=reply.reply_to, channel_id=channel.id, fail_if_not_exists=False
         )
@@ -155,6 +158,7 @@ def visible_to(role: Role) -> Any:
 async def run_command(
     interaction: discord.Interaction[Any],
     name: str,
+    /,
     *,
     public: bool | None = None,
     **options: Any,

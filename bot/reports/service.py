@@ -68,6 +68,8 @@ class ReportService:
         self.store = ReportStore(db)
         self.policy = policy or ReportPolicy()
         self._org_exists = org_exists or (lambda _org_id: False)
+        self._summaries: dict[str, CommunitySummary] = {}
+        self._published = 0
 
     # -- submitting ------------------------------------------------------------------------
 
@@ -354,6 +356,7 @@ class ReportService:
                 )
         except _LostRace:
             return await self._decided_now(report_id)
+        self._republished()
         log.info("Report #%d approved by moderator %d (org %s)", report_id, moderator_id, org)
         return updated
 
@@ -471,6 +474,7 @@ class ReportService:
                 conn=conn,
             )
             updated = replace(report, text=clean, pii_flags=flags, edited_at=_utc(now))
+        self._republished()
         log.info("Report #%d edited by moderator %d", report_id, moderator_id)
         return updated
 
@@ -527,11 +531,18 @@ class ReportService:
         return await self.store.community_orgs()
 
     async def community_summary(self, org_id: str) -> CommunitySummary:
-        """What the community has said about ``org_id``: public-safe, never who said it."""
-        async with self.db.transaction() as conn:
-            counts = await self.store.approved_counts(org_id, conn=conn)
-            recent = await self.store.approved(org_id, limit=RECENT_PUBLIC, conn=conn)
-        return CommunitySummary(
+        """What the community has said about ``org_id``: public-safe, never who said it.
+
+        Cached per organization (every /rate card asks for it) until an approval or an edit
+        changes what is published; reading it takes no write lock.
+        """
+        cached = self._summaries.get(org_id)
+        if cached is not None:
+            return cached
+        generation = self._published
+        counts = await self.store.approved_counts(org_id)
+        recent = await self.store.approved(org_id, limit=RECENT_PUBLIC)
+        summary = CommunitySummary(
             counts=counts,
             recent=[
                 CommunityReport(
@@ -544,6 +555,14 @@ class ReportService:
                 for r in recent
             ],
         )
+        if generation == self._published:  # nothing was approved or edited while we read
+            self._summaries[org_id] = summary
+        return summary
+
+    def _republished(self) -> None:
+        """What the cards show changed: forget every cached summary."""
+        self._published += 1
+        self._summaries.clear()
 
     async def approved_reports(self) -> list[Report]:
         """All approved reports, for the open-data export (see :mod:`bot.reports.export`)."""
