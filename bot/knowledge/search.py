@@ -24,7 +24,7 @@ import heapq
 import logging
 import math
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,6 +52,8 @@ KINDS = ("criteria", "myths", "terms", "topics")
 ANSWER_THRESHOLD = 0.45
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
+# Distinct question wordings whose answers are remembered.
+ANSWER_CACHE = 4096
 #: Minimum score (0-100) for :meth:`SearchIndex.resolve` to accept a fuzzy match.
 RESOLVE_THRESHOLD = 80.0
 
@@ -279,6 +281,7 @@ class SearchIndex:
     ) -> None:
         self._docs = docs
         self._analyzer = analyzer
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._by_kind: dict[str, list[int]] = defaultdict(list)
         for i, doc in enumerate(docs):
             self._by_kind[doc.kind].append(i)
@@ -511,7 +514,23 @@ class SearchIndex:
         return hits[:limit]
 
     def answer(self, question: str) -> Answer:
-        """The entry answering ``question`` if confident enough, and up to three related ones."""
+        """The entry answering ``question`` if confident enough, and up to three related ones.
+
+        Answers are remembered per wording (the index never changes), since members ask the
+        same few questions over and over.
+        """
+        key = " ".join(question.split())
+        cached = self._answers.get(key)
+        if cached is not None:
+            self._answers.move_to_end(key)
+            return cached
+        answer = self._answer(question)
+        self._answers[key] = answer
+        if len(self._answers) > ANSWER_CACHE:
+            self._answers.popitem(last=False)
+        return answer
+
+    def _answer(self, question: str) -> Answer:
         hits = self.search(question, limit=4)
         if hits and hits[0].score >= ANSWER_THRESHOLD:
             best, rest = hits[0], hits[1:]
