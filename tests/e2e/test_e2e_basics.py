@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+from pathlib import Path
+
 import pytest
 from fakediscord import CHANNELS, GUILD_ID, MEMBER, ORGANIZER, FakeDiscord, InProcessBot
+from fakediscord.launch import FAKE_URL_ENV
+from fakediscord.runner import REPO, write_config
+from fakediscord.server import TOKEN
 
 SYNC = "/applications/{application_id}/guilds/{guild_id}/commands"
 
@@ -68,3 +76,37 @@ async def test_unknown_route_is_reported(fake: FakeDiscord, bot: InProcessBot) -
         await bot.client.fetch_guild(GUILD_ID)
     assert [r.path for r in fake.unknown] == [f"/guilds/{GUILD_ID}"]
     fake.unknown.clear()  # provoked on purpose
+
+
+async def test_sync_command_pushes_now_and_exits(fake: FakeDiscord, tmp_path: Path) -> None:
+    """``python -m bot sync`` pushes the commands even when unchanged, then exits 0."""
+    config = write_config(tmp_path)
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": TOKEN,
+        FAKE_URL_ENV: fake.url,
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")]),
+    }
+
+    async def sync() -> int:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "fakediscord.launch",
+            "--config",
+            str(config),
+            "sync",
+            cwd=REPO,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        assert b"Traceback" not in stderr, stderr.decode()
+        return process.returncode
+
+    assert await sync() == 0
+    assert await sync() == 0
+    assert fake.count("PUT", SYNC) == 2  # forced both times, unlike a restart of `run`
+    assert fake.identifies == 0  # it never opened the gateway
