@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -56,12 +57,19 @@ partial-match inflation of ``WRatio``, which scores unrelated short names 85+)."
 
 _FULL_SCAN_MAX_KEYS = 1_000  # below this, rapidfuzz scores every key (well under a millisecond)
 _INLINE_MAX_KEYS = 20_000  # below this, async lookups run inline (p99 ~ 1 ms, see benchmarks)
-_PREFILTER_KEEP = 150  # keys kept from the word index for rapidfuzz to rank
+_PREFILTER_KEEP = 200  # keys kept from the word index for rapidfuzz to rank
+_TIE_KEEP = 2_000  # ... or more when that many hold all the words the best keys hold
+_TIE_KEEP_SMALL = 500  # the same up to _INLINE_MAX_KEYS, where such ties are rarely that big
+_COMPLETE_KEEP = 150  # the same for autocomplete, which ranks with the slower WRatio
+_PROBE_TOP = 4_000  # keys (most query words first) probed for the groups not counted
+_COMPLETE_PROBE_TOP = 500
 _CLASSIFY_KEEP = 30  # ranked keys that are classified into full/partial/weak/near
 _POSTING_BUDGET = 150_000  # postings counted per lookup, at most
 _COMMON_POSTING = 40_000  # words in more keys than this are only counted if nothing rarer is
 _COUNT_SLICE = 8192
-_TIE_MAX = 2_000  # keys tied on the top count that are ranked by length; the rest are dropped
+_PROBE_MAX_KEYS = 1_000  # with at most this many keys found, bigger groups are probed, not counted
+_PROBE_MIN_POSTING = 2_000  # groups in fewer keys than this are always counted (cheap)
+_PROBE_RATIO = 4  # probe a group in more than this many times the keys found so far
 _MAX_QUERY_WORDS = 12
 _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
@@ -151,18 +159,12 @@ def score(query: str, key: str) -> float:
     return max(scorer(query, key) for scorer in SCORERS)
 
 
-def _rank(text: str, pool: dict[int, str], limit: int) -> list[tuple[str, float, int]]:
-    """The ``limit`` best of ``pool`` (key id -> key) by :func:`score`, as rapidfuzz tuples.
-
-    The best ``limit`` by the maximum of several scorers are all among the best ``limit`` of
-    one of them, so each scorer only returns its own top (one C call each).
-    """
-    best: dict[int, tuple[str, float, int]] = {}
-    for scorer in SCORERS:
-        for hit in process.extract(text, pool, scorer=scorer, processor=None, limit=limit):
-            if hit[2] not in best or hit[1] > best[hit[2]][1]:
-                best[hit[2]] = hit
-    return sorted(best.values(), key=lambda hit: (-hit[1], hit[2]))[:limit]
+def _sort_words(key: str) -> str:
+    """``key`` with its words in order, as ``token_sort_ratio`` compares it (``key`` itself
+    when already in order, so most keys cost no memory)."""
+    words = key.split()
+    ordered = sorted(words)
+    return key if ordered == words else " ".join(ordered)
 
 
 def _deletions(word: str) -> list[str]:
@@ -178,6 +180,9 @@ class OrgIndex:
         self._keys: list[str] = []  # normalized names and aliases, scored by rapidfuzz
         self._key_org = array("i")  # key id -> record index
         self._key_display: list[str] = []  # key id -> the name or alias as written
+        # key id -> its words sorted: token_sort_ratio(q, k) is ratio(sorted q, sorted k), so
+        # ranking a big pool needs no per-key sorting (the key itself when already sorted).
+        self._sorted_keys: list[str] = []
         self._exact: dict[str, int | tuple[int, ...]] = {}  # compact key -> key ids
         self._acronyms: dict[str, int | tuple[int, ...]] = {}  # acronym -> record indexes
         self._acronym_display: dict[str, str] = {}
@@ -226,6 +231,7 @@ class OrgIndex:
                     _add(index._acronyms, acronym, org)
                     index._acronym_display.setdefault(acronym, acronym.upper())
         index._postings = postings
+        index._sorted_keys = [_sort_words(key) for key in index._keys]
         index._threaded = len(index._keys) > _INLINE_MAX_KEYS
         for word in postings:
             if len(word) >= 4:  # targets of typo'd query words (which have 5+ letters)
@@ -257,6 +263,27 @@ class OrgIndex:
     def _candidate(self, key_id: int, score: float) -> Candidate:
         record = self._records[self._key_org[key_id]]
         return Candidate(record.id, record.name, round(score, 1), self._key_display[key_id])
+
+    def _rank(self, text: str, key_ids: list[int], limit: int) -> list[tuple[str, float, int]]:
+        """The ``limit`` best of ``key_ids`` by :func:`score`, as ``(key, score, key id)``.
+
+        ``score`` is the better of ``ratio`` and ``token_sort_ratio``; the second is ``ratio``
+        on the word-sorted forms, precomputed at build time, so a pool of a thousand keys
+        costs two fast C calls. The best ``limit`` by the maximum of two scorers are all among
+        the best ``limit`` of one of them.
+        """
+        sorted_text = _sort_words(text)
+        best: dict[int, float] = {}
+        for query, forms in ((text, self._keys), (sorted_text, self._sorted_keys)):
+            choices = [forms[k] for k in key_ids]
+            for _, value, i in process.extract(
+                query, choices, scorer=fuzz.ratio, processor=None, limit=limit
+            ):
+                key_id = key_ids[i]
+                if value > best.get(key_id, -1.0):
+                    best[key_id] = value
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(self._keys[k], value, k) for k, value in ranked]
 
     def _expand(self, word: str) -> frozenset[str]:
         """The vocabulary words ``word`` may stand for: itself if known, else close typos."""
@@ -317,45 +344,68 @@ class OrgIndex:
         if self._threaded:
             time.sleep(0)
 
-    def _top(self, counts: Counter[int], n: int, length: int) -> list[tuple[int, int]]:
-        """The ``n`` keys holding the most query words, ties going to keys of about the
-        query's ``length`` (what the scorers will prefer). Cheaper than ``most_common``: only
-        keys at or just below the top count are looked at."""
-        if len(counts) <= n:
-            return counts.most_common()
-        best = max(counts.values())
-        top: list[tuple[int, int]] = []
-        for wanted in (best, best - 1) if best > 1 else (best,):
-            tied = [item for item in counts.items() if item[1] == wanted]
-            room = n - len(top)
-            if len(tied) > room:
-                keys = self._keys
-                tied = heapq.nsmallest(
-                    room, tied[:_TIE_MAX], key=lambda item: abs(len(keys[item[0]]) - length)
-                )
-            top += tied
-            if len(top) >= n:
-                return top
-        return counts.most_common(n)
+    def _top(self, counts: Counter[int], limit: int, tie_limit: int = 0) -> list[tuple[int, int]]:
+        """At most ``limit`` keys holding the most query words, most first: whole levels of
+        equal count while they fit, then the first keys of the next level (those holding the
+        rarest words, counted first). Keys that all hold the most words may fill up to
+        ``tie_limit`` ("uganda house union": a few hundred names hold "uganda" and "union").
+        rapidfuzz ranks the pool afterwards, so no finer tie-break is needed here; a
+        histogram of the counts (in C) avoids sorting them all.
+        """
+        if len(counts) <= limit:
+            return sorted(counts.items(), key=itemgetter(1), reverse=True)
+        levels = sorted(Counter(counts.values()).items(), reverse=True)
+        if levels[0][1] >= limit:
+            cut, need = levels[0][0], max(limit, tie_limit)
+        else:
+            need, cut = limit, 0
+            for level, size in levels:
+                if size >= need:
+                    cut = level
+                    break
+                need -= size
+        above = sorted(
+            (item for item in counts.items() if item[1] > cut), key=itemgetter(1), reverse=True
+        )
+        return above + list(islice((item for item in counts.items() if item[1] == cut), need))
 
     def _count_candidates(
-        self, groups: list[frozenset[str]], *, skip_common: bool = False
+        self,
+        groups: list[frozenset[str]],
+        probe_top: int,
+        *,
+        skip_common: bool = False,
     ) -> Counter[int]:
         """Key ids counted by how many word groups they contain, rarest groups first.
 
-        Very common groups are skipped once rarer ones found candidates, or always with
-        ``skip_common`` (autocomplete, where whole-name prefixes already cover them).
+        Counting a group costs one step per key holding one of its words, so big groups are
+        not always counted: once rarer groups found a few keys, a much bigger group is only
+        probed (does each key found hold one of its words?), and a very common group
+        ("family" in 1 name of 8) is probed instead of counted once anything rarer found
+        keys. Probing covers the ``probe_top`` keys holding the most counted words, and the
+        result is then limited to them. ``skip_common`` (autocomplete, where whole-name
+        prefixes cover common words) never counts a very common group at all.
         """
         sized = sorted(
             ((sum(len(self._postings[w]) for w in g), g) for g in groups if g),
             key=itemgetter(0),
         )
         counts: Counter[int] = Counter()
+        probed: list[frozenset[str]] = []
         budget = _POSTING_BUDGET
         for size, group in sized:
-            if (counts or skip_common) and (size > budget or size > _COMMON_POSTING):
-                # A very common word ("family" in 1 name of 8): it would cost more to count
-                # than it tells, and rarer words have already found the candidates.
+            if counts and (
+                size > budget
+                or size > _COMMON_POSTING
+                or (
+                    len(counts) <= _PROBE_MAX_KEYS
+                    and size > _PROBE_MIN_POSTING
+                    and size > _PROBE_RATIO * len(counts)
+                )
+            ):
+                probed.append(group)
+                continue
+            if skip_common and size > _COMMON_POSTING:
                 continue
             for word in group:
                 posting = self._postings[word]
@@ -365,6 +415,14 @@ class OrgIndex:
                     counts.update(posting[start : start + _COUNT_SLICE])
                     self._pause()
             budget -= size
+        if probed:
+            if len(counts) > probe_top:
+                counts = Counter(dict(self._top(counts, probe_top)))
+            self._pause()
+            keys = self._keys
+            for key_id in counts:
+                words = keys[key_id].split()
+                counts[key_id] += sum(not group.isdisjoint(words) for group in probed)
         return counts
 
     # -- lookup -----------------------------------------------------------------------------
@@ -411,13 +469,15 @@ class OrgIndex:
         groups += [self._variants(w) for w in words]
         if len(words) > 1:
             groups.append(self._expand(flat))  # "decrim nyc" may be a typo of "decrimny"
-        counts = self._count_candidates(groups)
-        common = self._top(counts, _PREFILTER_KEEP, len(text))
-        pool = {k: self._keys[k] for k, _ in common}
+        counts = self._count_candidates(groups, _PROBE_TOP)
+        tie_keep = _TIE_KEEP if self._threaded else _TIE_KEEP_SMALL
+        common = self._top(counts, _PREFILTER_KEEP, tie_keep)
         if len(self._keys) <= _FULL_SCAN_MAX_KEYS:
-            pool.update({k: self._keys[k] for k in range(len(self._keys))})
+            pool = list(range(len(self._keys)))
+        else:
+            pool = [k for k, _ in common]
         self._pause()
-        ranked = _rank(text, pool, _CLASSIFY_KEEP)
+        ranked = self._rank(text, pool, _CLASSIFY_KEEP)
         self._pause()
         # Classify the best-ranked keys, plus the keys holding the most query words (a partial
         # name like "Amnesty" ranks low against "Amnesty International" but holds every word).
@@ -553,10 +613,10 @@ class OrgIndex:
         last = words[-1]
         groups.append(self._expand(last) | frozenset(self._prefix_words(last)))
         wanted = sum(1 for g in groups if g)
-        counts = self._count_candidates(groups, skip_common=True)
+        counts = self._count_candidates(groups, _COMPLETE_PROBE_TOP, skip_common=True)
         pool = {
             k: self._keys[k]
-            for k, n in self._top(counts, _PREFILTER_KEEP, len(typed))
+            for k, n in self._top(counts, _COMPLETE_KEEP)
             if n >= max(1, wanted - 1)
         }
         ranked = process.extract(typed, pool, scorer=fuzz.WRatio, processor=None, limit=None)
