@@ -29,6 +29,7 @@ import asyncio
 import bisect
 import heapq
 import logging
+import threading
 import time
 from array import array
 from collections import Counter
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from bot.knowledge.loader import Knowledge
 
 log = logging.getLogger(__name__)
+_paused = threading.local()  # when this worker thread last let the event loop run
 
 MAX_CANDIDATES = 5
 MAX_COMPLETIONS = 25
@@ -61,12 +63,14 @@ _PREFILTER_KEEP = 200  # keys kept from the word index for rapidfuzz to rank
 _TIE_KEEP = 2_000  # ... or more when that many hold all the words the best keys hold
 _TIE_KEEP_SMALL = 500  # the same up to _INLINE_MAX_KEYS, where such ties are rarely that big
 _COMPLETE_KEEP = 150  # the same for autocomplete, which ranks with the slower WRatio
-_PROBE_TOP = 4_000  # keys (most query words first) probed for the groups not counted
+_PROBE_TOP = 6_000  # keys (most query words first) probed for the groups not counted
 _COMPLETE_PROBE_TOP = 500
 _CLASSIFY_KEEP = 30  # ranked keys that are classified into full/partial/weak/near
 _POSTING_BUDGET = 150_000  # postings counted per lookup, at most
 _COMMON_POSTING = 40_000  # words in more keys than this are only counted if nothing rarer is
+_COMPLETE_COMMON_POSTING = 10_000  # the same for autocomplete: probed, not counted
 _COUNT_SLICE = 8192
+_PAUSE_EVERY = 0.001  # seconds of work between two chances for the event loop to run
 _PROBE_MAX_KEYS = 1_000  # with at most this many keys found, bigger groups are probed, not counted
 _PROBE_MIN_POSTING = 2_000  # groups in fewer keys than this are always counted (cheap)
 _PROBE_RATIO = 4  # probe a group in more than this many times the keys found so far
@@ -76,6 +80,7 @@ _MARGIN = 5.0  # a full match wins outright when it beats the next organization 
 _FULL_RATIO = 90.0
 _NEAR_RATIO = 70.0
 _EXPAND_CACHE = 4096
+_VARIANTS_MAX = 24  # known words gathered for a word that may be a typo (ties in edits: all)
 _MAX_FUZZY_WORD = 24
 _PREFIX_EXPAND_MAX = 60  # vocabulary words a typed prefix may stand for in autocomplete
 
@@ -189,7 +194,7 @@ class OrgIndex:
         self._postings: dict[str, array] = {}  # word -> key ids containing it
         self._deletes: dict[str, str | tuple[str, ...]] = {}  # word minus one letter -> words
         # A small cache of typo neighbours: people type the same words again and again.
-        self._expanded: dict[tuple[str, int], frozenset[str]] = {}
+        self._expanded: dict[tuple[str, int, int], frozenset[str]] = {}
         self._vocab_sorted: list[str] = []
         self._keys_sorted = array("i")  # key ids in alphabetical order of their key
         self._first: list[int] = []  # record indexes of the alphabetically first names
@@ -275,6 +280,7 @@ class OrgIndex:
         sorted_text = _sort_words(text)
         best: dict[int, float] = {}
         for query, forms in ((text, self._keys), (sorted_text, self._sorted_keys)):
+            self._pause()  # each extract over a big pool is one C call holding the GIL
             choices = [forms[k] for k in key_ids]
             for _, value, i in process.extract(
                 query, choices, scorer=fuzz.ratio, processor=None, limit=limit
@@ -296,15 +302,25 @@ class OrgIndex:
         return self._near(word, 1 if len(word) < 8 else 2)
 
     def _variants(self, word: str) -> frozenset[str]:
-        """Known words one edit from a known ``word``: it may itself be a typo ("zelor" typed
-        for "zelcor"). Only used to gather candidates, never to decide that a word matched."""
-        if word not in self._postings or not 5 <= len(word) <= _MAX_FUZZY_WORD:
-            return frozenset()
-        return self._near(word, 1) - {word}
+        """Known words one edit from ``word``, only to gather candidates, never to decide that
+        a word matched: a known word may itself be a typo ("zelor" typed for "zelcor"), and
+        so may an unknown four-letter one ("hose" for "house", "brel" for "berel"). For a
+        longer unknown word, all its close typos rather than the first eight by spelling."""
+        if word in self._postings:
+            if not 5 <= len(word) <= _MAX_FUZZY_WORD:
+                return frozenset()
+            return self._near(word, 1, _VARIANTS_MAX) - {word}
+        if len(word) == 4:
+            return self._near(word, 1, _VARIANTS_MAX)
+        if len(word) <= _MAX_FUZZY_WORD:
+            # Only those _expand leaves out: a key holding one counts once, not twice.
+            return self._near(word, 1 if len(word) < 8 else 2, _VARIANTS_MAX) - self._expand(word)
+        return frozenset()
 
-    def _near(self, word: str, distance: int) -> frozenset[str]:
-        """Vocabulary words within ``distance`` edits of ``word`` (at most 8, closest first)."""
-        cached = self._expanded.get((word, distance))
+    def _near(self, word: str, distance: int, most: int = 8) -> frozenset[str]:
+        """Vocabulary words within ``distance`` edits of ``word`` (at most ``most``, closest
+        first)."""
+        cached = self._expanded.get((word, distance, most))
         if cached is not None:
             return cached
         # Symmetric deletions (SymSpell): a vocabulary word one edit away shares a one-letter
@@ -324,10 +340,10 @@ class OrgIndex:
         # million names costs ~10 ms in one C call: the other words and the ratio check on the
         # whole name usually still find them.
         found = {w for w in near if OSA.distance(word, w, score_cutoff=distance) <= distance}
-        result = frozenset(sorted(found, key=lambda w: (OSA.distance(word, w), w))[:8])
+        result = frozenset(sorted(found, key=lambda w: (OSA.distance(word, w), w))[:most])
         if len(self._expanded) >= _EXPAND_CACHE:
             self._expanded.clear()
-        self._expanded[(word, distance)] = result
+        self._expanded[(word, distance, most)] = result
         return result
 
     def _prefix_words(self, prefix: str) -> list[str]:
@@ -340,9 +356,13 @@ class OrgIndex:
 
     def _pause(self) -> None:
         """Let the event loop have the GIL now, if it wants it, rather than after the
-        interpreter's 5 ms switch interval: big indexes look up in a worker thread."""
+        interpreter's 5 ms switch interval: big indexes look up in a worker thread. At most
+        once a millisecond per thread: ``sleep(0)`` itself costs ~0.1 ms."""
         if self._threaded:
-            time.sleep(0)
+            now = time.perf_counter()
+            if now - getattr(_paused, "at", 0.0) >= _PAUSE_EVERY:
+                time.sleep(0)
+                _paused.at = time.perf_counter()
 
     def _top(self, counts: Counter[int], limit: int, tie_limit: int = 0) -> list[tuple[int, int]]:
         """At most ``limit`` keys holding the most query words, most first: whole levels of
@@ -354,7 +374,13 @@ class OrgIndex:
         """
         if len(counts) <= limit:
             return sorted(counts.items(), key=itemgetter(1), reverse=True)
-        levels = sorted(Counter(counts.values()).items(), reverse=True)
+        # In slices, like counting: one C call over 100k+ counts would hold the GIL for ms.
+        histogram: Counter[int] = Counter()
+        values = iter(counts.values())
+        for _ in range(0, len(counts), _COUNT_SLICE):
+            histogram.update(islice(values, _COUNT_SLICE))
+            self._pause()
+        levels = sorted(histogram.items(), reverse=True)
         if levels[0][1] >= limit:
             cut, need = levels[0][0], max(limit, tie_limit)
         else:
@@ -378,13 +404,14 @@ class OrgIndex:
     ) -> Counter[int]:
         """Key ids counted by how many word groups they contain, rarest groups first.
 
-        Counting a group costs one step per key holding one of its words, so big groups are
-        not always counted: once rarer groups found a few keys, a much bigger group is only
-        probed (does each key found hold one of its words?), and a very common group
-        ("family" in 1 name of 8) is probed instead of counted once anything rarer found
-        keys. Probing covers the ``probe_top`` keys holding the most counted words, and the
-        result is then limited to them. ``skip_common`` (autocomplete, where whole-name
-        prefixes cover common words) never counts a very common group at all.
+        A very common group ("family" in 1 name of 8), or one past the budget, is not counted
+        once rarer groups found keys: it is probed instead (does the key hold one of its
+        words?) on the ``probe_top`` keys holding the most counted words, and the result is
+        limited to those keys. With ``skip_common`` (autocomplete: a suggestion, where
+        whole-name prefixes cover common words) a common group is never counted, and
+        once rarer groups found a few keys a much bigger group is probed, not counted.
+        Lookups keep counting such groups: a typo'd rare word may have found the wrong few
+        keys, and the right one is where the other words meet.
         """
         sized = sorted(
             ((sum(len(self._postings[w]) for w in g), g) for g in groups if g),
@@ -397,15 +424,17 @@ class OrgIndex:
             if counts and (
                 size > budget
                 or size > _COMMON_POSTING
+                or (skip_common and size > _COMPLETE_COMMON_POSTING)
                 or (
-                    len(counts) <= _PROBE_MAX_KEYS
+                    skip_common
+                    and len(counts) <= _PROBE_MAX_KEYS
                     and size > _PROBE_MIN_POSTING
                     and size > _PROBE_RATIO * len(counts)
                 )
             ):
                 probed.append(group)
                 continue
-            if skip_common and size > _COMMON_POSTING:
+            if skip_common and size > _COMPLETE_COMMON_POSTING:
                 continue
             for word in group:
                 posting = self._postings[word]
@@ -420,7 +449,9 @@ class OrgIndex:
                 counts = Counter(dict(self._top(counts, probe_top)))
             self._pause()
             keys = self._keys
-            for key_id in counts:
+            for i, key_id in enumerate(counts):
+                if i % 1024 == 1023:
+                    self._pause()
                 words = keys[key_id].split()
                 counts[key_id] += sum(not group.isdisjoint(words) for group in probed)
         return counts
