@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from fakediscord.config import bot_toml
 
 from bot import paths
 from bot.config import Config, load_config
@@ -15,19 +16,7 @@ from bot.replies import Actor, Role
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = paths.bundled_knowledge()
 
-BASE_CONFIG = f"""
-[discord]
-guild_ids = []
-[roles]
-moderators = ["Moderator"]
-organizers = ["Organizer"]
-[channels]
-moderation_queue = "mod-queue"
-[storage]
-database = "vetbot.db"
-[knowledge]
-path = "{KNOWLEDGE.as_posix()}"
-"""
+BASE_CONFIG = bot_toml()
 
 
 @pytest.fixture

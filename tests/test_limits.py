@@ -10,15 +10,6 @@ from bot.limits import cut, fit_autocomplete, fit_reply
 from bot.replies import Button, Choice, Field, Reply
 
 
-def _embed_size(reply: Reply) -> int:
-    return (
-        len(reply.title or "")
-        + len(reply.text)
-        + len(reply.footer or "")
-        + sum(len(f.name) + len(f.value) for f in reply.fields)
-    )
-
-
 def assert_within_limits(reply: Reply) -> None:
     assert len(reply.title or "") <= limits.TITLE
     assert len(reply.text) <= limits.DESCRIPTION
@@ -27,7 +18,7 @@ def assert_within_limits(reply: Reply) -> None:
         assert 0 < len(field.name) <= limits.FIELD_NAME
         assert 0 < len(field.value) <= limits.FIELD_VALUE
     assert len(reply.footer or "") <= limits.FOOTER
-    assert _embed_size(reply) <= limits.EMBED_TOTAL
+    assert limits.embed_size(reply) <= limits.EMBED_TOTAL
     assert len(reply.buttons) <= limits.BUTTONS
     assert all(len(b.label) <= limits.BUTTON_LABEL for b in reply.buttons)
     assert len(reply.choices) <= limits.SELECT_OPTIONS

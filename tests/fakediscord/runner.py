@@ -15,6 +15,7 @@ import discord.gateway
 import discord.http
 
 from . import payloads as p
+from .config import bot_toml
 from .launch import FAKE_URL_ENV, point_discord_at
 from .server import DEFAULT_TIMEOUT, TOKEN, FakeDiscord
 
@@ -27,27 +28,8 @@ HANDLER_TASKS = ("CommandTree-invoker", "discord.py: ", "discord-ui-")
 
 def write_config(folder: Path, *, extra: str = "") -> Path:
     """A ``bot.toml`` in ``folder`` syncing to the fake guild, its database beside it."""
-    from bot import paths
-
-    knowledge = paths.bundled_knowledge().as_posix()
     path = folder / "bot.toml"
-    path.write_text(
-        f"""
-[discord]
-guild_ids = [{p.GUILD_ID}]
-[roles]
-moderators = ["Moderator"]
-organizers = ["Organizer"]
-[channels]
-moderation_queue = "mod-queue"
-[storage]
-database = "vetbot.db"
-[knowledge]
-path = "{knowledge}"
-{extra}
-""",
-        encoding="utf-8",
-    )
+    path.write_text(bot_toml([p.GUILD_ID], extra), encoding="utf-8")
     return path
 
 
