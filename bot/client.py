@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -139,6 +140,10 @@ class Vetbot(commands.Bot):
 async def run_bot(config: Config, *, sync_only: bool = False) -> int:
     """Open the core, connect to Discord, and close both cleanly on SIGINT or SIGTERM."""
     core = await Core.open(config)
+    # The knowledge base and its indexes live as long as the process: keep them out of the
+    # garbage collector's full scans, which otherwise stall every few thousand interactions.
+    gc.collect()
+    gc.freeze()
     bot = Vetbot(core, sync_only=sync_only)
     loop = asyncio.get_running_loop()
     stopping: set[asyncio.Task[None]] = set()

@@ -7,8 +7,9 @@ implemented once. It never imports discord.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Config
@@ -17,6 +18,7 @@ from bot.feedback import FeedbackStore
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge, validate_knowledge
 from bot.knowledge.search import SearchIndex
 from bot.orgs.index import OrgIndex, OrgRecord, org_records
+from bot.replies import Reply
 from bot.reports.service import ReportService
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ class KnowledgeState:
     search: SearchIndex
     orgs: OrgIndex
     community: dict[str, str]  # community-listed organization id -> name
+    # Rendered rating cards by (org id, reports version, day), rebuilt with the state.
+    cards: dict[tuple[str, int, dt.date], Reply] = field(default_factory=dict, compare=False)
 
 
 def build_state(knowledge: Knowledge, community: dict[str, str]) -> KnowledgeState:

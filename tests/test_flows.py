@@ -33,6 +33,8 @@ async def test_rate_outcomes(core, member) -> None:
 
 
 async def test_report_approve_and_card(core, member, moderator) -> None:
+    before = await run(core, member, "rate", org="O.U.R.")
+    assert before.data["match"]["community"]["total"] == 0  # and now the card is cached
     ack = await run(core, member, "report", org="OUR", criterion="6", text=REPORT_TEXT)
     assert ack.tone is Tone.SUCCESS, ack.text
     report_id = (await core.reports.list_mine(member.user_id))[0].id
@@ -51,7 +53,7 @@ async def test_report_approve_and_card(core, member, moderator) -> None:
     rendered = json.dumps(card.data) + card.text + "".join(f.value for f in card.fields)
     assert "community member" in rendered
     assert str(member.user_id) not in rendered
-    assert community
+    assert community["total"] == 1 and community["counts"] == {"6": 1}
 
 
 async def test_unknown_org_report_becomes_listed(core, member, moderator) -> None:

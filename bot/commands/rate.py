@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 
 QUERY_MAX = 200
 NEW_REPORT_PREFIX = "vetbot:report:new:"
+# Rendered cards kept at once; a card is rebuilt when reports or the day change.
+CARD_CACHE = 10_000
 
 
 def _suggestion(candidate: Candidate) -> dict[str, object]:
@@ -58,16 +61,23 @@ async def card_for(core: Core, org_id: str) -> Reply:
         org = community_organization(org_id, core.state.community[org_id])
     if org is None:
         return error("That organization is no longer listed. Try `/rate` again.")
-    community = await core.reports.community_summary(org_id)
-    reply = build_card(
-        org,
-        core.knowledge,
-        community,
-        today=dt.date.today(),
-        stale_after_days=core.config.stale_after_days,
-    )
-    reply.data = {"match": reply.data, "suggestions": []}
-    return reply
+    today = dt.date.today()
+    key = (org_id, core.reports.published, today)
+    card = core.state.cards.get(key)
+    if card is None:
+        community = await core.reports.community_summary(org_id)
+        card = build_card(
+            org,
+            core.knowledge,
+            community,
+            today=today,
+            stale_after_days=core.config.stale_after_days,
+        )
+        if len(core.state.cards) >= CARD_CACHE:
+            core.state.cards.clear()
+        core.state.cards[key] = card
+    # A copy: callers set who sees it, and the JSON wraps the card's data.
+    return dataclasses.replace(card, data={"match": card.data, "suggestions": []})
 
 
 async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Reply:

@@ -559,6 +559,11 @@ class ReportService:
             self._summaries[org_id] = summary
         return summary
 
+    @property
+    def published(self) -> int:
+        """A number that changes whenever what the rating cards show from reports changes."""
+        return self._published
+
     def _republished(self) -> None:
         """What the cards show changed: forget every cached summary."""
         self._published += 1
