@@ -127,3 +127,13 @@ def test_db_backup(tmp_path: Path, config_path: Path) -> None:
     assert target.stat().st_size > 0
     again = _cli("--config", str(config_path), "db", "backup", str(target))
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+async def test_edit_says_what_it_did(core, member, moderator) -> None:
+    await run(core, member, "report", org="OUR", text=REPORT_TEXT + " Call 555-123-4567.")
+    report_id = (await core.reports.list_mine(member.user_id))[0].id
+    still = await run(core, moderator, "reports edit", id=report_id, text="Call 555-123-4567")
+    assert still.tone is Tone.SUCCESS and "was updated" in still.text and "phone" in still.text
+    clean = await run(core, moderator, "reports edit", id=report_id, text=REPORT_TEXT)
+    assert clean.text == f"Report #{report_id}'s text was updated."
+    assert (await core.reports.get(report_id)).text == REPORT_TEXT

@@ -187,7 +187,12 @@ async def reject(core: Core, actor: Actor, id: int, reason: str) -> Reply:
 
 async def edit(core: Core, actor: Actor, id: int, text: str) -> Reply:
     """Replace a report's text, to redact personal information."""
-    return views.moderation_result(await core.reports.edit(id, actor.user_id, text, now()))
+    result = await core.reports.edit(id, actor.user_id, text, now())
+    if isinstance(result, Report):
+        flags = ", ".join(result.pii_flags)
+        still = f" It still looks like it contains: {flags}." if flags else ""
+        return Reply(text=f"Report #{id}'s text was updated.{still}", tone=Tone.SUCCESS)
+    return views.moderation_result(result)
 
 
 async def block(core: Core, actor: Actor, user: int, reason: str = "") -> Reply:
