@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from bot import limits
 from bot.community import CommunityReport, CommunitySummary
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import CriterionRating, Organization, OrgKind, Rating
@@ -19,8 +20,8 @@ from bot.replies import Button, ButtonStyle, Field, Reply, Tone
 
 log = logging.getLogger(__name__)
 
-FIELD_NAME_MAX = 256
-FIELD_VALUE_MAX = 1024
+FIELD_NAME_MAX = limits.FIELD_NAME
+FIELD_VALUE_MAX = limits.FIELD_VALUE
 SUMMARY_MAX = 700  # the card is a summary; the full entry is one /ask away
 NOTE_MAX = 400
 RECENT_REPORTS = 3

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
+from bot import limits
+from bot.limits import cut
 from bot.replies import Button, ButtonStyle, Field, Reply, Tone
 from bot.reports.models import (
     Basis,
@@ -28,9 +30,9 @@ from bot.reports.models import (
 )
 from bot.reports.policy import ReportPolicy
 
-DESCRIPTION_MAX = 4096
-FIELD_MAX = 1024
-TITLE_MAX = 256
+DESCRIPTION_MAX = limits.DESCRIPTION
+FIELD_MAX = limits.FIELD_VALUE
+TITLE_MAX = limits.TITLE
 # The whole embed may hold 6,000 characters; leave room for titles and labels.
 TEXT_BACK_MAX = 4000
 # What the builders allow themselves of the embed, leaving room for title and footer.
@@ -86,17 +88,13 @@ def org_label(report: Report) -> str:
     return f"{report.org_name} ({report.org_id})"
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _mention(user_id: int | None) -> str:
     # Built from an integer id only, never from text a user typed.
     return "unknown" if user_id is None else f"<@{int(user_id)}>"
 
 
 def _evidence(report: Report) -> str:
-    return _clip("\n".join(report.evidence), FIELD_MAX) if report.evidence else "none given"
+    return cut("\n".join(report.evidence), FIELD_MAX) if report.evidence else "none given"
 
 
 def _code_block(text: str) -> str:
@@ -123,7 +121,7 @@ def acknowledgement(report: Report, titles: CriterionTitles | None = None) -> Re
         )
     return Reply(
         title="Report received",
-        text=_clip(text, DESCRIPTION_MAX),
+        text=cut(text, DESCRIPTION_MAX),
         tone=Tone.SUCCESS,
         data={"report_id": report.id, "status": report.status.value},
     )
@@ -140,7 +138,7 @@ def refusal(result: Refusal) -> Reply:
         fields += _chunks("Your links", result.evidence_back)
     return Reply(
         title="Report not sent",
-        text=_clip(text, DESCRIPTION_MAX),
+        text=cut(text, DESCRIPTION_MAX),
         fields=fields,
         tone=Tone.WARNING,
         # The exact input, for a cog that reopens the form pre-filled.
@@ -174,11 +172,11 @@ def my_reports(reports: Sequence[Report], titles: CriterionTitles | None = None)
     shown = list(reports)[:MINE_SHOWN]
     fields = [
         Field(
-            name=_clip(f"#{r.id} · {r.status.value} · {r.org_name}", TITLE_MAX),
-            value=_clip(
+            name=cut(f"#{r.id} · {r.status.value} · {r.org_name}", TITLE_MAX),
+            value=cut(
                 f"{criterion_label(r.criterion, titles)} · sent {when(r.created_at)}\n"
                 + _status_line(r)
-                + f"\n{_clip(r.text, 300)}",
+                + f"\n{cut(r.text, 300)}",
                 FIELD_MAX,
             ),
         )
@@ -229,7 +227,7 @@ def _report_fields(
     report: Report, policy: ReportPolicy, titles: CriterionTitles | None
 ) -> list[Field]:
     fields = [
-        Field(name="Organization", value=_clip(org_label(report), FIELD_MAX), inline=True),
+        Field(name="Organization", value=cut(org_label(report), FIELD_MAX), inline=True),
         Field(name="Criterion", value=criterion_label(report.criterion, titles), inline=True),
         Field(name="Basis", value=report.basis.label, inline=True),
         Field(name="Evidence", value=_evidence(report)),
@@ -265,7 +263,7 @@ def queue_post(
         return decided_post(report, policy, titles)
     return Reply(
         title=f"Report #{report.id} · pending",
-        text=_clip(report.text, DESCRIPTION_MAX),
+        text=cut(report.text, DESCRIPTION_MAX),
         fields=_report_fields(report, policy, titles),
         footer=f"Sent {when(report.created_at)}",
         public=True,
@@ -280,10 +278,10 @@ def decided_post(
 ) -> Reply:
     """The queue post after a decision: the outcome shown, the buttons disabled."""
     fields = _report_fields(report, policy, titles)
-    fields.append(Field(name="Outcome", value=_clip(_outcome(report), FIELD_MAX)))
+    fields.append(Field(name="Outcome", value=cut(_outcome(report), FIELD_MAX)))
     return Reply(
         title=f"Report #{report.id} · {report.status.value}",
-        text=_clip(report.text, DESCRIPTION_MAX),
+        text=cut(report.text, DESCRIPTION_MAX),
         fields=fields,
         footer=f"Sent {when(report.created_at)}",
         public=True,
@@ -315,7 +313,7 @@ def moderation_result(result: ModerationResult) -> Reply:
         text = f"Report #{result.report_id} was already {who} at {when(result.decided_at)}."
         if result.reason:
             text += f"\nReason: {result.reason}"
-        return Reply(text=_clip(text, DESCRIPTION_MAX), tone=Tone.WARNING)
+        return Reply(text=cut(text, DESCRIPTION_MAX), tone=Tone.WARNING)
     if isinstance(result, NotFound):
         return Reply(text=f"There is no report #{result.report_id}.", tone=Tone.ERROR)
     assert isinstance(result, Invalid)
@@ -328,7 +326,7 @@ def queue_page(page: Page, titles: CriterionTitles | None = None) -> Reply:
         return Reply(title="Moderation queue", text="No reports are waiting. 🎉")
     heads = [
         (
-            _clip(f"#{r.id} · {r.org_name}", TITLE_MAX),
+            cut(f"#{r.id} · {r.org_name}", TITLE_MAX),
             f"{criterion_label(r.criterion, titles)} · {r.basis.label} · sent {when(r.created_at)}"
             + (f" · ⚠ {', '.join(r.pii_flags)}" if r.pii_flags else ""),
         )
@@ -340,7 +338,7 @@ def queue_page(page: Page, titles: CriterionTitles | None = None) -> Reply:
     fields = [
         Field(
             name=name,
-            value=_clip(meta + (f"\n{_clip(r.text, preview)}" if preview else ""), FIELD_MAX),
+            value=cut(meta + (f"\n{cut(r.text, preview)}" if preview else ""), FIELD_MAX),
         )
         for (name, meta), r in zip(heads, page.items, strict=True)
     ]
@@ -370,8 +368,8 @@ def report_detail(
 def public_report(report: Report, titles: CriterionTitles | None = None) -> Reply:
     """An approved report as anyone may see it: credited to "a community member"."""
     return Reply(
-        title=_clip(f"{report.org_name} · {criterion_label(report.criterion, titles)}", TITLE_MAX),
-        text=_clip(report.text, DESCRIPTION_MAX),
+        title=cut(f"{report.org_name} · {criterion_label(report.criterion, titles)}", TITLE_MAX),
+        text=cut(report.text, DESCRIPTION_MAX),
         fields=[Field(name="Evidence", value=_evidence(report))] if report.evidence else [],
         footer=f"From {attribution(report.basis)} · approved {when(report.decided_at)}",
         public=True,

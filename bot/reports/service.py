@@ -17,6 +17,7 @@ from msgspec.structs import replace
 
 from bot.community import CommunityReport, CommunitySummary
 from bot.db import Database
+from bot.limits import cut
 from bot.reports import validation as v
 from bot.reports.models import (
     AuditEntry,
@@ -549,7 +550,7 @@ class ReportService:
                     report_id=r.id,
                     criterion=r.criterion,
                     basis=r.basis.label,
-                    summary=_shorten(r.text, SUMMARY_CHARS),
+                    summary=cut(r.text, SUMMARY_CHARS),
                     decided_at=r.decided_at or r.created_at,
                 )
                 for r in recent
@@ -612,7 +613,3 @@ def _decided(report: Report) -> Decided:
 def _utc(moment: dt.datetime) -> dt.datetime:
     # As the store reads it back, so a returned report equals the stored one.
     return moment.astimezone(dt.UTC)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
