@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,7 @@ import discord
 
 from bot.config import Config
 from bot.limits import fit_reply
-from bot.replies import Actor, ButtonStyle, Reply, Role, Tone
+from bot.replies import Actor, Button, ButtonStyle, Choice, Reply, Role, Tone
 
 if TYPE_CHECKING:
     from bot.client import Vetbot
@@ -85,15 +86,33 @@ def to_embed(reply: Reply) -> discord.Embed:
 
 
 def to_view(reply: Reply) -> discord.ui.View | None:
-    """The reply's buttons and pick list as a persistent view (None when it has neither)."""
-    from cogs.components import ActionButton, PickSelect
-
+    """The reply's buttons and pick list as a view (None when it has neither)."""
     if not reply.buttons and not reply.choices:
         return None
+    choices = tuple(reply.choices) if reply.choice_id else ()
+    return _stopped_view(tuple(reply.buttons), choices, reply.choice_id, reply.choice_placeholder)
+
+
+@functools.lru_cache(maxsize=1024)
+def _stopped_view(
+    buttons: tuple[Button, ...],
+    choices: tuple[Choice, ...],
+    choice_id: str | None,
+    placeholder: str | None,
+) -> discord.ui.View:
+    """A view of these components, stopped, and so shared by every message that shows them.
+
+    Clicks on vetbot's components reach the dynamic items registered at start-up, whatever
+    message they are on. A stopped view is one discord.py neither stores per message nor
+    changes again: without the stop, every private reply with buttons would keep a view and a
+    15-minute timeout task alive, and building a view costs more than the rest of the reply.
+    """
+    from cogs.components import ActionButton, PickSelect
+
     view = discord.ui.View(timeout=None)
-    if reply.choices and reply.choice_id:
-        view.add_item(PickSelect.build(reply))
-    for button in reply.buttons:
+    if choices and choice_id:
+        view.add_item(PickSelect.build(choice_id, choices, placeholder))
+    for button in buttons:
         if button.url:
             view.add_item(
                 discord.ui.Button(
@@ -102,6 +121,7 @@ def to_view(reply: Reply) -> discord.ui.View | None:
             )
         elif button.custom_id:
             view.add_item(ActionButton.build(button, STYLES[button.style]))
+    view.stop()
     return view
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from bot.client import SORRY, send_error
 from bot.commands.picks import run_pick
-from bot.replies import Button, Reply
+from bot.replies import Button, Choice, Reply
 from cogs._ui import actor_from, core_of, send_reply
 
 log = logging.getLogger(__name__)
@@ -121,15 +121,17 @@ class PickSelect(
         self.area = area
 
     @classmethod
-    def build(cls, reply: Reply) -> PickSelect:
-        match = re.fullmatch(cls.__discord_ui_compiled_template__, reply.choice_id or "")
+    def build(
+        cls, choice_id: str, choices: Sequence[Choice], placeholder: str | None = None
+    ) -> PickSelect:
+        match = re.fullmatch(cls.__discord_ui_compiled_template__, choice_id)
         if match is None:
-            raise ValueError(f"not a vetbot pick list id: {reply.choice_id!r}")
+            raise ValueError(f"not a vetbot pick list id: {choice_id!r}")
         options = [
             discord.SelectOption(label=c.label, value=c.value, description=c.description)
-            for c in reply.choices
+            for c in choices
         ]
-        return cls(match["area"], options, reply.choice_placeholder)
+        return cls(match["area"], options, placeholder)
 
     @classmethod
     async def from_custom_id(

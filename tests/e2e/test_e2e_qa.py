@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fakediscord import MEMBER, ORGANIZER, FakeDiscord, InProcessBot, message_text
 
 SUPER_BOWL = "The Super Bowl is the biggest sex trafficking event of the year"
@@ -41,6 +43,30 @@ async def test_myth_is_private_for_members_with_a_post_button(
     assert not shared.ephemeral
     assert SUPER_BOWL in shared.text
     assert "shared by" in shared.embed["footer"]["text"]
+
+
+def view_timers() -> list[asyncio.Task[object]]:
+    """discord.py's per-message view timeout tasks still pending on this loop."""
+    return [
+        t
+        for t in asyncio.all_tasks()
+        if not t.done() and "timeout_task_impl" in t.get_coro().__qualname__
+    ]
+
+
+async def test_private_replies_with_buttons_leave_nothing_behind(
+    fake: FakeDiscord, bot: InProcessBot
+) -> None:
+    # Buttons are dispatched by vetbot's dynamic items; discord.py would otherwise keep each
+    # private reply's view, with a 15-minute timer, for every message sent.
+    for _ in range(3):
+        answer = await fake.slash("myth", {"topic": "super bowl"}, user=MEMBER)
+        assert answer.ephemeral and answer.custom_ids
+    assert view_timers() == []
+    # The buttons on those messages still work.
+    [post] = [i for i in answer.custom_ids if i.startswith("vetbot:myth:post:")]
+    shared = await fake.click(answer.message, post, user=MEMBER)
+    assert SUPER_BOWL in shared.text
 
 
 async def test_myth_autocomplete_is_capped(fake: FakeDiscord, bot: InProcessBot) -> None:
