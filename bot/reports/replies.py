@@ -4,14 +4,13 @@ User-typed text (report, org name, reasons, links) is shown as it was typed and 
 build a mention; the only mentions made here are ``<@id>`` from integer user ids, and only for
 moderators. Everything fits Discord's limits (description 4,096, field 1,024 characters).
 
-Button ``custom_id``s are ``vetbot:report:<action>:<report id>`` (see :func:`parse_custom_id`),
-stable across restarts so a cog can register them as dynamic items.
+Button ``custom_id``s are ``vetbot:report:<action>:<report id>``, stable across restarts; the
+cogs' ``ActionButton`` dynamic item reads them back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 
 from bot import limits
@@ -40,7 +39,6 @@ EMBED_BUDGET = 5500
 MINE_SHOWN = 10
 
 ACTIONS = ("approve", "reject", "edit", "withdraw", "queue")
-CUSTOM_ID_RE = re.compile(r"^vetbot:report:(approve|reject|edit|withdraw|queue):(\d{1,19})$")
 
 CriterionTitles = Mapping[int, str]
 
@@ -50,12 +48,6 @@ def custom_id(action: str, number: int) -> str:
     if action not in ACTIONS:
         raise ValueError(f"unknown report action {action!r}")
     return f"vetbot:report:{action}:{int(number)}"
-
-
-def parse_custom_id(value: str) -> tuple[str, int] | None:
-    """``(action, number)`` from a report button's custom_id, or ``None`` if it is not one."""
-    match = CUSTOM_ID_RE.match(value)
-    return None if match is None else (match.group(1), int(match.group(2)))
 
 
 # -- shared wording -----------------------------------------------------------------------
