@@ -71,10 +71,8 @@ def _criterion_title(knowledge: Knowledge, number: int) -> str:
     return cut(title, FIELD_NAME_MAX)
 
 
-def _rating_value(rating: CriterionRating | None, knowledge: Knowledge) -> str:
+def _rating_value(rating: CriterionRating, knowledge: Knowledge) -> str:
     """One criterion's verdict, note and evidence, within a field's 1,024 characters."""
-    if rating is None:
-        return f"{VERDICTS[Rating.NOT_ASSESSED]}: the reviewed sources do not rate this."
     head = f"{VERDICTS[rating.verdict]}: "
     cited = ", ".join(s.short for s in knowledge.cite(rating.sources))
     tail = f"\n— {cited}" if cited else ""
@@ -87,6 +85,22 @@ def _rating_value(rating: CriterionRating | None, knowledge: Knowledge) -> str:
             break
         value += link
     return cut(value + tail, FIELD_VALUE_MAX)
+
+
+def _unrated_field(knowledge: Knowledge, numbers: list[int]) -> Field:
+    """The criteria no source rates, as one field: ten identical "not assessed" fields would
+    bury the ones that say something."""
+    if len(numbers) == len(CRITERIA):
+        return Field(
+            VERDICTS[Rating.NOT_ASSESSED],
+            "The reviewed sources rate this organization on none of the ten criteria yet. "
+            "`/criteria` explains them; the button below shares what you know.",
+        )
+    titles = "\n".join(_criterion_title(knowledge, n) for n in numbers)
+    return Field(
+        VERDICTS[Rating.NOT_ASSESSED],
+        cut(f"The reviewed sources do not rate these:\n{titles}", FIELD_VALUE_MAX),
+    )
 
 
 def _views_value(org: Organization, knowledge: Knowledge) -> str:
@@ -169,7 +183,8 @@ def build_card(
     today: dt.date,
     stale_after_days: int = 365,
 ) -> Reply:
-    """The rating card of ``org``: ten criteria, what the sources say, and peer reports."""
+    """The rating card of ``org``: the rated criteria one by one, the unrated ones together,
+    what the sources say, and peer reports."""
     kind = KINDS.get(org.kind, str(org.kind))
     first_line = f"**{kind}**" + (f" · {org.location}" if org.location else "")
     text_lines = [first_line]
@@ -189,9 +204,13 @@ def build_card(
 
     by_number = {r.criterion: r for r in org.ratings}
     fields = [
-        Field(_criterion_title(knowledge, n), _rating_value(by_number.get(n), knowledge))
+        Field(_criterion_title(knowledge, n), _rating_value(by_number[n], knowledge))
         for n in CRITERIA
+        if n in by_number
     ]
+    unrated = [n for n in CRITERIA if n not in by_number]
+    if unrated:
+        fields.append(_unrated_field(knowledge, unrated))
     if org.views:
         fields.append(Field("What the sources say", _views_value(org, knowledge)))
     sources = knowledge.cite(_source_ids(org))
