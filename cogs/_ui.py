@@ -39,21 +39,27 @@ def core_of(interaction: discord.Interaction[Any]) -> Core:
     return client.core
 
 
-def _holds(member: discord.Member, refs: tuple[str | int, ...]) -> bool:
-    wanted_ids = {r for r in refs if isinstance(r, int)}
-    wanted_names = {r.casefold() for r in refs if isinstance(r, str)}
-    return any(
-        role.id in wanted_ids or role.name.casefold() in wanted_names for role in member.roles
-    )
+@functools.lru_cache(maxsize=64)
+def _wanted(refs: tuple[str | int, ...]) -> tuple[frozenset[int], frozenset[str]]:
+    """A config's role references as ids and case-folded names (worked out once per config)."""
+    ids = frozenset(r for r in refs if isinstance(r, int))
+    names = frozenset(r.casefold() for r in refs if isinstance(r, str))
+    return ids, names
+
+
+def _holds(roles: list[discord.Role], refs: tuple[str | int, ...]) -> bool:
+    ids, names = _wanted(refs)
+    return any(role.id in ids or role.name.casefold() in names for role in roles)
 
 
 def role_of(user: discord.abc.User, config: Config) -> Role:
     """The vetbot role of a user, from their server roles (administrators are moderators)."""
     if not isinstance(user, discord.Member):
         return Role.MEMBER
-    if user.guild_permissions.administrator or _holds(user, config.moderator_roles):
+    roles = user.roles  # a property that rebuilds the list on every read
+    if user.guild_permissions.administrator or _holds(roles, config.moderator_roles):
         return Role.MODERATOR
-    if _holds(user, config.organizer_roles):
+    if _holds(roles, config.organizer_roles):
         return Role.ORGANIZER
     return Role.MEMBER
 
