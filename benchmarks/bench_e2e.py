@@ -1,14 +1,16 @@
 """Interactions per second and latency through the real discord.py client and the fake Discord.
 
     python -m benchmarks.bench_e2e                 # /ask and /rate, 1 and 16 in flight, 2 modes
-    python -m benchmarks.bench_e2e --quick         # fewer requests
+    python -m benchmarks.bench_e2e --quick         # fewer requests, one round
     python -m benchmarks.bench_e2e --validate      # also check every body against the spec
 
 Latency is measured by the fake, from writing the INTERACTION_CREATE frame to receiving the
 bot's visible answer (the callback). "in-process" runs the bot on the fake's event loop (both
 share one core); "subprocess" runs ``python -m bot run`` in its own process, as in production.
 Spec validation is off by default: it costs the fake about a millisecond per request, which in
-the in-process mode would be charged to the bot. Timings are printed, never asserted.
+the in-process mode would be charged to the bot. Each row is run in several rounds (default 3)
+and shows the median rate and the range, because a shared machine's speed drifts by a quarter
+from one minute to the next. Timings are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import gc
 import itertools
 import logging
 import os
+import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -52,11 +56,8 @@ ORGS = ["o.u.r.", "Operation Underground Railroad", "NCMEC", "DecrimNY", "interp
 
 @dataclass
 class Result:
-    """One row of the table."""
+    """One round of one row: ``count`` interactions of one command."""
 
-    mode: str
-    command: str
-    in_flight: int
     count: int
     seconds: float
     latencies_ms: list[float]
@@ -67,9 +68,36 @@ class Result:
     def rate(self) -> float:
         return self.count / self.seconds
 
+
+@dataclass
+class Row:
+    """One line of the table: the rounds of one command at one concurrency, in one mode."""
+
+    mode: str
+    command: str
+    in_flight: int
+    rounds: list[Result]
+
+    @property
+    def count(self) -> int:
+        return sum(r.count for r in self.rounds)
+
+    @property
+    def rates(self) -> list[float]:
+        return sorted(r.rate for r in self.rounds)
+
+    @property
+    def rate(self) -> float:
+        return statistics.median(self.rates)
+
     def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
+        """Over every interaction of every round."""
+        ordered = sorted(ms for r in self.rounds for ms in r.latencies_ms)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def cpu(self, which: str) -> float | None:
+        values = [getattr(r, which) for r in self.rounds]
+        return None if None in values else statistics.median(values)
 
 
 def commands_available(fake: FakeDiscord) -> list[str]:
@@ -101,7 +129,6 @@ def process_cpu_seconds(pid: int | None) -> float | None:
 
 async def drive(
     fake: FakeDiscord,
-    mode: str,
     command: str,
     in_flight: int,
     count: int,
@@ -134,28 +161,37 @@ async def drive(
     if cpu_before is not None and cpu_after is not None:
         cpu_ms = (cpu_after - cpu_before) * 1000 / count
     fake_cpu_ms = own_ms if bot_pid is not None else None
-    return Result(mode, command, in_flight, count, seconds, latencies, cpu_ms, fake_cpu_ms)
+    return Result(count, seconds, latencies, cpu_ms, fake_cpu_ms)
 
 
 async def scenario(
-    fake: FakeDiscord, mode: str, requests: int, warmup: int, bot_pid: int | None = None
-) -> list[Result]:
-    """Each available command at 1 and 16 in flight, after a warm-up."""
-    results = []
+    fake: FakeDiscord,
+    mode: str,
+    requests: int,
+    warmup: int,
+    rounds: int,
+    bot_pid: int | None = None,
+) -> list[Row]:
+    """Each available command at 1 and 16 in flight, after a warm-up, ``rounds`` times each."""
+    rows = []
     for command in commands_available(fake):
-        await drive(fake, mode, command, 4, warmup)  # caches, first-use imports, buckets
+        await drive(fake, command, 4, warmup)  # caches, first-use imports, buckets
         for in_flight in (1, 16):
-            row = await drive(fake, mode, command, in_flight, requests, bot_pid)
-            results.append(row)
-            # Keep the fake's records from growing across rows.
-            fake.requests.clear()
-            fake.exchanges.clear()
-            fake.messages.clear()
-    return results
+            row = Row(mode, command, in_flight, [])
+            for _ in range(rounds):
+                row.rounds.append(await drive(fake, command, in_flight, requests, bot_pid))
+                # Keep the fake's records from growing across rounds.
+                fake.requests.clear()
+                fake.exchanges.clear()
+                fake.messages.clear()
+            rows.append(row)
+    return rows
 
 
-async def run(requests: int, warmup: int, validate: bool, modes: list[str]) -> list[Result]:
-    results: list[Result] = []
+async def run(
+    requests: int, warmup: int, rounds: int, validate: bool, modes: list[str]
+) -> list[Row]:
+    results: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for mode in modes:
@@ -166,50 +202,59 @@ async def run(requests: int, warmup: int, validate: bool, modes: list[str]) -> l
                     with pointed_at(fake):
                         bot = await InProcessBot(fake, config).start()
                         try:
-                            results += await scenario(fake, mode, requests, warmup)
+                            results += await scenario(fake, mode, requests, warmup, rounds)
                         finally:
                             await bot.stop()
                 else:
                     bot_process = await SubprocessBot(fake, config, folder / "bot.log").start()
                     try:
-                        results += await scenario(fake, mode, requests, warmup, bot_process.pid)
+                        results += await scenario(
+                            fake, mode, requests, warmup, rounds, bot_process.pid
+                        )
                     finally:
                         await bot_process.terminate()
                 fake.assert_clean()
     return results
 
 
-def print_table(results: list[Result], validate: bool) -> None:
+def print_table(results: list[Row], validate: bool, rounds: int) -> None:
     print(
         f"\nvetbot end to end through discord.py {discord_version()} and the fake Discord "
-        f"(spec validation {'on' if validate else 'off'})\n"
+        f"(spec validation {'on' if validate else 'off'}; Python {platform.python_version()}, "
+        f"{sys.executable}; {os.cpu_count()} CPUs)\n"
     )
     header = (
-        f"{'mode':<11} {'command':<8} {'in flight':>9} {'n':>6} {'per s':>8} "
+        f"{'mode':<11} {'command':<8} {'in flight':>9} {'n':>6} {'per s':>7} {'range':>11} "
         f"{'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'fake ms':>7}  target"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         p50, p99 = r.percentile(0.50), r.percentile(0.99)
-        cpu = "-" if r.cpu_ms is None else f"{r.cpu_ms:.2f}"
-        fake_cpu = "-" if r.fake_cpu_ms is None else f"{r.fake_cpu_ms:.2f}"
+        cpu, fake_cpu = r.cpu("cpu_ms"), r.cpu("fake_cpu_ms")
+        spread = f"{r.rates[0]:,.0f}–{r.rates[-1]:,.0f}"
         if r.in_flight == 1:
             verdict = f"p99 < {P99_TARGET_MS:g} ms: {'met' if p99 < P99_TARGET_MS else 'NOT met'}"
         else:
             verdict = f"≥ {RATE_TARGET:,.0f}/s: {'met' if r.rate >= RATE_TARGET else 'NOT met'}"
         print(
-            f"{r.mode:<11} /{r.command:<7} {r.in_flight:>9} {r.count:>6} {r.rate:>8,.0f} "
-            f"{p50:>7.2f} {p99:>7.2f} {cpu:>7} {fake_cpu:>7}  {verdict}"
+            f"{r.mode:<11} /{r.command:<7} {r.in_flight:>9} {r.count:>6} {r.rate:>7,.0f} "
+            f"{spread:>11} {p50:>7.2f} {p99:>7.2f} {_ms(cpu):>7} {_ms(fake_cpu):>7}  {verdict}"
         )
     print(
+        f"per s: median of {rounds} round(s); range: slowest to fastest round. p50/p99: over "
+        "every interaction of every round.\n"
         "CPU ms: CPU time per interaction, of the bot process (subprocess) or of the one "
         "process running bot and fake (in-process). fake ms: of the fake Discord and load "
         "driver (subprocess mode).\n"
-        "With 16 in flight the busier of the two processes sets the rate: about 1,000 / "
-        "max(CPU ms, fake ms) per second when each has a core of its own.\n"
+        "With 16 in flight the busier process sets the rate: about 1,000 / max(CPU ms, "
+        "fake ms) per second when each has a core; in one process bot and fake share a core.\n"
         "Targets: p99 applies to 1 in flight, throughput to 16 in flight.\n"
     )
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def discord_version() -> str:
@@ -221,7 +266,8 @@ def discord_version() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="per row (default 2000)")
-    parser.add_argument("--quick", action="store_true", help="300 requests per row")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per row (default 3)")
+    parser.add_argument("--quick", action="store_true", help="300 requests per row, one round")
     parser.add_argument("--validate", action="store_true", help="check bodies against the spec")
     parser.add_argument(
         "--mode", choices=["in-process", "subprocess"], action="append", help="default: both"
@@ -229,9 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     requests = 300 if args.quick else args.requests
+    rounds = 1 if args.quick else max(1, args.rounds)
     modes = args.mode or ["in-process", "subprocess"]
-    results = asyncio.run(run(requests, max(50, requests // 10), args.validate, modes))
-    print_table(results, args.validate)
+    warmup = max(50, requests // 10)
+    results = asyncio.run(run(requests, warmup, rounds, args.validate, modes))
+    print_table(results, args.validate, rounds)
     return 0
 
 
