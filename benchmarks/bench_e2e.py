@@ -232,7 +232,7 @@ def print_table(results: list[Row], validate: bool, rounds: int) -> None:
     for r in results:
         p50, p99 = r.percentile(0.50), r.percentile(0.99)
         cpu, fake_cpu = r.cpu("cpu_ms"), r.cpu("fake_cpu_ms")
-        spread = f"{r.rates[0]:,.0f}–{r.rates[-1]:,.0f}"
+        spread = f"{r.rates[0]:,.0f}–{r.rates[-1]:,.0f}" if len(r.rates) > 1 else "-"
         if r.in_flight == 1:
             verdict = f"p99 < {P99_TARGET_MS:g} ms: {'met' if p99 < P99_TARGET_MS else 'NOT met'}"
         else:
