@@ -109,9 +109,10 @@ def _stopped_view(
     """A view of these components, stopped, and so shared by every message that shows them.
 
     Clicks on vetbot's components reach the dynamic items registered at start-up, whatever
-    message they are on. A stopped view is one discord.py neither stores per message nor
-    changes again: without the stop, every private reply with buttons would keep a view and a
-    15-minute timeout task alive, and building a view costs more than the rest of the reply.
+    message they are on. discord.py neither stores a stopped view per message nor starts a
+    timer for it (at most it sets its unused ``timeout``), so one view can serve every send.
+    Without the stop, every private reply with buttons would keep a view and a 15-minute
+    timeout task alive; and building a view costs more than the rest of the reply.
     """
     from cogs.components import ActionButton, PickSelect
 
