@@ -155,10 +155,15 @@ _BRITISH_WORDS = {
 }
 
 
+def strip_diacritics(text: str) -> str:
+    """ "é" -> "e": decompose (NFKD) and drop the combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and unify quotes and dashes, keeping the text readable."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = strip_diacritics(text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
     return text.replace("\u2014", " ").casefold()
 

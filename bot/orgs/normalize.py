@@ -9,7 +9,8 @@ acronyms derived from names (``Freedom Network USA`` -> ``fnusa``).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from bot.knowledge.text import strip_diacritics
 
 MAX_RAW_CHARS = 1000
 """Input beyond this is ignored: no organization name is that long, and it bounds the work."""
@@ -161,8 +162,7 @@ def fold(text: str) -> str:
     """Strip diacritics (NFKD, drop combining marks) and fold letters NFKD leaves alone."""
     if text.isascii():
         return text  # nothing to decompose or fold: the common case, kept fast for big builds
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
+    return strip_diacritics(text).translate(_FOLD)
 
 
 def normalize(text: str) -> str:
