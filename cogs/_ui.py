@@ -95,8 +95,9 @@ def to_view(reply: Reply) -> discord.ui.View | None:
     """The reply's buttons and pick list as a view (None when it has neither)."""
     if not reply.buttons and not reply.choices:
         return None
-    choices = tuple(reply.choices) if reply.choice_id else ()
-    return _stopped_view(tuple(reply.buttons), choices, reply.choice_id, reply.choice_placeholder)
+    return _stopped_view(
+        tuple(reply.buttons), tuple(reply.choices), reply.choice_id, reply.choice_placeholder
+    )
 
 
 @functools.lru_cache(maxsize=1024)
