@@ -95,9 +95,19 @@ class Row:
         ordered = sorted(ms for r in self.rounds for ms in r.latencies_ms)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
-    def cpu(self, which: str) -> float | None:
-        values = [getattr(r, which) for r in self.rounds]
-        return None if None in values else statistics.median(values)
+    @property
+    def cpu_ms(self) -> float | None:
+        return _median([r.cpu_ms for r in self.rounds])
+
+    @property
+    def fake_cpu_ms(self) -> float | None:
+        return _median([r.fake_cpu_ms for r in self.rounds])
+
+
+def _median(values: list[float | None]) -> float | None:
+    """The median, or None when any round could not be measured."""
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known and len(known) == len(values) else None
 
 
 def commands_available(fake: FakeDiscord) -> list[str]:
@@ -114,6 +124,11 @@ def option_cycle(command: str) -> Callable[[], dict[str, Any]]:
         orgs = itertools.cycle(ORGS)
         return lambda: {"org": next(orgs)}
     return dict
+
+
+def _per_interaction(before: float | None, after: float | None, count: int) -> float | None:
+    """CPU milliseconds per interaction between two readings of process_cpu_seconds."""
+    return None if before is None or after is None else (after - before) * 1000 / count
 
 
 def process_cpu_seconds(pid: int | None) -> float | None:
@@ -150,17 +165,14 @@ async def drive(
     # garbage collections (which grow with it) do not show up as the bot's latency.
     gc.collect()
     gc.freeze()
-    cpu_before = process_cpu_seconds(bot_pid)
-    own_before = time.process_time()
+    # The bot's process, and this one (the fake and the driver; also the bot when in-process).
+    bot_before, own_before = process_cpu_seconds(bot_pid), process_cpu_seconds(None)
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(in_flight)))
     seconds = time.perf_counter() - started
-    own_ms = (time.process_time() - own_before) * 1000 / count
-    cpu_after = process_cpu_seconds(bot_pid)
-    cpu_ms = None
-    if cpu_before is not None and cpu_after is not None:
-        cpu_ms = (cpu_after - cpu_before) * 1000 / count
-    fake_cpu_ms = own_ms if bot_pid is not None else None
+    bot_after, own_after = process_cpu_seconds(bot_pid), process_cpu_seconds(None)
+    cpu_ms = _per_interaction(bot_before, bot_after, count)
+    fake_cpu_ms = None if bot_pid is None else _per_interaction(own_before, own_after, count)
     return Result(count, seconds, latencies, cpu_ms, fake_cpu_ms)
 
 
@@ -231,7 +243,7 @@ def print_table(results: list[Row], validate: bool, rounds: int) -> None:
     print("-" * len(header))
     for r in results:
         p50, p99 = r.percentile(0.50), r.percentile(0.99)
-        cpu, fake_cpu = r.cpu("cpu_ms"), r.cpu("fake_cpu_ms")
+        cpu, fake_cpu = _ms(r.cpu_ms), _ms(r.fake_cpu_ms)
         spread = f"{r.rates[0]:,.0f}–{r.rates[-1]:,.0f}" if len(r.rates) > 1 else "-"
         if r.in_flight == 1:
             verdict = f"p99 < {P99_TARGET_MS:g} ms: {'met' if p99 < P99_TARGET_MS else 'NOT met'}"
@@ -239,7 +251,7 @@ def print_table(results: list[Row], validate: bool, rounds: int) -> None:
             verdict = f"≥ {RATE_TARGET:,.0f}/s: {'met' if r.rate >= RATE_TARGET else 'NOT met'}"
         print(
             f"{r.mode:<11} /{r.command:<7} {r.in_flight:>9} {r.count:>6} {r.rate:>7,.0f} "
-            f"{spread:>11} {p50:>7.2f} {p99:>7.2f} {_ms(cpu):>7} {_ms(fake_cpu):>7}  {verdict}"
+            f"{spread:>11} {p50:>7.2f} {p99:>7.2f} {cpu:>7} {fake_cpu:>7}  {verdict}"
         )
     print(
         f"per s: median of {rounds} round(s); range: slowest to fastest round. p50/p99: over "
