@@ -82,11 +82,11 @@ def _cmd_sync(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_kb_check(config: Config, args: argparse.Namespace) -> int:
-    from bot.knowledge.loader import KINDS, validate_knowledge
+    from bot.knowledge.loader import COLLECTIONS, validate_knowledge
 
     path = Path(args.path) if args.path else config.knowledge
     knowledge, errors = validate_knowledge(path)
-    counts = knowledge.counts() if knowledge else dict.fromkeys(KINDS, 0)
+    counts = knowledge.counts() if knowledge else dict.fromkeys(COLLECTIONS, 0)
     if args.json:
         _print_json({"ok": not errors, "counts": counts, "errors": [str(e) for e in errors]})
     elif errors:

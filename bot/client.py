@@ -19,6 +19,7 @@ from discord.ext import commands
 import cogs
 from bot.config import Config
 from bot.core import Core
+from cogs._ui import ComponentHandlers
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,9 @@ class VetbotTree(app_commands.CommandTree["Vetbot"]):
         self, interaction: discord.Interaction[Vetbot], error: app_commands.AppCommandError
     ) -> None:
         command = interaction.command.qualified_name if interaction.command else "?"
-        if isinstance(error, app_commands.CommandOnCooldown):
-            message = f"Slow down a little: try again in {error.retry_after:.0f} seconds."
-        elif isinstance(error, app_commands.MissingAnyRole | app_commands.MissingPermissions):
-            message = "You don't have permission to use this command."
-        elif isinstance(error, app_commands.NoPrivateMessage):
+        # vetbot's only command checks are guild_only ones; roles are checked by the core.
+        if isinstance(error, app_commands.NoPrivateMessage):
             message = "This command only works inside a server."
-        elif isinstance(error, app_commands.CheckFailure):
-            message = str(error) or "You can't use this command here."
         elif isinstance(error, app_commands.TransformerError):
             message = f"I couldn't understand `{error.value}` for that option."
         else:
@@ -92,6 +88,8 @@ class Vetbot(commands.Bot):
         self.core = core
         self.config = core.config
         self.sync_only = sync_only
+        # What vetbot's buttons do; filled by the extensions as they load.
+        self.components = ComponentHandlers()
 
     async def setup_hook(self) -> None:
         for name in extension_names():

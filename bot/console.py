@@ -13,10 +13,11 @@ import logging
 import re
 import sys
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.commands import COMMANDS, Command, Option, permits
+from bot.commands import COMMANDS, Command, Option, UserId, permits
 from bot.commands.picks import run_pick
 from bot.replies import Actor, Reply, Role, error
 from bot.textview import render_text
@@ -50,11 +51,17 @@ def console_actor(name: str, role: Role) -> Actor:
 
 def _convert(option: Option, raw: str) -> Any:
     value = raw.strip()
-    if option.kind is int:
-        try:
-            return int(value)
-        except ValueError:
-            raise UsageError(f"`{option.name}` needs a whole number, not `{value}`.") from None
+    if option.kind is int or option.kind is UserId:
+        # ASCII digits only: int() would also read "１" or "٣" as numbers.
+        digits = value.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
+            raise UsageError(f"`{option.name}` needs a whole number, not `{value}`.")
+        number = int(value)
+        if option.min_value is not None and number < option.min_value:
+            raise UsageError(f"`{option.name}` must be at least {option.min_value}.")
+        if option.max_value is not None and number > option.max_value:
+            raise UsageError(f"`{option.name}` must be at most {option.max_value}.")
+        return number
     if option.kind is bool:
         if value.lower() in _TRUE:
             return True
@@ -66,7 +73,7 @@ def _convert(option: Option, raw: str) -> Any:
     return value
 
 
-def parse_command(line: str, commands: dict[str, Command] = COMMANDS) -> ParsedCommand:
+def parse_command(line: str, commands: Mapping[str, Command] = COMMANDS) -> ParsedCommand:
     """Turn ``/name opt:value …`` into a command and its converted options."""
     text = line.strip()
     if not text.startswith("/"):

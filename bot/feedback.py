@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.db import Database, from_db_time, to_db_time
 
-REASON_MAX = 500
+FEEDBACK_REASON_MAX = 500
 
 
 @dataclass
@@ -31,7 +31,7 @@ class FeedbackStore:
         self, kind: str, entry_id: str, helpful: bool, reason: str | None, now: dt.datetime
     ) -> int:
         """Store one vote (and the reason for a "not helpful"); returns its id."""
-        text = (reason or "").strip()[:REASON_MAX] or None
+        text = (reason or "").strip()[:FEEDBACK_REASON_MAX] or None
         async with self.db.transaction() as conn:
             return await self.db.insert(
                 "INSERT INTO feedback (kind, entry_id, helpful, reason, created_at)"
@@ -42,7 +42,7 @@ class FeedbackStore:
 
     async def add_reason(self, feedback_id: int, reason: str) -> bool:
         """Attach the reason given in the follow-up form to an earlier "not helpful" vote."""
-        text = reason.strip()[:REASON_MAX]
+        text = reason.strip()[:FEEDBACK_REASON_MAX]
         async with self.db.transaction() as conn:
             changed = await self.db.execute(
                 "UPDATE feedback SET reason = ? WHERE id = ? AND helpful = 0",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
+from bot import ids
 from bot.config import Config
 from bot.limits import fit_reply
 from bot.replies import Actor, Button, ButtonStyle, Choice, Reply, Role, Tone
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 log = logging.getLogger(__name__)
+
+B = TypeVar("B", bound=ids.ButtonId)
+ButtonHandler = Callable[[discord.Interaction[Any], Any], Awaitable[None]]
 
 COLOURS = {
     Tone.INFO: discord.Colour.blurple(),
@@ -31,6 +36,34 @@ STYLES = {
     ButtonStyle.DANGER: discord.ButtonStyle.danger,
     ButtonStyle.LINK: discord.ButtonStyle.link,
 }
+
+
+class ComponentHandlers:
+    """What each kind of vetbot button does, keyed by the type of its parsed id.
+
+    The bot owns one; each extension adds its handlers when it loads and removes them when it
+    unloads, so reloading any extension (or :mod:`cogs.components`) keeps every button working.
+    """
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[ids.ButtonId], ButtonHandler] = {}
+
+    def add(
+        self,
+        kind: type[B],
+        handler: Callable[[discord.Interaction[Any], B], Awaitable[None]],
+    ) -> None:
+        """Make clicks on buttons whose id parses to ``kind`` call ``handler``."""
+        self._handlers[kind] = handler
+
+    def remove(self, *kinds: type[ids.ButtonId]) -> None:
+        """Forget the handlers of ``kinds`` (an unloading extension's)."""
+        for kind in kinds:
+            self._handlers.pop(kind, None)
+
+    def get(self, kind: type[ids.ButtonId]) -> ButtonHandler | None:
+        """The handler for ``kind``, if a loaded extension provides one."""
+        return self._handlers.get(kind)
 
 
 def core_of(interaction: discord.Interaction[Any]) -> Core:
@@ -115,11 +148,16 @@ def _stopped_view(
     Without the stop, every private reply with buttons would keep a view and a 15-minute
     timeout task alive; and building a view costs more than the rest of the reply.
     """
-    from cogs.components import ActionButton, PickSelect
-
     view = discord.ui.View(timeout=None)
     if choices and choice_id:
-        view.add_item(PickSelect.build(choice_id, choices, placeholder))
+        options = [
+            discord.SelectOption(label=c.label, value=c.value, description=c.description)
+            for c in choices
+        ]
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=choice_id, placeholder=placeholder, options=options
+        )
+        view.add_item(select)
     for button in buttons:
         if button.url:
             view.add_item(
@@ -128,7 +166,14 @@ def _stopped_view(
                 )
             )
         elif button.custom_id:
-            view.add_item(ActionButton.build(button, STYLES[button.style]))
+            view.add_item(
+                discord.ui.Button(
+                    label=button.label,
+                    custom_id=button.custom_id,
+                    style=STYLES[button.style],
+                    disabled=button.disabled,
+                )
+            )
     view.stop()
     return view
 

@@ -7,10 +7,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands import COMMANDS
+from bot.commands.rate import QUERY_MAX
 from cogs._ui import autocomplete_choices, core_of, run_command
 
 
-async def complete_org(interaction: discord.Interaction, current: str):
+async def complete_org(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
     """Organization names for autocomplete; the chosen name is matched again on submit."""
     candidates = await core_of(interaction).state.orgs.complete_async(current[:100])
     return autocomplete_choices([(c.name, c.name) for c in candidates])
@@ -20,14 +23,12 @@ class Orgs(commands.Cog):
     """Rating cards for organizations."""
 
     @app_commands.command(name="rate", description=COMMANDS["rate"].description)
-    @app_commands.describe(
-        org="Start typing a name, acronym or alias", private="Only you see the card (default: no)"
-    )
+    @app_commands.describe(**COMMANDS["rate"].descriptions())
     @app_commands.autocomplete(org=complete_org)
     async def rate(
         self,
         interaction: discord.Interaction,
-        org: app_commands.Range[str, 1, 200],
+        org: app_commands.Range[str, 1, QUERY_MAX],
         private: bool = False,
     ) -> None:
         await run_command(interaction, "rate", org=org, private=private)

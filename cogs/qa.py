@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import ids
+from bot.client import Vetbot
 from bot.commands import COMMANDS
-from bot.commands.qa import KIND_NAMES, post_myth
-from bot.feedback import REASON_MAX
+from bot.commands.qa import NAME_MAX, QUESTION_MAX, post_myth
+from bot.feedback import FEEDBACK_REASON_MAX
 from bot.replies import Reply, Tone
 from cogs._ui import (
     Form,
@@ -22,12 +25,13 @@ from cogs._ui import (
     send_reply,
     visible_to,
 )
-from cogs.components import on_button
 
 log = logging.getLogger(__name__)
 
 
-async def _complete(interaction: discord.Interaction, kind: str, current: str):
+async def _complete(
+    interaction: discord.Interaction, kind: str, current: str
+) -> list[app_commands.Choice[str]]:
     hits = core_of(interaction).state.search.complete(kind, current)
     return autocomplete_choices([(h.title, h.id) for h in hits])
 
@@ -51,21 +55,19 @@ class QA(commands.Cog):
         self.bot.tree.remove_command(self.explain_menu.name, type=self.explain_menu.type)
 
     @app_commands.command(name="ask", description=COMMANDS["ask"].description)
-    @app_commands.describe(
-        question="Your question, in your own words", private="Only you see the answer (default: no)"
-    )
+    @app_commands.describe(**COMMANDS["ask"].descriptions())
     async def ask(
         self,
         interaction: discord.Interaction,
-        question: app_commands.Range[str, 1, 300],
+        question: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool = False,
     ) -> None:
         await run_command(interaction, "ask", question=question, private=private)
 
     @app_commands.command(name="myth", description=COMMANDS["myth"].description)
-    @app_commands.describe(topic="Start typing: super bowl, 800,000 children, wayfair…")
+    @app_commands.describe(**COMMANDS["myth"].descriptions())
     async def myth(
-        self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]
+        self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, NAME_MAX]
     ) -> None:
         await run_command(interaction, "myth", topic=topic)
 
@@ -74,11 +76,11 @@ class QA(commands.Cog):
         return await _complete(interaction, "myths", current)
 
     @app_commands.command(name="criteria", description=COMMANDS["criteria"].description)
-    @app_commands.describe(criterion="A number from 1 to 10, or a name; empty for the list")
+    @app_commands.describe(**COMMANDS["criteria"].descriptions())
     async def criteria(
         self,
         interaction: discord.Interaction,
-        criterion: app_commands.Range[str, 1, 100] | None = None,
+        criterion: app_commands.Range[str, 1, NAME_MAX] | None = None,
     ) -> None:
         await run_command(interaction, "criteria", criterion=criterion)
 
@@ -87,9 +89,9 @@ class QA(commands.Cog):
         return await _complete(interaction, "criteria", current)
 
     @app_commands.command(name="term", description=COMMANDS["term"].description)
-    @app_commands.describe(name="Start typing: SWERF, harm reduction, Nordic model…")
+    @app_commands.describe(**COMMANDS["term"].descriptions())
     async def term(
-        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, NAME_MAX]
     ) -> None:
         await run_command(interaction, "term", name=name)
 
@@ -111,18 +113,18 @@ class QA(commands.Cog):
 class WhyNotHelpful(Form, title="What was missing or wrong?"):
     """Asks why an answer did not help; the vote itself is already stored."""
 
-    reason = discord.ui.TextInput(
+    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Tell the organizers (optional)",
         style=discord.TextStyle.paragraph,
         required=False,
-        max_length=REASON_MAX,
+        max_length=FEEDBACK_REASON_MAX,
     )
 
     def __init__(self, feedback_id: int) -> None:
         super().__init__(timeout=600)
         self.feedback_id = feedback_id
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         if self.reason.value.strip():
             await core_of(interaction).feedback.add_reason(self.feedback_id, self.reason.value)
         await send_reply(
@@ -130,36 +132,39 @@ class WhyNotHelpful(Form, title="What was missing or wrong?"):
         )
 
 
-async def _vote(interaction: discord.Interaction, entry: str, helpful: bool) -> int | None:
-    kind, _, entry_id = entry.partition(":")
+async def _vote(interaction: discord.Interaction[Any], vote: ids.FeedbackVote) -> int | None:
     core = core_of(interaction)
-    if kind not in KIND_NAMES or entry_id not in getattr(core.knowledge, kind):
+    if vote.entry_id not in getattr(core.knowledge, vote.kind):
         await send_reply(
             interaction,
             Reply(text="That entry is no longer in the knowledge base.", tone=Tone.ERROR),
         )
         return None
-    return await core.feedback.record(kind, entry_id, helpful, None, dt.datetime.now(dt.UTC))
+    return await core.feedback.record(
+        vote.kind, vote.entry_id, vote.helpful, None, dt.datetime.now(dt.UTC)
+    )
 
 
-@on_button("feedback:up")
-async def _helpful(interaction: discord.Interaction, entry: str) -> None:
-    if await _vote(interaction, entry, True) is not None:
+async def _on_feedback(interaction: discord.Interaction[Any], vote: ids.FeedbackVote) -> None:
+    feedback_id = await _vote(interaction, vote)
+    if feedback_id is None:
+        return
+    if vote.helpful:
         await send_reply(interaction, Reply(text="Thank you for the feedback!", tone=Tone.SUCCESS))
-
-
-@on_button("feedback:down")
-async def _not_helpful(interaction: discord.Interaction, entry: str) -> None:
-    feedback_id = await _vote(interaction, entry, False)
-    if feedback_id is not None:
+    else:
         await interaction.response.send_modal(WhyNotHelpful(feedback_id))
 
 
-@on_button("myth:post")
-async def _post_myth(interaction: discord.Interaction, myth_id: str) -> None:
-    reply = await post_myth(core_of(interaction), actor_from(interaction), myth_id)
+async def _on_post_myth(interaction: discord.Interaction[Any], button: ids.PostMyth) -> None:
+    reply = await post_myth(core_of(interaction), actor_from(interaction), button.myth_id)
     await send_reply(interaction, reply)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: Vetbot) -> None:
+    bot.components.add(ids.FeedbackVote, _on_feedback)
+    bot.components.add(ids.PostMyth, _on_post_myth)
     await bot.add_cog(QA(bot))
+
+
+async def teardown(bot: Vetbot) -> None:
+    bot.components.remove(ids.FeedbackVote, ids.PostMyth)

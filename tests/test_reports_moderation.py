@@ -152,7 +152,7 @@ async def test_redact_records_before_and_after(service: ReportService) -> None:
     report = await submit_ok(service, text=original)
     assert report.pii_flags == (PiiKind.EMAIL,)
     redacted = TEXT + " Email [redacted] for proof."
-    result = await service.redact(report.id, MOD, redacted, LATER)
+    result = await service.edit(report.id, MOD, redacted, LATER)
     assert isinstance(result, Report)
     assert (result.text, result.pii_flags, result.edited_at) == (redacted, (), LATER)
     assert result.status is Status.PENDING

@@ -74,19 +74,6 @@ def _made_up_mentions(reply: Reply, user_text: str) -> list[str]:
     return [m for m in found if m not in allowed]
 
 
-def test_custom_ids_are_read_back_by_the_button_dispatcher() -> None:
-    from cogs.components import ActionButton
-
-    assert views.custom_id("approve", 42) == "vetbot:report:approve:42"
-    template = ActionButton.__discord_ui_compiled_template__
-    for action in views.ACTIONS:
-        match = re.fullmatch(template, views.custom_id(action, 7))
-        assert match is not None
-        assert (match["area"], match["action"], match["arg"]) == ("report", action, "7")
-    with pytest.raises(ValueError, match="unknown"):
-        views.custom_id("delete", 1)
-
-
 def test_queue_post_has_the_three_moderation_buttons() -> None:
     reply = views.queue_post(_report(), SHOW)
     assert reply.public

@@ -80,6 +80,10 @@ async def kb_reload(core: Core, actor: Actor) -> Reply:
 COMMANDS = [
     Command("about", "What vetbot is, what it knows, and its sources.", about),
     Command(
-        "kb reload", "Reload the knowledge base files (organizers).", kb_reload, role=Role.ORGANIZER
+        "kb reload",
+        "Reload the knowledge base files (organizers).",
+        kb_reload,
+        role=Role.ORGANIZER,
+        guild_only=True,
     ),
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from bot.commands.picks import pick_handler
-from bot.commands.spec import Command, Option
+from bot import ids
+from bot.commands.spec import Command, Completion, Option, Surface
+from bot.feedback import FEEDBACK_REASON_MAX
 from bot.knowledge.present import (
     present_answer,
     present_criteria_list,
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 QUESTION_MAX = 300
+# A myth, criterion or term typed by name.
+NAME_MAX = 100
+# How much of a message "Explain with a myth" reads.
+MESSAGE_MAX = 1000
 # An answer to a message must be this far ahead of the runner-up to be posted without asking.
 EXPLAIN_MARGIN = 1.25
 KIND_NAMES = {"criteria": "criterion", "myths": "myth", "terms": "term", "topics": "topic"}
@@ -65,7 +70,7 @@ def _postable(reply: Reply, actor: Actor, myth_id: str) -> Reply:
         reply.buttons.append(
             Button(
                 "Post to channel",
-                custom_id=f"vetbot:myth:post:{myth_id}",
+                custom_id=ids.PostMyth(myth_id).custom_id,
                 style=ButtonStyle.PRIMARY,
             )
         )
@@ -108,13 +113,13 @@ async def explain(core: Core, actor: Actor, message: str, message_id: int | None
     text = message.strip()
     if not text:
         return error("That message has no text I can read.")
-    hits = [h for h in core.state.search.search(text[:1000], limit=10) if h.kind == "myths"]
+    hits = [h for h in core.state.search.search(text[:MESSAGE_MAX], limit=10) if h.kind == "myths"]
     if not hits:
         return error(
             "I couldn't find a myth that answers this message. "
             "Try `/myth` and pick one from the list."
         )
-    confident = core.state.search.answer(text[:1000]).best
+    confident = core.state.search.answer(text[:MESSAGE_MAX]).best
     clear = (
         confident is not None
         and confident.kind == "myths"
@@ -132,14 +137,13 @@ async def explain(core: Core, actor: Actor, message: str, message_id: int | None
         title="Which myth answers this message?",
         text="I'm not sure which explainer fits. Pick one to post it as a reply.",
         choices=[Choice(h.title, f"{h.id}{suffix}") for h in hits[:5]],
-        choice_id="vetbot:explain:pick",
+        choice_id=ids.PickList(ids.PickArea.EXPLAIN).custom_id,
         choice_placeholder="Pick a myth to post",
         data={"match": None, "candidates": [h.id for h in hits[:5]]},
     )
 
 
-@pick_handler("vetbot:ask:pick")
-async def _pick_entry(core: Core, actor: Actor, value: str) -> Reply:
+async def pick_entry(core: Core, actor: Actor, value: str) -> Reply:
     kind, _, entry_id = value.partition(":")
     entries = getattr(core.knowledge, kind, None) if kind in KIND_NAMES else None
     if entries is None or entry_id not in entries:
@@ -147,8 +151,7 @@ async def _pick_entry(core: Core, actor: Actor, value: str) -> Reply:
     return present_entry(core.knowledge, kind, entry_id)
 
 
-@pick_handler("vetbot:explain:pick")
-async def _pick_explainer(core: Core, actor: Actor, value: str) -> Reply:
+async def pick_explainer(core: Core, actor: Actor, value: str) -> Reply:
     if not actor.is_organizer:
         return error("Only organizers and moderators can post myth explainers.")
     myth_id, _, message_id = value.partition("@")
@@ -199,21 +202,35 @@ async def feedback_summary(core: Core, actor: Actor) -> Reply:
     return Reply(title="Feedback, least helpful first", fields=fields, data=data)
 
 
+_PRIVATE = Option("private", "Only you see the answer (default: no)", required=False, kind=bool)
 COMMANDS = [
     Command(
         "ask",
         "Ask a question about vetting anti-trafficking organizations.",
         ask,
         options=(
-            Option("question", "Your question", max_length=QUESTION_MAX),
-            Option("private", "Only you see the answer", required=False, kind=bool),
+            Option(
+                "question",
+                "Your question, in your own words",
+                min_length=1,
+                max_length=QUESTION_MAX,
+            ),
+            _PRIVATE,
         ),
     ),
     Command(
         "myth",
         "Explain a myth or debunked statistic, with the real numbers.",
         myth,
-        options=(Option("topic", "The myth or statistic", autocomplete="myths", max_length=100),),
+        options=(
+            Option(
+                "topic",
+                "Start typing: super bowl, 800,000 children, wayfair…",
+                autocomplete=Completion.MYTHS,
+                min_length=1,
+                max_length=NAME_MAX,
+            ),
+        ),
     ),
     Command(
         "criteria",
@@ -222,10 +239,11 @@ COMMANDS = [
         options=(
             Option(
                 "criterion",
-                "One criterion, by number or name",
+                "A number from 1 to 10, or a name; empty for the list",
                 required=False,
-                autocomplete="criteria",
-                max_length=100,
+                autocomplete=Completion.CRITERIA,
+                min_length=1,
+                max_length=NAME_MAX,
             ),
         ),
     ),
@@ -233,7 +251,15 @@ COMMANDS = [
         "term",
         "What a word means.",
         term,
-        options=(Option("name", "The term", autocomplete="terms", max_length=100),),
+        options=(
+            Option(
+                "name",
+                "Start typing: SWERF, harm reduction, Nordic model…",
+                autocomplete=Completion.TERMS,
+                min_length=1,
+                max_length=NAME_MAX,
+            ),
+        ),
     ),
     Command(
         "explain",
@@ -241,6 +267,8 @@ COMMANDS = [
         explain,
         options=(Option("message", "The message text"),),
         role=Role.ORGANIZER,
+        surface=Surface.MESSAGE_MENU,
+        guild_only=True,
     ),
     Command(
         "feedback",
@@ -249,13 +277,15 @@ COMMANDS = [
         options=(
             Option("entry", "kind:id of the answer"),
             Option("helpful", "Was it helpful?", kind=bool),
-            Option("reason", "Why not?", required=False, max_length=500),
+            Option("reason", "Why not?", required=False, max_length=FEEDBACK_REASON_MAX),
         ),
+        surface=Surface.BUTTONS,
     ),
     Command(
         "feedback summary",
         "Which answers people found unhelpful, and why.",
         feedback_summary,
         role=Role.ORGANIZER,
+        guild_only=True,
     ),
 ]

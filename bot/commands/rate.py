@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
-from bot.commands.picks import pick_handler
-from bot.commands.spec import Command, Option
+from bot import ids
+from bot.commands.spec import Command, Completion, Option
 from bot.knowledge.models import Organization, OrgKind
 from bot.orgs.card import build_card
 from bot.orgs.index import Candidate, Outcome
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 QUERY_MAX = 200
-NEW_REPORT_PREFIX = "vetbot:report:new:"
+RATE_PICK = ids.PickList(ids.PickArea.RATE).custom_id
 # Rendered cards kept at once; a card is rebuilt when reports or the day change.
 CARD_CACHE = 10_000
 
@@ -30,15 +29,6 @@ def _suggestion(candidate: Candidate) -> dict[str, object]:
         "score": round(candidate.score, 1),
         "matched": candidate.matched,
     }
-
-
-def new_report_id(name: str) -> str | None:
-    """The ``custom_id`` of a "report it" button carrying an unknown organization's name."""
-    for size in range(min(len(name), 60), 0, -1):
-        encoded = quote(name[:size].strip(), safe="")
-        if encoded and len(encoded) <= 80:
-            return NEW_REPORT_PREFIX + encoded
-    return None
 
 
 def community_organization(org_id: str, name: str) -> Organization:
@@ -99,11 +89,11 @@ async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Rep
                 Choice(c.name, c.id, None if c.matched == c.name else f"matched “{c.matched}”")
                 for c in match.candidates[:5]
             ],
-            choice_id="vetbot:rate:pick",
+            choice_id=RATE_PICK,
             choice_placeholder="Pick an organization",
             data={"match": None, "suggestions": suggestions},
         )
-    report_id = new_report_id(query)
+    report_button = ids.ReportNewOrg.for_name(query)
     near = match.candidates[:5]
     return Reply(
         title="I don't know that organization",
@@ -113,17 +103,18 @@ async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Rep
         + ("\n\nNot what you meant? These names are somewhat alike:" if near else ""),
         tone=Tone.WARNING,
         choices=[Choice(c.name, c.id) for c in near],
-        choice_id="vetbot:rate:pick" if near else None,
+        choice_id=RATE_PICK if near else None,
         choice_placeholder="Somewhat alike" if near else None,
-        buttons=[Button("Report about it", custom_id=report_id, style=ButtonStyle.PRIMARY)]
-        if report_id
+        buttons=[
+            Button("Report about it", custom_id=report_button.custom_id, style=ButtonStyle.PRIMARY)
+        ]
+        if report_button
         else [],
         data={"match": None, "suggestions": suggestions},
     )
 
 
-@pick_handler("vetbot:rate:pick")
-async def _pick_org(core: Core, actor: Actor, value: str) -> Reply:
+async def pick_org(core: Core, actor: Actor, value: str) -> Reply:
     return await card_for(core, value)
 
 
@@ -133,8 +124,14 @@ COMMANDS = [
         "An organization's rating card, criterion by criterion.",
         rate,
         options=(
-            Option("org", "The organization's name", autocomplete="orgs", max_length=QUERY_MAX),
-            Option("private", "Only you see the card", required=False, kind=bool),
+            Option(
+                "org",
+                "Start typing a name, acronym or alias",
+                autocomplete=Completion.ORGS,
+                min_length=1,
+                max_length=QUERY_MAX,
+            ),
+            Option("private", "Only you see the card (default: no)", required=False, kind=bool),
         ),
     ),
 ]

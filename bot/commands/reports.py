@@ -11,10 +11,12 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.commands.spec import Command, Option
+from bot.commands.rate import QUERY_MAX
+from bot.commands.spec import Command, Completion, Option, Surface, UserId
 from bot.orgs.index import Outcome
 from bot.replies import Actor, Reply, Role, Tone, error
 from bot.reports import replies as views
+from bot.reports import validation
 from bot.reports.models import Basis, Refusal, RefusalReason, Report
 
 if TYPE_CHECKING:
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GENERAL = "general"
+# Pages of the moderation queue one can ask for.
+PAGE_MAX = 10_000
+BLOCK_REASON_MAX = 500
 BASIS_WORDS = {
     "first": Basis.FIRST_HAND,
     "first-hand": Basis.FIRST_HAND,
@@ -71,7 +76,7 @@ class Submission:
 
 async def resolve_org(core: Core, name: str) -> tuple[str | None, str]:
     """The known organization a typed name means (id, name), or (None, the name as typed)."""
-    typed = " ".join(name.split())[:200]
+    typed = " ".join(name.split())[:QUERY_MAX]
     match = await core.state.orgs.lookup_async(typed)
     if match.outcome is Outcome.MATCH and match.best is not None:
         return match.best.id, match.best.name
@@ -209,30 +214,81 @@ async def unblock(core: Core, actor: Actor, user: int) -> Reply:
     return Reply(text=text, tone=Tone.SUCCESS, data={"changed": changed})
 
 
-_ID = Option("id", "Report number", kind=int)
+_ID = Option("id", "Report number", kind=int, min_value=1)
+_ORG = Option(
+    "org",
+    "The organization (start typing; unlisted ones are fine)",
+    autocomplete=Completion.ORGS,
+    min_length=1,
+    max_length=QUERY_MAX,
+)
+_USER = Option("user", "The member", kind=UserId)
 COMMANDS = [
     Command(
         "report",
         "Tell moderators what you know about an organization.",
         report,
         options=(
-            Option("org", "The organization", autocomplete="orgs", max_length=200),
-            Option("text", "What happened (30–2,000 characters)"),
-            Option("criterion", "1–10 or general", required=False),
-            Option("evidence", "Links, one per line", required=False),
-            Option("basis", "first-hand, documented or heard from others", required=False),
+            _ORG,
+            Option(
+                "text",
+                "What happened",
+                min_length=validation.TEXT_MIN,
+                max_length=validation.TEXT_MAX,
+                in_form=True,
+            ),
+            Option(
+                "criterion",
+                "Which of the ten criteria, or general",
+                required=False,
+                autocomplete=Completion.CRITERION_NUMBERS,
+                min_length=1,
+                max_length=100,
+            ),
+            Option(
+                "evidence",
+                "Links, one per line",
+                required=False,
+                max_length=validation.EVIDENCE_MAX,
+                in_form=True,
+            ),
+            Option(
+                "basis",
+                "first-hand, documented or heard from others",
+                required=False,
+                in_form=True,
+            ),
         ),
+        guild_only=True,
     ),
     Command("myreports", "Your reports, and withdrawing pending ones.", myreports),
-    Command("withdraw", "Withdraw one of your pending reports.", withdraw, options=(_ID,)),
+    Command(
+        "withdraw",
+        "Withdraw one of your pending reports.",
+        withdraw,
+        options=(_ID,),
+        surface=Surface.BUTTONS,
+    ),
     Command(
         "reports queue",
         "Pending reports, a page at a time.",
         queue,
-        options=(Option("page", "Page number", required=False, kind=int),),
+        options=(
+            Option(
+                "page", "Page number", required=False, kind=int, min_value=1, max_value=PAGE_MAX
+            ),
+        ),
         role=Role.MODERATOR,
+        guild_only=True,
     ),
-    Command("reports show", "One report in full.", show, options=(_ID,), role=Role.MODERATOR),
+    Command(
+        "reports show",
+        "One report in full.",
+        show,
+        options=(_ID,),
+        role=Role.MODERATOR,
+        guild_only=True,
+    ),
     Command(
         "reports approve",
         "Approve a pending report.",
@@ -241,44 +297,62 @@ COMMANDS = [
             _ID,
             Option(
                 "org",
-                "For an unlisted org: link to or list as",
+                "For a report about an unlisted org: link it to, or list it as",
                 required=False,
-                autocomplete="orgs",
-                max_length=200,
+                autocomplete=Completion.ORGS,
+                min_length=1,
+                max_length=QUERY_MAX,
             ),
         ),
         role=Role.MODERATOR,
+        guild_only=True,
     ),
     Command(
         "reports reject",
         "Reject a pending report, with a reason.",
         reject,
-        options=(_ID, Option("reason", "Why (the reporter is told)", max_length=1000)),
+        options=(
+            _ID,
+            Option(
+                "reason",
+                "Why (the reporter is told)",
+                min_length=1,
+                max_length=validation.DECISION_REASON_MAX,
+            ),
+        ),
         role=Role.MODERATOR,
+        guild_only=True,
     ),
     Command(
         "reports edit",
         "Redact a report's text.",
         edit,
-        options=(_ID, Option("text", "The new text")),
+        options=(
+            _ID,
+            Option("text", "The new text", min_length=1, max_length=validation.TEXT_MAX),
+        ),
         role=Role.MODERATOR,
+        surface=Surface.BUTTONS,
+        guild_only=True,
     ),
     Command(
         "reports block",
         "Stop a member from sending reports.",
         block,
         options=(
-            Option("user", "The member", kind=int),
-            Option("reason", "Why", required=False, max_length=500),
+            _USER,
+            Option("reason", "Why", required=False, min_length=1, max_length=BLOCK_REASON_MAX),
         ),
         role=Role.MODERATOR,
+        guild_only=True,
     ),
     Command(
         "reports unblock",
         "Let a member send reports again.",
         unblock,
-        options=(Option("user", "The member", kind=int),),
+        options=(_USER,),
         role=Role.MODERATOR,
+        guild_only=True,
     ),
 ]
 

@@ -1,7 +1,14 @@
-"""How a command is declared once for every front end: name, options, who may use it, handler."""
+"""The catalogue's vocabulary: a command declared once for Discord, the console and the CLI.
+
+A :class:`Command` carries everything every front end needs: its name and description, who may
+run it, and its options with their types and limits. The limits are the core's own validation
+constants, so a number is written once; the cogs build their slash commands from these
+declarations, and a parity test fails when a cog's option differs from its declaration.
+"""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,16 +21,42 @@ if TYPE_CHECKING:
 Handler = Callable[..., Awaitable[Reply]]
 
 
+class Completion(enum.StrEnum):
+    """What offers autocomplete suggestions for an option."""
+
+    ORGS = "orgs"
+    MYTHS = "myths"
+    CRITERIA = "criteria"
+    TERMS = "terms"
+    CRITERION_NUMBERS = "criterion numbers"  # "General" and 1-10, for reports
+
+
+class Surface(enum.StrEnum):
+    """How a command appears on Discord (the console and the CLI type every command)."""
+
+    SLASH = "slash"  # a slash command with the options not marked ``in_form``
+    MESSAGE_MENU = "message menu"  # a message context menu; Discord sends the message
+    BUTTONS = "buttons"  # reached on Discord only through buttons on vetbot's messages
+
+
+class UserId(int):
+    """A member: Discord's user picker on Discord, a number (or a known name) in the console."""
+
+
 @dataclass(frozen=True)
 class Option:
-    """One option of a slash command."""
+    """One option of a command, with the limits Discord and the console both enforce."""
 
     name: str
     description: str
     required: bool = True
-    kind: type = str  # str, int or bool
-    autocomplete: str | None = None  # what completes it: "orgs", "myths", "criteria", "terms"
+    kind: type = str  # str, int, bool or UserId
+    autocomplete: Completion | None = None
+    min_length: int | None = None
     max_length: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    in_form: bool = False  # on Discord it is a field of the form the command opens
 
 
 @dataclass(frozen=True)
@@ -35,6 +68,24 @@ class Command:
     handler: Handler
     options: tuple[Option, ...] = ()
     role: Role = Role.MEMBER
+    surface: Surface = Surface.SLASH
+    guild_only: bool = False
+
+    def option(self, name: str) -> Option:
+        """The option called ``name`` (a KeyError names the command when there is none)."""
+        for option in self.options:
+            if option.name == name:
+                return option
+        raise KeyError(f"/{self.name} has no option {name!r}")
+
+    @property
+    def slash_options(self) -> tuple[Option, ...]:
+        """The options Discord shows on the slash command (the rest are in its form)."""
+        return tuple(o for o in self.options if not o.in_form)
+
+    def descriptions(self) -> dict[str, str]:
+        """Option descriptions, for ``app_commands.describe``."""
+        return {o.name: o.description for o in self.slash_options}
 
     async def run(self, core: Core, actor: Actor, **options: Any) -> Reply:
         """Check the actor's role, then run the handler."""

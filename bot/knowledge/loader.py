@@ -28,7 +28,7 @@ ENTRY_FILES: dict[str, tuple[str, str, type[msgspec.Struct]]] = {
     "topics": ("topics.toml", "topic", Topic),
 }
 ORG_DIR = "organizations"
-KINDS = (*ENTRY_FILES, "orgs")
+COLLECTIONS = (*ENTRY_FILES, "orgs")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Knowledge:
 
     def counts(self) -> dict[str, int]:
         """How many entries of each kind there are."""
-        return {kind: len(getattr(self, kind)) for kind in KINDS}
+        return {kind: len(getattr(self, kind)) for kind in COLLECTIONS}
 
     def criterion_by_number(self, number: int) -> Criterion | None:
         """The criterion numbered ``number`` (1-10), if present."""

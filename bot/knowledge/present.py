@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from bot import limits
+from bot import ids, limits
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
 from bot.knowledge.search import Answer, Hit
@@ -18,6 +18,7 @@ from bot.limits import cut, embed_size
 from bot.replies import Button, ButtonStyle, Choice, Field, Reply, Tone
 
 log = logging.getLogger(__name__)
+ASK_PICK = ids.PickList(ids.PickArea.ASK).custom_id
 
 __all__ = [
     "present_answer",
@@ -281,7 +282,7 @@ def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
             text=text,
             tone=Tone.WARNING,
             choices=_suggestion_choices(suggestions),
-            choice_id="vetbot:ask:pick" if suggestions else None,
+            choice_id=ASK_PICK if suggestions else None,
             choice_placeholder="Related entries" if suggestions else None,
             data={"answer": None, "suggestions": [_hit_data(h) for h in suggestions]},
         )
@@ -291,18 +292,18 @@ def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
     reply.buttons = [
         Button(
             "Helpful",
-            custom_id=f"vetbot:feedback:up:{best.kind}:{best.id}",
+            custom_id=ids.FeedbackVote(True, ids.EntryKind(best.kind), best.id).custom_id,
             style=ButtonStyle.SUCCESS,
         ),
         Button(
             "Not helpful",
-            custom_id=f"vetbot:feedback:down:{best.kind}:{best.id}",
+            custom_id=ids.FeedbackVote(False, ids.EntryKind(best.kind), best.id).custom_id,
             style=ButtonStyle.SECONDARY,
         ),
     ]
     if suggestions:
         reply.choices = _suggestion_choices(suggestions)
-        reply.choice_id = "vetbot:ask:pick"
+        reply.choice_id = ASK_PICK
         reply.choice_placeholder = "Related entries"
     reply.data = {"answer": reply.data, "suggestions": [_hit_data(h) for h in suggestions]}
     return reply

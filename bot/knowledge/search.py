@@ -32,20 +32,27 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.loader import Knowledge
-from bot.knowledge.text import STOPWORDS, WEAK_WORDS, fold, number_word, stem, tokenize
+from bot.knowledge.text import (
+    QUESTION_STOPWORDS,
+    WEAK_WORDS,
+    fold_for_search,
+    number_word,
+    stem,
+    tokenize,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "ANSWER_THRESHOLD",
-    "KINDS",
+    "SEARCHED_KINDS",
     "Answer",
     "Hit",
     "SearchIndex",
     "analyze",
 ]
 
-KINDS = ("criteria", "myths", "terms", "topics")
+SEARCHED_KINDS = ("criteria", "myths", "terms", "topics")
 
 #: Minimum confidence (0-1) for :meth:`SearchIndex.answer` to give an answer. Calibrated on
 #: /work/shared/eval/questions.toml, tests/data/ask_paraphrases.toml and their off-topic cases.
@@ -177,7 +184,7 @@ class Answer:
 
 
 def _phrase_terms(text: str) -> tuple[str, ...]:
-    return tuple(stem(tok) for tok in tokenize(text) if tok not in STOPWORDS)
+    return tuple(stem(tok) for tok in tokenize(text) if tok not in QUESTION_STOPWORDS)
 
 
 class _Analyzer:
@@ -196,7 +203,9 @@ class _Analyzer:
     def __call__(self, text: str) -> list[str]:
         tokens = tokenize(text)
         out: list[str] = []
-        stems = [stem(RAW_SYNONYMS.get(tok, tok)) for tok in tokens if tok not in STOPWORDS]
+        stems = [
+            stem(RAW_SYNONYMS.get(tok, tok)) for tok in tokens if tok not in QUESTION_STOPWORDS
+        ]
         for i, term in enumerate(stems):
             out.extend(self.synonyms.get(term, (term,)))
             for candidate in self.phrases.get(term, ()):
@@ -333,7 +342,7 @@ class SearchIndex:
     def build(cls, knowledge: Knowledge) -> SearchIndex:
         """Index every criterion, myth, term and topic of ``knowledge``."""
         raw: list[tuple[str, str, str, list[str], list[str], list[str], int | None]] = []
-        for kind in KINDS:
+        for kind in SEARCHED_KINDS:
             for entry in getattr(knowledge, kind).values():
                 title, names, strong, body = _entry_fields(kind, entry)
                 raw.append(
@@ -353,7 +362,7 @@ class SearchIndex:
                     kind=kind,
                     id=entry_id,
                     title=title,
-                    names=tuple(dict.fromkeys(fold(n) for n in [*names, id_words])),
+                    names=tuple(dict.fromkeys(fold_for_search(n) for n in [*names, id_words])),
                     number=number,
                 )
             )
@@ -403,7 +412,7 @@ class SearchIndex:
         return out
 
     def _criterion_number(self, question: str) -> int | None:
-        match = _CRITERION_NUMBER.search(fold(question))
+        match = _CRITERION_NUMBER.search(fold_for_search(question))
         if not match:
             return None
         token = match.group("n") or re.sub(r"(?<=\d)(st|nd|rd|th)$", "", match.group("o"))
@@ -563,7 +572,7 @@ class SearchIndex:
         """Autocomplete choices for an entry option: prefixes first, then fuzzy (≤25)."""
         limit = max(0, min(limit, 25))
         ids = self._by_kind.get(kind, [])
-        query = " ".join(fold(text).split())
+        query = " ".join(fold_for_search(text).split())
         if not query or not limit:
             return [self._hit(d, 0.0) for d in ids[:limit]]
         if kind == "criteria":
@@ -603,7 +612,7 @@ class SearchIndex:
 
     def resolve(self, kind: str, text: str) -> Hit | None:
         """The entry a submitted option value names: id, name, alias, criterion number or fuzzy."""
-        query = " ".join(fold(text).split())
+        query = " ".join(fold_for_search(text).split())
         if not query:
             return None
         ids = self._by_kind.get(kind, [])

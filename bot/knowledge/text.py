@@ -13,9 +13,9 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
-    "STOPWORDS",
+    "QUESTION_STOPWORDS",
     "WEAK_WORDS",
-    "fold",
+    "fold_for_search",
     "normalize_numbers",
     "number_word",
     "stem",
@@ -32,7 +32,7 @@ def _words(text: str) -> list[str]:
 # Words that carry no topic. Question words matter for intent but not for *which* entry answers,
 # and leaving them in would let any question match any entry a little. "whether" is here because
 # a typo-tolerant matcher otherwise maps "weather" onto it.
-STOPWORDS = frozenset(
+QUESTION_STOPWORDS = frozenset(
     _words(
         """
     a about above actually after again against all also am an and any are aren arent as at be
@@ -161,7 +161,7 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def fold(text: str) -> str:
+def fold_for_search(text: str) -> str:
     """Lower-case, strip accents and unify quotes and dashes, keeping the text readable."""
     text = strip_diacritics(text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
@@ -185,7 +185,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def tokenize(text: str) -> list[str]:
     """Fold, normalize numbers and split into word tokens (no stemming, stopwords kept)."""
-    text = normalize_numbers(fold(text))
+    text = normalize_numbers(fold_for_search(text))
     # Possessives and contractions: "organization's" -> "organization", "shouldn't" -> "shouldnt".
     text = re.sub(r"'s\b", "", text)
     text = text.replace("'", "")
@@ -253,7 +253,7 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms of ``text``: the unit of indexing and matching."""
-    return [stem(tok) for tok in tokenize(text) if tok not in STOPWORDS]
+    return [stem(tok) for tok in tokenize(text) if tok not in QUESTION_STOPWORDS]
 
 
 def number_word(token: str) -> int | None:

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from bot import limits
+from bot import ids, limits
 from bot.community import CommunityReport, CommunitySummary
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import CriterionRating, Organization, OrgKind, Rating
@@ -36,7 +36,7 @@ VERDICTS: dict[Rating, str] = {
     Rating.NOT_ASSESSED: "⚪ Not assessed",
 }
 
-KINDS: dict[OrgKind, str] = {
+ORG_KIND_LABELS: dict[OrgKind, str] = {
     OrgKind.SEX_WORKER_RIGHTS: "Sex worker rights group",
     OrgKind.SURVIVOR_NETWORK: "Survivor network",
     OrgKind.HUMAN_RIGHTS: "Human rights organization",
@@ -58,11 +58,6 @@ BASES = {
     "documented": "documented",
     "heard from others": "heard from others",
 }
-
-
-def report_custom_id(org_id: str) -> str:
-    """The ``custom_id`` of the card's report button; it carries the organization's id."""
-    return f"vetbot:report:org:{org_id}"
 
 
 def _criterion_title(knowledge: Knowledge, number: int) -> str:
@@ -185,7 +180,7 @@ def build_card(
 ) -> Reply:
     """The rating card of ``org``: the rated criteria one by one, the unrated ones together,
     what the sources say, and peer reports."""
-    kind = KINDS.get(org.kind, str(org.kind))
+    kind = ORG_KIND_LABELS.get(org.kind, str(org.kind))
     first_line = f"**{kind}**" + (f" · {org.location}" if org.location else "")
     text_lines = [first_line]
     if org.website:
@@ -256,7 +251,9 @@ def build_card(
         "it is not a fail.",
         buttons=[
             Button(
-                REPORT_BUTTON_LABEL, custom_id=report_custom_id(org.id), style=ButtonStyle.PRIMARY
+                REPORT_BUTTON_LABEL,
+                custom_id=ids.ReportAbout(org.id).custom_id,
+                style=ButtonStyle.PRIMARY,
             )
         ],
         data=data,

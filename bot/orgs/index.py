@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.orgs.normalize import FILLER, GENERIC, STOPWORDS, acronyms, compact, normalize
+from bot.orgs.normalize import FILLER, GENERIC, NAME_STOPWORDS, acronyms, compact, normalize
 
 if TYPE_CHECKING:
     from bot.knowledge.loader import Knowledge
@@ -227,7 +227,7 @@ class OrgIndex:
                 index._key_org.append(org)
                 index._key_display.append(display)
                 _add(index._exact, compact(key), key_id)
-                for word in set(key.split()) - STOPWORDS:
+                for word in set(key.split()) - NAME_STOPWORDS:
                     posting = postings.get(word)
                     if posting is None:
                         posting = postings[word] = array("i")

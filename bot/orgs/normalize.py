@@ -57,10 +57,10 @@ _ABBREVIATIONS = {
     "svcs": "services",
 }
 
-STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "at", "a", "an", "to"})
+NAME_STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "at", "a", "an", "to"})
 """Words left out of acronyms and of the token index (they say nothing about which org)."""
 
-FILLER = STOPWORDS | frozenset(
+FILLER = NAME_STOPWORDS | frozenset(
     {
         "inc",
         "incorporated",
@@ -158,7 +158,7 @@ GENERIC = FILLER | frozenset(
 of these ("rescue", "freedom network") is never taken as a match for a longer name."""
 
 
-def fold(text: str) -> str:
+def fold_letters(text: str) -> str:
     """Strip diacritics (NFKD, drop combining marks) and fold letters NFKD leaves alone."""
     if text.isascii():
         return text  # nothing to decompose or fold: the common case, kept fast for big builds
@@ -175,9 +175,9 @@ def normalize(text: str) -> str:
     """
     # Fold, casefold, fold: NFKD can reveal capitals ("𝓐" -> "A") and casefolding can add
     # combining marks ("İ" -> "i̇"); the second fold only runs when there is something to fold.
-    text = fold(text[:MAX_RAW_CHARS]).casefold()
+    text = fold_letters(text[:MAX_RAW_CHARS]).casefold()
     if not text.isascii():
-        text = fold(text)
+        text = fold_letters(text)
     text = text.replace("&", " and ")
     text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _APOSTROPHES.sub("", text)  # "women's" -> "womens", not "women s"
@@ -198,8 +198,10 @@ def acronyms(name: str) -> set[str]:
     ``Freedom Network USA`` -> ``{"fnusa"}``, ``National Survivor Network`` -> ``{"nsn"}``.
     Acronyms shorter than three letters are skipped: they collide with too many names.
     """
-    text = fold(name[:MAX_RAW_CHARS]).replace("&", " and ")
-    words = [w for w in _WORDS.findall(_APOSTROPHES.sub("", text)) if w.casefold() not in STOPWORDS]
+    text = fold_letters(name[:MAX_RAW_CHARS]).replace("&", " and ")
+    words = [
+        w for w in _WORDS.findall(_APOSTROPHES.sub("", text)) if w.casefold() not in NAME_STOPWORDS
+    ]
     if len(words) < 2:
         return set()
     initials = "".join(

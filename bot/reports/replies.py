@@ -4,8 +4,8 @@ User-typed text (report, org name, reasons, links) is shown as it was typed and 
 build a mention; the only mentions made here are ``<@id>`` from integer user ids, and only for
 moderators. Everything fits Discord's limits (description 4,096, field 1,024 characters).
 
-Button ``custom_id``s are ``vetbot:report:<action>:<report id>``, stable across restarts; the
-cogs' ``ActionButton`` dynamic item reads them back.
+Button ``custom_id``s come from :mod:`bot.ids` (``vetbot:report:<action>:<report id>``), stable
+across restarts.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from bot import limits
+from bot import ids, limits
 from bot.limits import cut
 from bot.replies import Button, ButtonStyle, Field, Reply, Tone
 from bot.reports.models import (
@@ -38,16 +38,7 @@ TEXT_BACK_MAX = 4000
 EMBED_BUDGET = 5500
 MINE_SHOWN = 10
 
-ACTIONS = ("approve", "reject", "edit", "withdraw", "queue")
-
 CriterionTitles = Mapping[int, str]
-
-
-def custom_id(action: str, number: int) -> str:
-    """``vetbot:report:<action>:<number>``; the number is a report id (or a queue page)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown report action {action!r}")
-    return f"vetbot:report:{action}:{int(number)}"
 
 
 # -- shared wording -----------------------------------------------------------------------
@@ -177,7 +168,7 @@ def my_reports(reports: Sequence[Report], titles: CriterionTitles | None = None)
     buttons = [
         Button(
             label=f"Withdraw #{r.id}",
-            custom_id=custom_id("withdraw", r.id),
+            custom_id=ids.ReportButton(ids.ReportAction.WITHDRAW, r.id).custom_id,
             style=ButtonStyle.DANGER,
         )
         for r in shown
@@ -240,10 +231,14 @@ def _report_fields(
 
 
 def _moderation_buttons(report_id: int, *, disabled: bool = False) -> list[Button]:
+    actions = (
+        ("Approve", ids.ReportAction.APPROVE, ButtonStyle.SUCCESS),
+        ("Reject", ids.ReportAction.REJECT, ButtonStyle.DANGER),
+        ("Edit", ids.ReportAction.EDIT, ButtonStyle.SECONDARY),
+    )
     return [
-        Button("Approve", custom_id("approve", report_id), ButtonStyle.SUCCESS, disabled=disabled),
-        Button("Reject", custom_id("reject", report_id), ButtonStyle.DANGER, disabled=disabled),
-        Button("Edit", custom_id("edit", report_id), ButtonStyle.SECONDARY, disabled=disabled),
+        Button(label, ids.ReportButton(action, report_id).custom_id, style, disabled=disabled)
+        for label, action, style in actions
     ]
 
 
@@ -336,9 +331,9 @@ def queue_page(page: Page, titles: CriterionTitles | None = None) -> Reply:
     ]
     buttons = []
     if page.page > 1:
-        buttons.append(Button("Previous", custom_id("queue", page.page - 1)))
+        buttons.append(Button("Previous", ids.QueuePage(page.page - 1).custom_id))
     if page.page < page.pages:
-        buttons.append(Button("Next", custom_id("queue", page.page + 1)))
+        buttons.append(Button("Next", ids.QueuePage(page.page + 1).custom_id))
     return Reply(
         title="Moderation queue",
         text=f"{page.total} report(s) waiting. Use /reports show <id> to act on one.",

@@ -13,20 +13,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from msgspec.structs import replace
-
 from bot.community import CommunityReport, CommunitySummary
 from bot.db import Database
 from bot.limits import cut
 from bot.reports import validation as v
+from bot.reports.decisions import APPROVE, Decisions, utc
 from bot.reports.models import (
     AuditEntry,
     Basis,
     CommunityOrg,
-    Decided,
     Invalid,
     ModerationResult,
-    NotFound,
     Page,
     Refusal,
     RefusalReason,
@@ -47,11 +44,7 @@ RECENT_PUBLIC = 3
 SUMMARY_CHARS = 280
 
 
-class _LostRace(Exception):
-    """The guarded UPDATE changed nothing: another action decided the report first."""
-
-
-class ReportService:
+class ReportService(Decisions):
     """Submission rules and moderation for peer reports.
 
     ``org_exists(org_id)`` tells whether an id names an organization the bot already knows
@@ -151,7 +144,7 @@ class ReportService:
                     reporter_id=reporter_id,
                     status=Status.PENDING,
                     pii_flags=flags,
-                    created_at=_utc(now),
+                    created_at=utc(now),
                 )
             # Refused by the rules inside the INSERT: find which one, to tell the reporter.
             why = await self._why_refused(reporter_id, org_id, clean_name, clean_criterion, now)
@@ -243,41 +236,6 @@ class ReportService:
 
     # -- reporters -------------------------------------------------------------------------
 
-    async def withdraw(
-        self, report_id: int, reporter_id: int, now: dt.datetime
-    ) -> ModerationResult:
-        """Withdraw the reporter's own *pending* report.
-
-        Someone else's report answers :class:`NotFound`, so ids cannot be probed.
-        """
-        async with self.db.transaction() as conn:
-            report = await self.store.get(report_id, conn=conn)
-            if report is None or report.reporter_id != reporter_id:
-                return NotFound(report_id)
-            if report.status is not Status.PENDING:
-                return _decided(report)
-            if not await self.store.decide(
-                report_id,
-                status=Status.WITHDRAWN,
-                decided_by=None,
-                decided_at=now,
-                reporter_id=reporter_id,
-                conn=conn,
-            ):
-                return await self._decided_now(report_id, conn)
-            await self.store.audit(
-                actor_id=reporter_id,
-                at=now,
-                action="withdraw",
-                report_id=report_id,
-                before={"status": Status.PENDING},
-                after={"status": Status.WITHDRAWN},
-                conn=conn,
-            )
-            updated = replace(report, status=Status.WITHDRAWN, decided_at=_utc(now))
-        log.info("Report #%d withdrawn by its reporter", report_id)
-        return updated
-
     async def list_mine(self, reporter_id: int, limit: int = MINE_LIMIT) -> list[Report]:
         """The reporter's own reports, newest first."""
         return await self.store.by_reporter(reporter_id, limit)
@@ -320,59 +278,13 @@ class ReportService:
         new community org named ``new_org_name`` (default: the name the reporter typed) whose id
         is a slug of the name. The same slug is reused if it is already community-listed.
         """
-        try:
-            async with self.db.transaction() as conn:
-                report = await self._decidable(report_id, moderator_id, conn)
-                if not isinstance(report, Report):
-                    return report
-                org = await self._resolve_org(
-                    report, moderator_id, now, link_org_id, new_org_name, conn
-                )
-                if isinstance(org, Invalid):
-                    return org
-                if not await self.store.decide(
-                    report_id,
-                    status=Status.APPROVED,
-                    decided_by=moderator_id,
-                    decided_at=now,
-                    org_id=org,
-                    conn=conn,
-                ):
-                    raise _LostRace  # roll back a community org created for this approval
-                await self.store.audit(
-                    actor_id=moderator_id,
-                    at=now,
-                    action="approve",
-                    report_id=report_id,
-                    before={"status": Status.PENDING, "org_id": report.org_id},
-                    after={"status": Status.APPROVED, "org_id": org},
-                    conn=conn,
-                )
-                updated = replace(
-                    report,
-                    status=Status.APPROVED,
-                    decided_by=moderator_id,
-                    decided_at=_utc(now),
-                    org_id=org,
-                )
-        except _LostRace:
-            return await self._decided_now(report_id)
-        self._republished()
-        log.info("Report #%d approved by moderator %d (org %s)", report_id, moderator_id, org)
-        return updated
 
-    async def _decidable(
-        self, report_id: int, moderator_id: int, conn: Any
-    ) -> Report | ModerationResult:
-        """The report if this moderator may decide it now; otherwise the outcome to answer."""
-        report = await self.store.get(report_id, conn=conn)
-        if report is None:
-            return NotFound(report_id)
-        if report.status is not Status.PENDING:
-            return _decided(report)
-        if report.reporter_id == moderator_id:
-            return Invalid("You can't decide your own report; ask another moderator.")
-        return report
+        async def choose_org(report: Report, conn: Any) -> str | Invalid:
+            return await self._resolve_org(
+                report, moderator_id, now, link_org_id, new_org_name, conn
+            )
+
+        return await self._decide(report_id, moderator_id, APPROVE, now, choose_org=choose_org)
 
     async def _resolve_org(
         self,
@@ -404,82 +316,6 @@ class ReportService:
             await self.store.add_community_org(slug, name, now, moderator_id, report.id, conn=conn)
             log.info("Listed community org %s from report #%d", slug, report.id)
         return slug
-
-    async def reject(
-        self, report_id: int, moderator_id: int, reason: str, now: dt.datetime
-    ) -> ModerationResult:
-        """Reject a pending report; a reason is required (the reporter may be told it)."""
-        clean = reason.strip()
-        if not clean:
-            return Invalid("Please give a reason for rejecting the report.")
-        if len(clean) > v.REASON_MAX:
-            return Invalid(f"Please keep the reason under {v.REASON_MAX:,} characters.")
-        async with self.db.transaction() as conn:
-            report = await self._decidable(report_id, moderator_id, conn)
-            if not isinstance(report, Report):
-                return report
-            if not await self.store.decide(
-                report_id,
-                status=Status.REJECTED,
-                decided_by=moderator_id,
-                decided_at=now,
-                reason=clean,
-                conn=conn,
-            ):
-                return await self._decided_now(report_id, conn)
-            await self.store.audit(
-                actor_id=moderator_id,
-                at=now,
-                action="reject",
-                report_id=report_id,
-                before={"status": Status.PENDING},
-                after={"status": Status.REJECTED, "reason": clean},
-                conn=conn,
-            )
-            updated = replace(
-                report,
-                status=Status.REJECTED,
-                decided_by=moderator_id,
-                decided_at=_utc(now),
-                decision_reason=clean,
-            )
-        log.info("Report #%d rejected by moderator %d", report_id, moderator_id)
-        return updated
-
-    async def edit(
-        self, report_id: int, moderator_id: int, new_text: str, now: dt.datetime
-    ) -> ModerationResult:
-        """Replace a report's text, e.g. to redact personal information. Any status.
-
-        The text as it was is kept in the audit log for ``retention_days`` (so a bad redaction
-        can be undone), then erased by :meth:`purge_reporter_ids`.
-        """
-        clean = v.check_text(new_text, minimum=1)
-        if isinstance(clean, v.Problem):
-            return Invalid(clean.message)
-        async with self.db.transaction() as conn:
-            report = await self.store.get(report_id, conn=conn)
-            if report is None:
-                return NotFound(report_id)
-            if clean == report.text:
-                return report
-            flags = find_pii(clean)
-            await self.store.set_text(report_id, clean, flags, now, conn=conn)
-            await self.store.audit(
-                actor_id=moderator_id,
-                at=now,
-                action="edit",
-                report_id=report_id,
-                before={"text": report.text, "pii_flags": list(report.pii_flags)},
-                after={"text": clean, "pii_flags": list(flags)},
-                conn=conn,
-            )
-            updated = replace(report, text=clean, pii_flags=flags, edited_at=_utc(now))
-        self._republished()
-        log.info("Report #%d edited by moderator %d", report_id, moderator_id)
-        return updated
-
-    redact = edit
 
     async def history(self, report_id: int) -> list[AuditEntry]:
         """The audit trail of one report, oldest first."""
@@ -520,10 +356,6 @@ class ReportService:
     async def is_blocked(self, user_id: int) -> bool:
         """Whether ``user_id`` is on the block list."""
         return await self.store.is_blocked(user_id)
-
-    async def _decided_now(self, report_id: int, conn: Any = None) -> ModerationResult:
-        report = await self.store.get(report_id, conn=conn)
-        return NotFound(report_id) if report is None else _decided(report)
 
     # -- public side -----------------------------------------------------------------------
 
@@ -598,18 +430,3 @@ class ReportService:
             len(edits),
         )
         return erased
-
-
-def _decided(report: Report) -> Decided:
-    return Decided(
-        report_id=report.id,
-        status=report.status,
-        decided_by=report.decided_by,
-        decided_at=report.decided_at,
-        reason=report.decision_reason,
-    )
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # As the store reads it back, so a returned report equals the stored one.
-    return moment.astimezone(dt.UTC)

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 import msgspec
 
+from bot import ids
 from bot.db import Database, Row, from_db_time, to_db_time
 from bot.reports.models import (
     AuditEntry,
@@ -121,7 +122,9 @@ class ReportStore:
         )
 
     async def get(self, report_id: int, *, conn: Conn = None) -> Report | None:
-        """One report by id."""
+        """One report by id; None also for a number no report can have (beyond 64 bits)."""
+        if not 1 <= report_id <= ids.RECORD_ID_MAX:
+            return None
         row = await self.db.fetchone(
             f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,), conn=conn
         )
@@ -156,6 +159,7 @@ class ReportStore:
         self,
         report_id: int,
         *,
+        source: Status = Status.PENDING,
         status: Status,
         decided_by: int | None,
         decided_at: dt.datetime,
@@ -164,14 +168,14 @@ class ReportStore:
         reporter_id: int | None = None,
         conn: Conn = None,
     ) -> bool:
-        """Move a *pending* report to ``status``; ``False`` if it was no longer pending.
+        """Move a report from ``source`` to ``status``; ``False`` if it was no longer ``source``.
 
         ``org_id`` (when given) links the report to an org; ``reporter_id`` (when given) also
         requires the report to be theirs, for withdrawals.
         """
         sql = (
             "UPDATE reports SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, "
-            "org_id = COALESCE(?, org_id) WHERE id = ? AND status = 'pending'"
+            "org_id = COALESCE(?, org_id) WHERE id = ? AND status = ?"
         )
         params: list[Any] = [
             status.value,
@@ -180,6 +184,7 @@ class ReportStore:
             reason,
             org_id,
             report_id,
+            source.value,
         ]
         if reporter_id is not None:
             sql += " AND reporter_id = ?"

@@ -14,7 +14,7 @@ from bot.reports.models import Basis, RefusalReason
 
 TEXT_MIN = 30
 TEXT_MAX = 2000
-REASON_MAX = 1000
+DECISION_REASON_MAX = 1000
 ORG_NAME_MAX = 100
 LINKS_MAX = 10
 LINK_MAX = 500

@@ -1,0 +1,101 @@
+"""The moderation queue channel: posting new reports, keeping posts current, telling reporters.
+
+Shared by the report commands, their buttons and their forms.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+import discord
+
+from bot.commands import refusal
+from bot.commands import reports as core_reports
+from bot.replies import Reply, Role, Tone
+from bot.reports import replies as views
+from bot.reports.models import Report, Status
+from cogs._ui import core_of, message_kwargs, role_of, send_reply
+
+log = logging.getLogger(__name__)
+
+
+def find_queue_channel(interaction: discord.Interaction[Any]) -> discord.TextChannel | None:
+    """The configured moderation channel in this server, by id or by name."""
+    guild = interaction.guild
+    wanted = core_of(interaction).config.moderation_queue
+    if guild is None:
+        return None
+    if isinstance(wanted, int):
+        channel = guild.get_channel(wanted)
+        return channel if isinstance(channel, discord.TextChannel) else None
+    return discord.utils.get(guild.text_channels, name=wanted.lstrip("#"))
+
+
+async def post_to_queue(interaction: discord.Interaction[Any], report: Report) -> None:
+    """Post a new report to the moderators; it stays in /reports queue even if this fails."""
+    core = core_of(interaction)
+    channel = find_queue_channel(interaction)
+    if channel is None:
+        log.warning(
+            "No moderation channel %r in guild %s; report #%d is only in /reports queue",
+            core.config.moderation_queue,
+            interaction.guild_id,
+            report.id,
+        )
+        return
+    post = views.queue_post(report, core.config.reports, core_reports.criterion_titles(core))
+    try:
+        message = await channel.send(**message_kwargs(post))
+    except discord.HTTPException:
+        log.exception("Could not post report #%d to #%s", report.id, channel.name)
+        return
+    await core.reports.set_queue_message(report.id, channel.id, message.id)
+
+
+async def update_queue_post(interaction: discord.Interaction[Any], report: Report) -> None:
+    """Show the report's current state on its post in the moderation channel."""
+    core = core_of(interaction)
+    if not (report.queue_channel_id and report.queue_message_id):
+        return
+    post = views.queue_post(report, core.config.reports, core_reports.criterion_titles(core))
+    channel = interaction.client.get_channel(report.queue_channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return
+    with contextlib.suppress(discord.HTTPException):
+        await channel.get_partial_message(report.queue_message_id).edit(**message_kwargs(post))
+
+
+async def tell_reporter(interaction: discord.Interaction[Any], report: Report) -> None:
+    """Direct-message the reporter about a decision, when their id is still kept and DMs open."""
+    if report.reporter_id is None or report.status not in (Status.APPROVED, Status.REJECTED):
+        return
+    server = interaction.guild.name if interaction.guild else "the server"
+    notice = core_reports.decision_notice(report, server)
+    try:
+        user = await interaction.client.fetch_user(report.reporter_id)
+        await user.send(**message_kwargs(notice))
+    except discord.HTTPException:
+        log.info("Could not DM the reporter of report #%d (DMs closed?)", report.id)
+
+
+async def moderator_only(interaction: discord.Interaction[Any]) -> bool:
+    """True for a moderator; anyone else is answered privately and gets False."""
+    if role_of(interaction.user, core_of(interaction).config) is Role.MODERATOR:
+        return True
+    await send_reply(interaction, refusal(Role.MODERATOR))
+    return False
+
+
+async def after_decision(
+    interaction: discord.Interaction[Any], report_id: int, reply: Reply, *, notify: bool = True
+) -> None:
+    """Answer the moderator, then bring the queue post (and the reporter) up to date."""
+    await send_reply(interaction, reply, public=False)
+    report = await core_of(interaction).reports.get(report_id)
+    if report is None:
+        return
+    await update_queue_post(interaction, report)
+    if notify and reply.tone is Tone.SUCCESS:
+        await tell_reporter(interaction, report)

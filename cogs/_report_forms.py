@@ -1,0 +1,156 @@
+"""The forms (modals) of peer reports: the report itself, a rejection reason, a redaction.
+
+Their fields' limits come from the command catalogue, as the console's do.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.commands import COMMANDS
+from bot.commands import reports as core_reports
+from bot.replies import Reply, Tone
+from bot.reports.models import Basis
+from cogs._queue import after_decision, moderator_only, post_to_queue
+from cogs._ui import Form, actor_from, core_of, send_reply
+
+log = logging.getLogger(__name__)
+
+REPORT = COMMANDS["report"]
+REJECT_REASON = COMMANDS["reports reject"].option("reason")
+EDIT_TEXT = COMMANDS["reports edit"].option("text")
+
+
+def _basis_select() -> discord.ui.Select[Any]:
+    return discord.ui.Select(
+        options=[
+            discord.SelectOption(
+                label="First-hand: I saw or lived it", value=Basis.FIRST_HAND, default=True
+            ),
+            discord.SelectOption(
+                label="Documented: reports, filings, news", value=Basis.DOCUMENTED
+            ),
+            discord.SelectOption(label="Heard from others", value=Basis.HEARD_FROM_OTHERS),
+        ],
+    )
+
+
+def _criterion_select(titles: dict[int, str]) -> discord.ui.Select[Any]:
+    options = [discord.SelectOption(label="General", value=core_reports.GENERAL, default=True)]
+    options += [
+        discord.SelectOption(label=f"{n}. {title}"[:100], value=str(n))
+        for n, title in sorted(titles.items())
+    ]
+    return discord.ui.Select(options=options)
+
+
+def _chosen(select: discord.ui.Select[Any], default: str) -> str:
+    return select.values[0] if select.values else default
+
+
+class ReportForm(Form):
+    """What happened, the evidence, and how the reporter knows (and the criterion, when the
+    form was opened from a button rather than from /report)."""
+
+    def __init__(self, org: str, criterion: str | None, titles: dict[int, str]) -> None:
+        super().__init__(title=f"Report: {org}"[:45], timeout=1800)
+        self.org = org
+        self.criterion = criterion
+        self.criterion_select: discord.ui.Select[Any] | None = None
+        if criterion is None:
+            self.criterion_select = _criterion_select(titles)
+            self.add_item(
+                discord.ui.Label(
+                    text="Which criterion is it about?", component=self.criterion_select
+                )
+            )
+        text, evidence = REPORT.option("text"), REPORT.option("evidence")
+        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph,
+            min_length=text.min_length,
+            max_length=text.max_length,
+            placeholder="What you saw or know, with dates. No names or contact details of "
+            "private people, please.",
+        )
+        self.evidence: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=evidence.max_length,
+            placeholder="https://… (one link per line)",
+        )
+        self.basis = _basis_select()
+        self.add_item(discord.ui.Label(text="What happened?", component=self.text))
+        self.add_item(discord.ui.Label(text="Evidence links (optional)", component=self.evidence))
+        self.add_item(discord.ui.Label(text="How do you know?", component=self.basis))
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        criterion = self.criterion
+        if self.criterion_select is not None:
+            criterion = _chosen(self.criterion_select, core_reports.GENERAL)
+        submission = await core_reports.submit_report(
+            core_of(interaction),
+            actor_from(interaction),
+            org=self.org,
+            criterion=criterion,
+            text=self.text.value,
+            evidence=self.evidence.value,
+            basis=_chosen(self.basis, Basis.FIRST_HAND),
+        )
+        await send_reply(interaction, submission.reply, public=False)
+        if submission.report is not None:
+            await post_to_queue(interaction, submission.report)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+        log.error("Report form failed (interaction %s)", interaction.id, exc_info=error)
+        # Whatever went wrong, the person gets back everything they typed.
+        back = Reply(
+            title="Report not sent",
+            text="Sorry, something went wrong and your report was not saved. Here is what you "
+            f"wrote, to copy:\n```\n{self.text.value[:3500]}\n```",
+            tone=Tone.ERROR,
+        )
+        await send_reply(interaction, back, public=False)
+
+
+class RejectForm(Form, title="Reject this report"):
+    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Reason (the reporter is told)",
+        style=discord.TextStyle.paragraph,
+        max_length=REJECT_REASON.max_length,
+    )
+
+    def __init__(self, report_id: int) -> None:
+        super().__init__(timeout=1800)
+        self.report_id = report_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        if not await moderator_only(interaction):
+            return
+        reply = await core_reports.reject(
+            core_of(interaction), actor_from(interaction), self.report_id, self.reason.value
+        )
+        await after_decision(interaction, self.report_id, reply)
+
+
+class EditForm(Form, title="Edit (redact) this report"):
+    def __init__(self, report_id: int, current: str) -> None:
+        super().__init__(timeout=1800)
+        self.report_id = report_id
+        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Report text",
+            style=discord.TextStyle.paragraph,
+            default=current[: EDIT_TEXT.max_length],
+            max_length=EDIT_TEXT.max_length,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        if not await moderator_only(interaction):
+            return
+        reply = await core_reports.edit(
+            core_of(interaction), actor_from(interaction), self.report_id, self.text.value
+        )
+        await after_decision(interaction, self.report_id, reply, notify=False)
