@@ -26,8 +26,8 @@ import bot.knowledge.search as search_module
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
 from bot.knowledge.present import present_entry
-from bot.knowledge.search import KINDS, SearchIndex, _entry_fields
-from bot.knowledge.text import fold
+from bot.knowledge.search import SEARCHED_KINDS, SearchIndex, _entry_fields
+from bot.knowledge.text import fold_for_search
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
@@ -81,7 +81,7 @@ def _questions(knowledge: Knowledge, n: int, seed: int = 7) -> list[str]:
     base = [q for q, _ in _eval_cases()]
     cases, offtopic = _paraphrases()
     base += [q for q, _ in cases] + offtopic
-    for kind in KINDS:
+    for kind in SEARCHED_KINDS:
         for entry in getattr(knowledge, kind).values():
             _, names, strong, _ = _entry_fields(kind, entry)
             base += [f"what is {names[0]}?", *names[1:3], strong[0][:80]]
@@ -259,13 +259,13 @@ Method = Callable[[str], tuple[tuple[str, str] | None, float]]
 def _fuzzy_names(knowledge: Knowledge) -> Method:
     """Baseline B: rapidfuzz WRatio of the question against names, aliases, claims, keywords."""
     docs = []
-    for kind in KINDS:
+    for kind in SEARCHED_KINDS:
         for entry in getattr(knowledge, kind).values():
             _, names, strong, _ = _entry_fields(kind, entry)
-            docs.append(((kind, entry.id), [fold(t) for t in [*names, *strong] if t]))
+            docs.append(((kind, entry.id), [fold_for_search(t) for t in [*names, *strong] if t]))
 
     def run(question: str) -> tuple[tuple[str, str] | None, float]:
-        q = fold(question)
+        q = fold_for_search(question)
         best, score = None, 0.0
         for key, texts in docs:
             s = max(fuzz.WRatio(q, t) for t in texts)
@@ -282,7 +282,7 @@ def _fts5(knowledge: Knowledge) -> Method:
     db.execute(
         "CREATE VIRTUAL TABLE e USING fts5(key UNINDEXED, name, strong, body, tokenize='porter')"
     )
-    for kind in KINDS:
+    for kind in SEARCHED_KINDS:
         for entry in getattr(knowledge, kind).values():
             _, names, strong, body = _entry_fields(kind, entry)
             db.execute(
@@ -291,7 +291,7 @@ def _fts5(knowledge: Knowledge) -> Method:
             )
 
     def run(question: str) -> tuple[tuple[str, str] | None, float]:
-        words = [w for w in re.findall(r"\w+", fold(question)) if len(w) > 2]
+        words = [w for w in re.findall(r"\w+", fold_for_search(question)) if len(w) > 2]
         if not words:
             return None, 0.0
         query = " OR ".join(f'"{w}"' for w in words)

@@ -159,7 +159,7 @@ class Database:
             # executescript runs the whole file; the BEGIN inside it keeps the transaction open
             # afterwards so the foreign-key check and the version bump commit with the change.
             await conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n;")
-            broken = await conn.execute_fetchall("PRAGMA foreign_key_check")
+            broken = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
             if broken:
                 raise MigrationError(f"{migration.name} leaves broken foreign keys: {broken[:3]}")
             await conn.execute(f"PRAGMA user_version = {migration.version}")

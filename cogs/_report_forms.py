@@ -103,7 +103,9 @@ class ReportForm(Form):
         if submission.report is not None:
             await post_to_queue(interaction, submission.report)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+    async def on_error(  # type: ignore[override]  # a Modal's on_error takes no item
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
         log.error("Report form failed (interaction %s)", interaction.id, exc_info=error)
         # Whatever went wrong, the person gets back everything they typed.
         back = Reply(

@@ -46,7 +46,7 @@ class ComponentHandlers:
     """
 
     def __init__(self) -> None:
-        self._handlers: dict[type[ids.ButtonId], ButtonHandler] = {}
+        self._handlers: dict[type, ButtonHandler] = {}
 
     def add(
         self,
@@ -247,7 +247,9 @@ async def run_command(
 class Form(discord.ui.Modal):
     """A modal whose failures are logged and answered with a short private message."""
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+    async def on_error(  # type: ignore[override]  # a Modal's on_error takes no item
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
         from bot.client import SORRY, send_error
 
         log.error(

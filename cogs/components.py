@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord.ext import commands
@@ -81,7 +81,8 @@ async def _clicked(interaction: discord.Interaction[Any], button: ids.ButtonId) 
 
 
 async def _picked(interaction: discord.Interaction[Any], custom_id: str) -> None:
-    values = (interaction.data or {}).get("values") or []
+    data = cast(dict[str, Any], interaction.data or {})
+    values = data.get("values") or []
     if not values:
         await send_reply(interaction, Reply(text="Nothing was picked."))
         return

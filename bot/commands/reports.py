@@ -83,6 +83,14 @@ async def resolve_org(core: Core, name: str) -> tuple[str | None, str]:
     return None, typed
 
 
+def _refused(reason: RefusalReason, message: str, text: str, evidence: str) -> Submission:
+    """A refusal that gives back everything the reporter typed."""
+    refused = Refusal(
+        reason=reason, message=message, retry_after=None, text_back=text, evidence_back=evidence
+    )
+    return Submission(views.refusal(refused), None)
+
+
 async def submit_report(
     core: Core,
     actor: Actor,
@@ -96,30 +104,22 @@ async def submit_report(
     """Check and store a report; the reply always gives a refused text back."""
     parsed = parse_criterion(criterion)
     clean_basis = parse_basis(basis)
-    problem: tuple[RefusalReason, str] | None = None
     if isinstance(parsed, str):
-        problem = RefusalReason.BAD_CRITERION, parsed
-    elif clean_basis is None:
-        problem = (
+        return _refused(RefusalReason.BAD_CRITERION, parsed, text, evidence)
+    if clean_basis is None:
+        return _refused(
             RefusalReason.BAD_BASIS,
             "“How do you know” must be first-hand, documented or heard from others.",
+            text,
+            evidence,
         )
-    if problem is not None:
-        refused = Refusal(
-            reason=problem[0],
-            message=problem[1],
-            retry_after=None,
-            text_back=text,
-            evidence_back=evidence,
-        )
-        return Submission(views.refusal(refused), None)
     org_id, org_name = await resolve_org(core, org)
     result = await core.reports.submit(
         reporter_id=actor.user_id,
         account_age_days=actor.account_age_days,
         org_id=org_id,
         org_name=org_name,
-        criterion=parsed if isinstance(parsed, int) else None,
+        criterion=parsed,
         text=text,
         evidence=evidence,
         basis=clean_basis,

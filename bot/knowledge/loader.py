@@ -289,7 +289,7 @@ def validate_knowledge(
     if errors:
         return None, errors
     entries = {kind: {i: e for i, (_, e) in items.items()} for kind, items in loaded.items()}
-    return Knowledge(path=root, **entries), []
+    return Knowledge(root, **entries), []  # type: ignore[arg-type]  # keyed by field name
 
 
 def load_knowledge(path: Path) -> Knowledge:

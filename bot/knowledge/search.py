@@ -25,7 +25,7 @@ import logging
 import math
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -190,7 +190,7 @@ def _phrase_terms(text: str) -> tuple[str, ...]:
 class _Analyzer:
     """Turns text into index terms: stems, plus acronym and synonym terms."""
 
-    def __init__(self, acronyms: dict[str, Iterable[str]]) -> None:
+    def __init__(self, acronyms: Mapping[str, Iterable[str]]) -> None:
         self.phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for acronym, spelled in acronyms.items():
             for phrase in spelled:
