@@ -30,6 +30,7 @@ SUBMIT_TARGET = 1000.0  # acknowledged reports per second
 APPROVE_P99_TARGET_MS = 20.0
 TEXT = "They asked survivors to pose for fundraising photos without consent, twice in 2019."
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+GUILD = 1  # one community holds every report
 # Every benchmark submission comes from a new user, so no limit or duplicate rule refuses it.
 _users = itertools.count(5_000_000)
 
@@ -44,6 +45,7 @@ async def _seed(db: Database, count: int) -> None:
     """``count`` pending reports in one transaction: fast set-up, not what is measured."""
     rows = [
         (
+            GUILD,
             f"org-{i % 500}",
             f"Org {i % 500}",
             i % 10 + 1,
@@ -57,8 +59,8 @@ async def _seed(db: Database, count: int) -> None:
     ]
     async with db.transaction() as conn:
         await conn.executemany(
-            "INSERT INTO reports (org_id, org_name, criterion, text, evidence, basis, "
-            "reporter_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+            "INSERT INTO reports (guild_id, org_id, org_name, criterion, text, evidence, basis, "
+            "reporter_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
             rows,
         )
 
@@ -75,6 +77,7 @@ async def bench_submit(service: ReportService, count: int, in_flight: int = 1) -
     async def user_stream() -> None:
         for i in counter:
             result = await service.submit(
+                guild_id=GUILD,
                 reporter_id=next(_users),
                 account_age_days=100.0,
                 org_id=f"org-{i % 500}",
@@ -130,7 +133,7 @@ async def bench_approve(service: ReportService, seeded: int, count: int) -> list
     timings: list[float] = []
     for n, report_id in enumerate(ids):
         began = time.perf_counter()
-        result = await service.approve(report_id, 42 + n % 3, now)
+        result = await service.approve(report_id, GUILD, 42 + n % 3, now)
         timings.append((time.perf_counter() - began) * 1000)
         if not isinstance(result, Report):
             raise RuntimeError(f"benchmark approval failed: {result}")

@@ -40,16 +40,22 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-async def _with_core(config: Config, work: Callable[[Any], Awaitable[int]]) -> int:
+async def _with_core(
+    config: Config, work: Callable[[Any], Awaitable[int]], *, unassigned_ok: bool = False
+) -> int:
+    from bot.communities import Unassigned
     from bot.core import Core
     from bot.knowledge.loader import KnowledgeInvalid
 
     try:
-        core = await Core.open(config)
+        core = await Core.open(config, unassigned_ok=unassigned_ok)
     except KnowledgeInvalid as exc:
         sys.stderr.write(f"The knowledge base at {config.knowledge} is invalid:\n")
         sys.stderr.writelines(f"  {e}\n" for e in exc.errors)
         return 1
+    except Unassigned as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
     try:
         return await work(core)
     finally:
@@ -59,7 +65,7 @@ async def _with_core(config: Config, work: Callable[[Any], Awaitable[int]]) -> i
 def _cmd_console(config: Config, args: argparse.Namespace) -> int:
     from bot.console import console_actor, run_console
 
-    actor = console_actor(args.user, Role(args.role))
+    actor = console_actor(args.user, Role(args.role), args.guild)
     return asyncio.run(_with_core(config, lambda core: run_console(core, actor)))
 
 
@@ -138,9 +144,16 @@ def _cmd_reports_export(config: Config, args: argparse.Namespace) -> int:
     from bot.reports.export import export_approved
 
     async def work(core: Any) -> int:
-        sys.stdout.write(
-            await export_approved(core.reports, args.format, spreadsheet_safe=args.spreadsheet_safe)
+        from bot.commands.reports import linked_org_name
+
+        exported = await export_approved(
+            core.reports,
+            args.format,
+            spreadsheet_safe=args.spreadsheet_safe,
+            guild_id=args.guild,
+            org_name=lambda report: linked_org_name(core, report),
         )
+        sys.stdout.write(exported)
         return 0
 
     return asyncio.run(_with_core(config, work))
@@ -178,15 +191,22 @@ def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_feedback_export(config: Config, args: argparse.Namespace) -> int:
-    from bot.commands import COMMANDS
-    from bot.console import console_actor
-
     async def work(core: Any) -> int:
-        reply = await COMMANDS["feedback summary"].run(core, console_actor("cli", Role.MODERATOR))
-        _print_json(reply.data)
+        _print_json(await core.feedback.export(args.guild))
         return 0
 
     return asyncio.run(_with_core(config, work))
+
+
+def _cmd_db_assign_guild(config: Config, args: argparse.Namespace) -> int:
+    async def work(core: Any) -> int:
+        moved = await core.communities.assign(args.guild_id)
+        sys.stdout.write(
+            f"Gave {moved} record(s) from before communities to server {args.guild_id}.\n"
+        )
+        return 0
+
+    return asyncio.run(_with_core(config, work, unassigned_ok=True))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,6 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="member",
         choices=[r.value for r in Role],
         help="the role to act as (default: member)",
+    )
+    p.add_argument(
+        "--guild",
+        default="home",
+        help="the community (server) to act in, a name or an id (default: home)",
     )
     p.set_defaults(func=_cmd_console)
     p = sub.add_parser("sync", help="push slash commands to Discord now, then exit")
@@ -230,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="prefix CSV cells starting with = + - @ so spreadsheets never run them",
     )
+    p.add_argument("--guild", type=int, help="only this community's reports (default: all)")
     p.set_defaults(func=_cmd_reports_export)
     p = reports.add_parser("purge", help="erase reporter ids past the retention period now")
     p.set_defaults(func=_cmd_reports_purge)
@@ -240,11 +266,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = db.add_parser("backup", help="a consistent copy of the live database")
     p.add_argument("path", help="the new backup file")
     p.set_defaults(func=_cmd_db_backup)
+    p = db.add_parser(
+        "assign-guild", help="give records from before communities to one server, then start"
+    )
+    p.add_argument("guild_id", type=int, help="the Discord server (guild) id")
+    p.set_defaults(func=_cmd_db_assign_guild)
 
     feedback = sub.add_parser("feedback", help="answer feedback").add_subparsers(
         dest="feedback_command", metavar="FEEDBACK_COMMAND", required=True
     )
     p = feedback.add_parser("export", help="feedback per entry, least helpful first, as JSON")
+    p.add_argument("--guild", type=int, help="only this community's feedback (default: all)")
     p.set_defaults(func=_cmd_feedback_export)
 
     for name, command_name, options in ONESHOTS:

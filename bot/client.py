@@ -19,7 +19,7 @@ from discord.ext import commands
 import cogs
 from bot.config import Config
 from bot.core import Core
-from cogs._ui import ComponentHandlers
+from cogs._ui import ComponentHandlers, refuse_outside_guilds
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,10 @@ def extension_names() -> list[str]:
 
 class VetbotTree(app_commands.CommandTree["Vetbot"]):
     """A command tree whose errors become short private replies instead of silence."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Vetbot], /) -> bool:
+        # A server outside discord.guild_ids gets one short refusal and nothing else.
+        return await refuse_outside_guilds(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction[Vetbot], error: app_commands.AppCommandError

@@ -15,6 +15,8 @@ class CommunityReport:
     basis: str  # "first-hand", "documented" or "heard from others"
     summary: str
     decided_at: dt.datetime
+    guild_id: int | None = None  # the community whose moderators approved it
+    edited: bool = False  # moderators changed the text after it was sent
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import re
 import sys
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.commands import COMMANDS, Command, Option, UserId, permits
@@ -40,17 +40,43 @@ class UsageError(ValueError):
 class ParsedCommand:
     command: Command
     options: dict[str, Any]
+    raw: dict[str, str] = field(default_factory=dict)  # each option's text as typed
 
 
-def console_actor(name: str, role: Role) -> Actor:
-    """A stable pretend user for the console: the same name always gets the same id."""
+HOME = "home"
+
+
+def person_id(name: str) -> int:
+    """The console's stable pretend id for a person: the same name always gets the same id."""
+    return zlib.crc32(name.encode()) + 1
+
+
+def console_guild(ref: str) -> tuple[int, str]:
+    """The community a console session plays in: a server id as digits, or a name (which
+    always gets the same pretend id, so several communities share one database)."""
+    text = ref.strip() or HOME
+    if text.isascii() and text.isdigit():
+        return int(text), f"server {text}"
+    return zlib.crc32(f"guild:{text}".encode()) + 1, text
+
+
+def console_actor(name: str, role: Role, guild: str = HOME) -> Actor:
+    """A pretend user for the console, in the community ``guild`` (a name or an id)."""
+    guild_id, guild_name = console_guild(guild)
     return Actor(
-        user_id=zlib.crc32(name.encode()) + 1, name=name, role=role, account_age_days=365.0
+        user_id=person_id(name),
+        name=name,
+        role=role,
+        account_age_days=365.0,
+        guild_id=guild_id,
+        guild_name=guild_name,
     )
 
 
 def _convert(option: Option, raw: str) -> Any:
     value = raw.strip()
+    if option.kind is UserId and not (value.isascii() and value.isdigit()):
+        return person_id(value.lstrip("@"))  # a person the console knows by name
     if option.kind is int or option.kind is UserId:
         # ASCII digits only: int() would also read "１" or "٣" as numbers.
         digits = value.removeprefix("-")
@@ -90,10 +116,10 @@ def parse_command(line: str, commands: Mapping[str, Command] = COMMANDS) -> Pars
             break
     else:
         raise UsageError(f"There is no command `/{words[0]}`. Type `/help` to see them.")
-    return ParsedCommand(command, _parse_options(command, rest[0]))
+    return ParsedCommand(command, *_parse_options(command, rest[0]))
 
 
-def _parse_options(command: Command, rest: str) -> dict[str, Any]:
+def _parse_options(command: Command, rest: str) -> tuple[dict[str, Any], dict[str, str]]:
     names = [o.name for o in command.options]
     raw: dict[str, str] = {}
     if names:
@@ -116,7 +142,7 @@ def _parse_options(command: Command, rest: str) -> dict[str, Any]:
             options[option.name] = _convert(option, raw[option.name])
         elif option.required:
             raise UsageError(f"`{option.name}` is required. {usage(command)}")
-    return options
+    return options, raw
 
 
 def usage(command: Command) -> str:
@@ -146,6 +172,9 @@ class Console:
         self.core = core
         self.actor = actor
         self._last: Reply | None = None
+        # People the console knows by name (itself, and anyone named in a command), so it can
+        # show a name where Discord would show a mention.
+        self.names: dict[int, str] = {actor.user_id: actor.name}
 
     async def handle(self, line: str) -> Reply | None:
         """Answer one line; None for blank lines and comments."""
@@ -160,6 +189,10 @@ class Console:
             parsed = parse_command(text)
         except UsageError as exc:
             return error(str(exc))
+        for option in parsed.command.options:
+            raw = parsed.raw.get(option.name)
+            if option.kind is UserId and raw and not raw.strip().isdigit():
+                self.names[parsed.options[option.name]] = raw.strip().lstrip("@")
         try:
             reply = await parsed.command.run(self.core, self.actor, **parsed.options)
         except Exception:
@@ -206,7 +239,7 @@ async def run_console(
     if interactive:
         _enable_completion()
         stdout.write(
-            f"vetbot console — you are {actor.name} ({actor.role}). "
+            f"vetbot console — you are {actor.name} ({actor.role}) in {actor.guild_name}. "
             "Type /help for commands, /quit to leave.\n"
         )
     while True:
@@ -220,6 +253,6 @@ async def run_console(
             break
         reply = await console.handle(line)
         if reply is not None:
-            stdout.write(render_text(reply) + "\n\n")
+            stdout.write(render_text(reply, names=console.names) + "\n\n")
             stdout.flush()
     return 0

@@ -12,13 +12,14 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.communities import Community, CommunityStore
 from bot.config import Config
 from bot.db import Database
 from bot.feedback import FeedbackStore
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge, validate_knowledge
 from bot.knowledge.search import SearchIndex
 from bot.orgs.index import OrgIndex, OrgRecord, org_records
-from bot.replies import Reply
+from bot.replies import Actor, Reply
 from bot.reports.service import ReportService
 
 log = logging.getLogger(__name__)
@@ -26,28 +27,54 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class KnowledgeState:
-    """A knowledge base with the indexes built from it, swapped as one on reload."""
+    """A knowledge base with the indexes built from it, swapped as one on reload.
+
+    ``orgs`` indexes the knowledge base's organizations; a community that listed organizations
+    of its own (or trusts communities that did) gets an index of both, built when first asked.
+    """
 
     knowledge: Knowledge
     search: SearchIndex
     orgs: OrgIndex
-    community: dict[str, str]  # community-listed organization id -> name
-    # Rendered rating cards by (org id, reports version, day), rebuilt with the state.
-    cards: dict[tuple[str, int, dt.date], Reply] = field(default_factory=dict, compare=False)
+    community: dict[int, dict[str, str]]  # guild id -> listed organization id -> name
+    scoped: dict[tuple[int, ...], OrgIndex] = field(default_factory=dict, compare=False)
+    # Rendered rating cards by (org id, communities shown, reports version, day).
+    cards: dict[tuple[str, tuple[int, ...], int, dt.date], Reply] = field(
+        default_factory=dict, compare=False
+    )
+
+    def listed(self, sees: tuple[int, ...]) -> dict[str, str]:
+        """Organizations these communities listed (id -> name); the first community wins."""
+        merged: dict[str, str] = {}
+        for guild_id in reversed(sees):
+            merged.update(self.community.get(guild_id, {}))
+        return {k: v for k, v in merged.items() if k not in self.knowledge.orgs}
+
+    def orgs_for(self, sees: tuple[int, ...]) -> OrgIndex:
+        """The organization index as these communities see it."""
+        listed = self.listed(sees)
+        if not listed:
+            return self.orgs
+        index = self.scoped.get(sees)
+        if index is None:
+            if len(self.scoped) >= SCOPED_INDEXES:
+                self.scoped.clear()
+            records = [*org_records(self.knowledge), *(OrgRecord(i, n) for i, n in listed.items())]
+            index = self.scoped[sees] = OrgIndex.build(records)
+        return index
 
 
-def build_state(knowledge: Knowledge, community: dict[str, str]) -> KnowledgeState:
-    """Index ``knowledge`` and the community-listed organizations for lookups."""
-    records = [
-        *org_records(knowledge),
-        *(
-            OrgRecord(org_id, name)
-            for org_id, name in community.items()
-            if org_id not in knowledge.orgs
-        ),
-    ]
+# Community indexes kept at once (each is the knowledge base's organizations plus a few).
+SCOPED_INDEXES = 1024
+
+
+def build_state(knowledge: Knowledge, community: dict[int, dict[str, str]]) -> KnowledgeState:
+    """Index ``knowledge`` for lookups; communities' own organizations are indexed on demand."""
     return KnowledgeState(
-        knowledge, SearchIndex.build(knowledge), OrgIndex.build(records), community
+        knowledge,
+        SearchIndex.build(knowledge),
+        OrgIndex.build(org_records(knowledge)),
+        community,
     )
 
 
@@ -59,21 +86,26 @@ class Core:
         self.state = state
         self.db = db
         self.feedback = FeedbackStore(db)
+        self.communities = CommunityStore(db, config)
         self.reports = ReportService(
             db, config.reports, org_exists=lambda org_id: org_id in self.knowledge.orgs
         )
         self._reload_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, config: Config) -> Core:
+    async def open(cls, config: Config, *, unassigned_ok: bool = False) -> Core:
         """Load the knowledge base and open the database.
 
-        Raises ``KnowledgeInvalid`` when the knowledge base does not validate.
+        Raises ``KnowledgeInvalid`` when the knowledge base does not validate, and
+        :class:`~bot.communities.Unassigned` when old records still need their community
+        (``python -m bot db assign-guild``) unless ``unassigned_ok``.
         """
         knowledge = await asyncio.to_thread(load_knowledge, config.knowledge)
         db = await Database.open(config.database)
         try:
             core = cls(config, await asyncio.to_thread(build_state, knowledge, {}), db)
+            if not unassigned_ok:
+                await core.communities.settle_unassigned()
             await core.refresh_orgs()
         except BaseException:
             await db.close()
@@ -89,8 +121,23 @@ class Core:
     def knowledge(self) -> Knowledge:
         return self.state.knowledge
 
-    async def _community(self) -> dict[str, str]:
-        return {org.id: org.name for org in await self.reports.community_orgs()}
+    async def community_of(self, actor: Actor) -> Community | None:
+        """The effective settings of the community ``actor`` is in (None in a DM)."""
+        if actor.guild_id is None:
+            return None
+        return await self.communities.get(actor.guild_id, actor.guild_name)
+
+    async def sees(self, actor: Actor) -> tuple[int, ...]:
+        """The communities whose approved reports and listed organizations ``actor`` sees:
+        their own and those it trusts; none in a DM (the knowledge base only)."""
+        community = await self.community_of(actor)
+        return community.sees if community else ()
+
+    async def _community(self) -> dict[int, dict[str, str]]:
+        listed: dict[int, dict[str, str]] = {}
+        for org in await self.reports.community_orgs():
+            listed.setdefault(org.guild_id or 0, {})[org.id] = org.name
+        return listed
 
     async def reload_knowledge(self, path: Path | None = None) -> list[KnowledgeError]:
         """Load the files again; swap them in only if they validate. Returns the errors."""

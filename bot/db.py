@@ -32,6 +32,8 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# A migration file that starts with this line runs with foreign keys off (table rebuilds).
+FOREIGN_KEYS_OFF = "-- vetbot: foreign_keys=off"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
@@ -155,6 +157,12 @@ class Database:
 
     async def _apply(self, migration: Migration) -> None:
         conn = self._conn
+        # SQLite's procedure for rebuilding a table (to change a CHECK or a key) needs foreign
+        # keys off, which can only be switched outside a transaction; the check below still
+        # refuses a migration that leaves a dangling reference.
+        keys_off = migration.sql.startswith(FOREIGN_KEYS_OFF)
+        if keys_off:
+            await conn.execute("PRAGMA foreign_keys = OFF")
         try:
             # executescript runs the whole file; the BEGIN inside it keeps the transaction open
             # afterwards so the foreign-key check and the version bump commit with the change.
@@ -168,6 +176,9 @@ class Database:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")
             raise
+        finally:
+            if keys_off:
+                await conn.execute("PRAGMA foreign_keys = ON")
 
     # -- units of work ---------------------------------------------------------------------
 

@@ -28,15 +28,22 @@ class FeedbackStore:
         self.db = db
 
     async def record(
-        self, kind: str, entry_id: str, helpful: bool, reason: str | None, now: dt.datetime
+        self,
+        kind: str,
+        entry_id: str,
+        helpful: bool,
+        reason: str | None,
+        now: dt.datetime,
+        guild_id: int | None = None,
     ) -> int:
-        """Store one vote (and the reason for a "not helpful"); returns its id."""
+        """Store one vote (and the reason for a "not helpful"); returns its id. A vote from a
+        direct message belongs to no community (``guild_id`` 0)."""
         text = (reason or "").strip()[:FEEDBACK_REASON_MAX] or None
         async with self.db.transaction() as conn:
             return await self.db.insert(
-                "INSERT INTO feedback (kind, entry_id, helpful, reason, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (kind, entry_id, int(helpful), text, to_db_time(now)),
+                "INSERT INTO feedback (guild_id, kind, entry_id, helpful, reason, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id or 0, kind, entry_id, int(helpful), text, to_db_time(now)),
                 conn=conn,
             )
 
@@ -51,11 +58,16 @@ class FeedbackStore:
             )
         return changed == 1
 
-    async def summary(self, reasons_per_entry: int = 3) -> list[EntryFeedback]:
-        """Every entry with feedback, the most "not helpful" votes first."""
+    async def summary(
+        self, guild_id: int | None = None, reasons_per_entry: int = 3
+    ) -> list[EntryFeedback]:
+        """Every entry with feedback (in one community, or all), the most "not helpful" votes
+        first."""
+        where, params = ("WHERE guild_id = ?", (guild_id,)) if guild_id is not None else ("", ())
         rows = await self.db.fetchall(
-            "SELECT kind, entry_id, helpful, reason, created_at FROM feedback"
-            " ORDER BY created_at DESC, id DESC"
+            f"SELECT kind, entry_id, helpful, reason, created_at FROM feedback {where}"
+            " ORDER BY created_at DESC, id DESC",
+            params,
         )
         entries: dict[tuple[str, str], EntryFeedback] = {}
         for row in rows:
@@ -70,3 +82,23 @@ class FeedbackStore:
                     assert moment is not None
                     entry.reasons.append((moment, row["reason"]))
         return sorted(entries.values(), key=lambda e: (-e.unhelpful, e.helpful, e.kind, e.entry_id))
+
+    async def export(self, guild_id: int | None = None) -> list[dict[str, object]]:
+        """Feedback per entry as open data, each row with its community (0: a DM)."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, kind, entry_id, SUM(helpful) AS up, SUM(1 - helpful) AS down "
+            "FROM feedback "
+            + ("WHERE guild_id = ? " if guild_id is not None else "")
+            + "GROUP BY guild_id, kind, entry_id ORDER BY down DESC, up, guild_id, kind, entry_id",
+            (guild_id,) if guild_id is not None else (),
+        )
+        return [
+            {
+                "guild_id": r["guild_id"],
+                "kind": r["kind"],
+                "id": r["entry_id"],
+                "helpful": r["up"],
+                "unhelpful": r["down"],
+            }
+            for r in rows
+        ]

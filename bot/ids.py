@@ -33,6 +33,8 @@ class ReportAction(enum.StrEnum):
     REJECT = "reject"
     EDIT = "edit"
     WITHDRAW = "withdraw"
+    PUBLISH = "publish"  # approve, confirming what the approval would publish
+    RETRACT = "retract"
 
 
 class PickArea(enum.StrEnum):

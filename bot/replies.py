@@ -27,6 +27,8 @@ class Actor:
     name: str
     role: Role = Role.MEMBER
     account_age_days: float | None = None
+    guild_id: int | None = None  # the community (Discord server) asking; None in a DM
+    guild_name: str = ""
 
     @property
     def is_moderator(self) -> bool:

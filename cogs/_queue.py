@@ -13,19 +13,22 @@ import discord
 
 from bot.commands import refusal
 from bot.commands import reports as core_reports
+from bot.communities import Community
 from bot.replies import Reply, Role, Tone
 from bot.reports import replies as views
 from bot.reports.models import Report, Status
-from cogs._ui import core_of, message_kwargs, role_of, send_reply
+from cogs._ui import community_of, core_of, message_kwargs, role_of, send_reply
 
 log = logging.getLogger(__name__)
 
 
-def find_queue_channel(interaction: discord.Interaction[Any]) -> discord.TextChannel | None:
-    """The configured moderation channel in this server, by id or by name."""
+def find_queue_channel(
+    interaction: discord.Interaction[Any], community: Community
+) -> discord.TextChannel | None:
+    """The community's moderation channel in this server, by id or by name."""
     guild = interaction.guild
-    wanted = core_of(interaction).config.moderation_queue
-    if guild is None:
+    wanted = community.queue_channel
+    if guild is None or guild.id != community.guild_id:
         return None
     if isinstance(wanted, int):
         channel = guild.get_channel(wanted)
@@ -36,30 +39,32 @@ def find_queue_channel(interaction: discord.Interaction[Any]) -> discord.TextCha
 async def post_to_queue(interaction: discord.Interaction[Any], report: Report) -> None:
     """Post a new report to the moderators; it stays in /reports queue even if this fails."""
     core = core_of(interaction)
-    channel = find_queue_channel(interaction)
-    if channel is None:
+    community = await community_of(interaction)
+    channel = find_queue_channel(interaction, community) if community else None
+    if community is None or channel is None:
         log.warning(
-            "No moderation channel %r in guild %s; report #%d is only in /reports queue",
-            core.config.moderation_queue,
+            "No moderation channel in guild %s; report #%d is only in /reports queue "
+            "(set one with /setup)",
             interaction.guild_id,
             report.id,
         )
         return
-    post = views.queue_post(report, core.config.reports, core_reports.criterion_titles(core))
+    post = views.queue_post(report, community.policy, core_reports.criterion_titles(core))
     try:
         message = await channel.send(**message_kwargs(post))
     except discord.HTTPException:
         log.exception("Could not post report #%d to #%s", report.id, channel.name)
         return
-    await core.reports.set_queue_message(report.id, channel.id, message.id)
+    await core.reports.set_queue_message(report.id, community.guild_id, channel.id, message.id)
 
 
 async def update_queue_post(interaction: discord.Interaction[Any], report: Report) -> None:
     """Show the report's current state on its post in the moderation channel."""
     core = core_of(interaction)
-    if not (report.queue_channel_id and report.queue_message_id):
+    community = await community_of(interaction)
+    if community is None or not (report.queue_channel_id and report.queue_message_id):
         return
-    post = views.queue_post(report, core.config.reports, core_reports.criterion_titles(core))
+    post = views.queue_post(report, community.policy, core_reports.criterion_titles(core))
     channel = interaction.client.get_channel(report.queue_channel_id)
     if not isinstance(channel, discord.TextChannel):
         return
@@ -69,7 +74,8 @@ async def update_queue_post(interaction: discord.Interaction[Any], report: Repor
 
 async def tell_reporter(interaction: discord.Interaction[Any], report: Report) -> None:
     """Direct-message the reporter about a decision, when their id is still kept and DMs open."""
-    if report.reporter_id is None or report.status not in (Status.APPROVED, Status.REJECTED):
+    told = (Status.APPROVED, Status.REJECTED, Status.RETRACTED)
+    if report.reporter_id is None or report.status not in told:
         return
     server = interaction.guild.name if interaction.guild else "the server"
     notice = core_reports.decision_notice(report, server)
@@ -82,7 +88,7 @@ async def tell_reporter(interaction: discord.Interaction[Any], report: Report) -
 
 async def moderator_only(interaction: discord.Interaction[Any]) -> bool:
     """True for a moderator; anyone else is answered privately and gets False."""
-    if role_of(interaction.user, core_of(interaction).config) is Role.MODERATOR:
+    if role_of(interaction.user, await community_of(interaction)) is Role.MODERATOR:
         return True
     await send_reply(interaction, refusal(Role.MODERATOR))
     return False
@@ -93,7 +99,9 @@ async def after_decision(
 ) -> None:
     """Answer the moderator, then bring the queue post (and the reporter) up to date."""
     await send_reply(interaction, reply, public=False)
-    report = await core_of(interaction).reports.get(report_id)
+    if interaction.guild_id is None:
+        return
+    report = await core_of(interaction).reports.get(report_id, interaction.guild_id)
     if report is None:
         return
     await update_queue_post(interaction, report)

@@ -15,7 +15,7 @@ from bot.commands import reports as core_reports
 from bot.replies import Reply, Tone
 from bot.reports.models import Basis
 from cogs._queue import after_decision, moderator_only, post_to_queue
-from cogs._ui import Form, actor_from, core_of, send_reply
+from cogs._ui import Form, actor_of, core_of, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +87,14 @@ class ReportForm(Form):
         self.add_item(discord.ui.Label(text="How do you know?", component=self.basis))
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        # Answer Discord before the write: a commit may wait on the disk (3-second window).
+        await interaction.response.defer(ephemeral=True, thinking=True)
         criterion = self.criterion
         if self.criterion_select is not None:
             criterion = _chosen(self.criterion_select, core_reports.GENERAL)
         submission = await core_reports.submit_report(
             core_of(interaction),
-            actor_from(interaction),
+            await actor_of(interaction),
             org=self.org,
             criterion=criterion,
             text=self.text.value,
@@ -131,8 +133,30 @@ class RejectForm(Form, title="Reject this report"):
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         if not await moderator_only(interaction):
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await core_reports.reject(
-            core_of(interaction), actor_from(interaction), self.report_id, self.reason.value
+            core_of(interaction), await actor_of(interaction), self.report_id, self.reason.value
+        )
+        await after_decision(interaction, self.report_id, reply)
+
+
+class RetractForm(Form, title="Retract this approved report"):
+    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Reason (the reporter is told)",
+        style=discord.TextStyle.paragraph,
+        max_length=REJECT_REASON.max_length,
+    )
+
+    def __init__(self, report_id: int) -> None:
+        super().__init__(timeout=1800)
+        self.report_id = report_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        if not await moderator_only(interaction):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await core_reports.retract(
+            core_of(interaction), await actor_of(interaction), self.report_id, self.reason.value
         )
         await after_decision(interaction, self.report_id, reply)
 
@@ -152,7 +176,8 @@ class EditForm(Form, title="Edit (redact) this report"):
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         if not await moderator_only(interaction):
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await core_reports.edit(
-            core_of(interaction), actor_from(interaction), self.report_id, self.text.value
+            core_of(interaction), await actor_of(interaction), self.report_id, self.text.value
         )
         await after_decision(interaction, self.report_id, reply, notify=False)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 
 from bot import ids
-from bot.config import Config
+from bot.communities import Community
 from bot.limits import fit_reply
 from bot.replies import Actor, Button, ButtonStyle, Choice, Reply, Role, Tone
 
@@ -72,41 +72,82 @@ def core_of(interaction: discord.Interaction[Any]) -> Core:
     return client.core
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)
 def _wanted(refs: tuple[str | int, ...]) -> tuple[frozenset[int], frozenset[str]]:
-    """A config's role references as ids and case-folded names (worked out once per config)."""
-    ids = frozenset(r for r in refs if isinstance(r, int))
+    """A community's role references as ids and case-folded names (worked out once each)."""
+    ids_ = frozenset(r for r in refs if isinstance(r, int))
     names = frozenset(r.casefold() for r in refs if isinstance(r, str))
-    return ids, names
+    return ids_, names
 
 
 def _holds(roles: list[discord.Role], refs: tuple[str | int, ...]) -> bool:
-    ids, names = _wanted(refs)
-    return any(role.id in ids or role.name.casefold() in names for role in roles)
+    wanted_ids, names = _wanted(refs)
+    return any(role.id in wanted_ids or role.name.casefold() in names for role in roles)
 
 
-def role_of(user: discord.abc.User, config: Config) -> Role:
-    """The vetbot role of a user, from their server roles (administrators are moderators)."""
-    if not isinstance(user, discord.Member):
+def role_of(user: discord.abc.User, community: Community | None) -> Role:
+    """A user's vetbot role in ``community``, from their roles in that server only.
+
+    Server administrators are moderators of their own server, never of another; in a DM
+    (no community) everyone is a member.
+    """
+    if community is None or not isinstance(user, discord.Member):
+        return Role.MEMBER
+    if user.guild.id != community.guild_id:
         return Role.MEMBER
     roles = user.roles  # a property that rebuilds the list on every read
-    if user.guild_permissions.administrator or _holds(roles, config.moderator_roles):
+    if user.guild_permissions.administrator or _holds(roles, community.moderator_roles):
         return Role.MODERATOR
-    if _holds(roles, config.organizer_roles):
+    if _holds(roles, community.organizer_roles):
         return Role.ORGANIZER
     return Role.MEMBER
 
 
-def actor_from(interaction: discord.Interaction[Any]) -> Actor:
-    """The person behind an interaction, as the core sees them."""
+async def community_of(interaction: discord.Interaction[Any]) -> Community | None:
+    """The effective settings of the server an interaction comes from (None in a DM)."""
+    if interaction.guild_id is None:
+        return None
+    name = interaction.guild.name if interaction.guild is not None else ""
+    return await core_of(interaction).communities.get(interaction.guild_id, name)
+
+
+async def actor_of(interaction: discord.Interaction[Any]) -> Actor:
+    """The person behind an interaction, as the core sees them, in their community."""
     user = interaction.user
+    community = await community_of(interaction)
     age = (discord.utils.utcnow() - user.created_at).total_seconds() / 86400
     return Actor(
         user_id=user.id,
         name=user.display_name,
-        role=role_of(user, core_of(interaction).config),
+        role=role_of(user, community),
         account_age_days=age,
+        guild_id=interaction.guild_id,
+        guild_name=community.name if community else "",
     )
+
+
+def outside_allowed_guilds(interaction: discord.Interaction[Any]) -> bool:
+    """Whether an interaction comes from a server this deployment is not configured for."""
+    allowed = core_of(interaction).config.guild_ids
+    return (
+        bool(allowed) and interaction.guild_id is not None and interaction.guild_id not in allowed
+    )
+
+
+NOT_HERE = "vetbot is not set up for this server."
+
+
+async def refuse_outside_guilds(interaction: discord.Interaction[Any]) -> bool:
+    """Answer an interaction from a server outside ``discord.guild_ids`` with one short private
+    refusal and return False; True for everything else."""
+    if not outside_allowed_guilds(interaction):
+        return True
+    log.warning(
+        "Refused an interaction from an unconfigured server (interaction %s)", interaction.id
+    )
+    if interaction.type is not discord.InteractionType.autocomplete:
+        await send_reply(interaction, Reply(text=NOT_HERE, tone=Tone.ERROR))
+    return False
 
 
 def to_embed(reply: Reply) -> discord.Embed:
@@ -239,13 +280,16 @@ async def run_command(
     """Run core command ``name`` for the person behind ``interaction`` and send its reply."""
     from bot.commands import COMMANDS
 
-    reply = await COMMANDS[name].run(core_of(interaction), actor_from(interaction), **options)
+    reply = await COMMANDS[name].run(core_of(interaction), await actor_of(interaction), **options)
     await send_reply(interaction, reply, public=public)
     return reply
 
 
 class Form(discord.ui.Modal):
     """A modal whose failures are logged and answered with a short private message."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await refuse_outside_guilds(interaction)
 
     async def on_error(  # type: ignore[override]  # a Modal's on_error takes no item
         self, interaction: discord.Interaction[Any], error: Exception, /

@@ -20,7 +20,7 @@ from bot import ids
 from bot.client import SORRY, Vetbot, send_error
 from bot.commands import run_pick
 from bot.replies import Reply, Tone
-from cogs._ui import actor_from, core_of, send_reply
+from cogs._ui import actor_of, core_of, refuse_outside_guilds, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ class VetbotComponent(
         /,
     ) -> VetbotComponent:
         return cls(item)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await refuse_outside_guilds(interaction)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         parsed = ids.parse(self.custom_id)
@@ -86,7 +89,9 @@ async def _picked(interaction: discord.Interaction[Any], custom_id: str) -> None
     if not values:
         await send_reply(interaction, Reply(text="Nothing was picked."))
         return
-    reply = await run_pick(core_of(interaction), actor_from(interaction), custom_id, str(values[0]))
+    reply = await run_pick(
+        core_of(interaction), await actor_of(interaction), custom_id, str(values[0])
+    )
     await send_reply(interaction, reply)
 
 

@@ -18,7 +18,7 @@ from bot.feedback import FEEDBACK_REASON_MAX
 from bot.replies import Reply, Tone
 from cogs._ui import (
     Form,
-    actor_from,
+    actor_of,
     autocomplete_choices,
     core_of,
     run_command,
@@ -141,7 +141,7 @@ async def _vote(interaction: discord.Interaction[Any], vote: ids.FeedbackVote) -
         )
         return None
     return await core.feedback.record(
-        vote.kind, vote.entry_id, vote.helpful, None, dt.datetime.now(dt.UTC)
+        vote.kind, vote.entry_id, vote.helpful, None, dt.datetime.now(dt.UTC), interaction.guild_id
     )
 
 
@@ -156,7 +156,7 @@ async def _on_feedback(interaction: discord.Interaction[Any], vote: ids.Feedback
 
 
 async def _on_post_myth(interaction: discord.Interaction[Any], button: ids.PostMyth) -> None:
-    reply = await post_myth(core_of(interaction), actor_from(interaction), button.myth_id)
+    reply = await post_myth(core_of(interaction), await actor_of(interaction), button.myth_id)
     await send_reply(interaction, reply)
 
 

@@ -22,11 +22,13 @@ from bot.commands import COMMANDS
 from bot.commands import reports as core_reports
 from bot.commands.rate import QUERY_MAX
 from bot.replies import Reply, Tone
+from bot.reports import replies as views
+from bot.reports.models import NotFound
 from bot.reports.validation import DECISION_REASON_MAX
 from cogs._queue import after_decision, moderator_only
-from cogs._report_forms import EditForm, RejectForm, ReportForm
+from cogs._report_forms import EditForm, RejectForm, ReportForm, RetractForm
 from cogs._ui import (
-    actor_from,
+    actor_of,
     autocomplete_choices,
     core_of,
     message_kwargs,
@@ -46,31 +48,36 @@ async def _on_report_button(
     interaction: discord.Interaction[Any], button: ids.ReportButton
 ) -> None:
     core, report_id = core_of(interaction), button.report_id
-    if button.action is ids.ReportAction.WITHDRAW:
-        reply = await core_reports.withdraw(core, actor_from(interaction), report_id)
+    action = button.action
+    if action is ids.ReportAction.WITHDRAW:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await core_reports.withdraw(core, await actor_of(interaction), report_id)
         await after_decision(interaction, report_id, reply, notify=False)
         return
     if not await moderator_only(interaction):
         return
-    if button.action is ids.ReportAction.APPROVE:
+    if action in (ids.ReportAction.APPROVE, ids.ReportAction.PUBLISH):
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await core_reports.approve(core, actor_from(interaction), report_id)
+        confirm = action is ids.ReportAction.PUBLISH
+        actor = await actor_of(interaction)
+        reply = await core_reports.approve(core, actor, report_id, confirm=confirm)
         await after_decision(interaction, report_id, reply)
-    elif button.action is ids.ReportAction.REJECT:
+    elif action is ids.ReportAction.REJECT:
         await interaction.response.send_modal(RejectForm(report_id))
-    elif button.action is ids.ReportAction.EDIT:
-        report = await core.reports.get(report_id)
+    elif action is ids.ReportAction.RETRACT:
+        await interaction.response.send_modal(RetractForm(report_id))
+    elif action is ids.ReportAction.EDIT:
+        report = await core.reports.get(report_id, interaction.guild_id or 0)
         if report is None:
-            await send_reply(
-                interaction, Reply(text=f"There is no report #{report_id}.", tone=Tone.ERROR)
-            )
+            await send_reply(interaction, views.moderation_result(NotFound(report_id)))
             return
         await interaction.response.send_modal(EditForm(report_id, report.text))
 
 
 async def _on_queue_page(interaction: discord.Interaction[Any], button: ids.QueuePage) -> None:
     if await moderator_only(interaction):
-        reply = await core_reports.queue(core_of(interaction), actor_from(interaction), button.page)
+        actor = await actor_of(interaction)
+        reply = await core_reports.queue(core_of(interaction), actor, button.page)
         await interaction.response.edit_message(**message_kwargs(reply))
 
 
@@ -82,7 +89,8 @@ async def _open_form(interaction: discord.Interaction[Any], org: str) -> None:
 async def _on_report_about(interaction: discord.Interaction[Any], button: ids.ReportAbout) -> None:
     core = core_of(interaction)
     org = core.knowledge.orgs.get(button.org_id)
-    name = org.name if org else core.state.community.get(button.org_id, button.org_id)
+    listed = core.state.listed(await core.sees(await actor_of(interaction)))
+    name = org.name if org else listed.get(button.org_id, button.org_id)
     await _open_form(interaction, name)
 
 
@@ -146,6 +154,7 @@ class Reports(commands.Cog):
         await interaction.response.send_modal(ReportForm(org, chosen, titles))
 
     @app_commands.command(name="myreports", description=COMMANDS["myreports"].description)
+    @app_commands.guild_only()
     async def myreports(self, interaction: discord.Interaction) -> None:
         await run_command(interaction, "myreports", public=False)
 
@@ -171,10 +180,25 @@ class Reports(commands.Cog):
         interaction: discord.Interaction,
         id: app_commands.Range[int, 1],
         org: app_commands.Range[str, 1, QUERY_MAX] | None = None,
+        confirm: bool = False,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await COMMANDS["reports approve"].run(
-            core_of(interaction), actor_from(interaction), id=id, org=org
+            core_of(interaction), await actor_of(interaction), id=id, org=org, confirm=confirm
+        )
+        await after_decision(interaction, id, reply)
+
+    @reports.command(name="retract", description=COMMANDS["reports retract"].description)
+    @app_commands.describe(**COMMANDS["reports retract"].descriptions())
+    async def retract(
+        self,
+        interaction: discord.Interaction,
+        id: app_commands.Range[int, 1],
+        reason: app_commands.Range[str, 1, DECISION_REASON_MAX],
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await COMMANDS["reports retract"].run(
+            core_of(interaction), await actor_of(interaction), id=id, reason=reason
         )
         await after_decision(interaction, id, reply)
 
@@ -189,7 +213,7 @@ class Reports(commands.Cog):
         # Answer Discord before the write: a commit may wait on the disk.
         await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await COMMANDS["reports reject"].run(
-            core_of(interaction), actor_from(interaction), id=id, reason=reason
+            core_of(interaction), await actor_of(interaction), id=id, reason=reason
         )
         await after_decision(interaction, id, reply)
 

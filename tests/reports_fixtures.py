@@ -14,6 +14,8 @@ from bot.reports.service import ReportService
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 TEXT = "They asked survivors to pose for fundraising photos without consent."
 MOD, MOD2 = 9001, 9002
+# The community (Discord server) the reports are sent in.
+GUILD = 4242
 
 
 async def open_service(
@@ -27,6 +29,7 @@ async def open_service(
 def submission(**overrides: Any) -> dict[str, Any]:
     """Keyword arguments for a submission that is accepted under the default policy."""
     values: dict[str, Any] = {
+        "guild_id": GUILD,
         "reporter_id": 1,
         "account_age_days": 400.0,
         "org_id": "rescue-org",

@@ -67,6 +67,7 @@ async def test_moderator_commands_are_hidden_from_members(bot: Vetbot) -> None:
         "show",
         "approve",
         "reject",
+        "retract",
         "block",
         "unblock",
     }

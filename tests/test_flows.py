@@ -37,11 +37,11 @@ async def test_report_approve_and_card(core, member, moderator) -> None:
     assert before.data["match"]["community"]["total"] == 0  # and now the card is cached
     ack = await run(core, member, "report", org="OUR", criterion="6", text=REPORT_TEXT)
     assert ack.tone is Tone.SUCCESS, ack.text
-    report_id = (await core.reports.list_mine(member.user_id))[0].id
+    report_id = (await core.reports.list_mine(member.guild_id, member.user_id))[0].id
 
     refused = await run(core, member, "reports approve", id=report_id)
     assert refused.tone is Tone.ERROR and "Only moderators" in refused.text
-    assert (await core.reports.get(report_id)).status.value == "pending"
+    assert (await core.reports.get(report_id, member.guild_id)).status.value == "pending"
 
     approved = await run(core, moderator, "reports approve", id=report_id)
     assert approved.tone is Tone.SUCCESS, approved.text
@@ -59,11 +59,15 @@ async def test_report_approve_and_card(core, member, moderator) -> None:
 async def test_unknown_org_report_becomes_listed(core, member, moderator) -> None:
     ack = await run(core, member, "report", org="Harbor Light Rescue Mission", text=REPORT_TEXT)
     assert ack.tone is Tone.SUCCESS, ack.text
-    report_id = (await core.reports.list_mine(member.user_id))[0].id
+    report_id = (await core.reports.list_mine(member.guild_id, member.user_id))[0].id
     assert (await run(core, member, "rate", org="Harbor Light Rescue Mission")).data[
         "match"
     ] is None
-    await run(core, moderator, "reports approve", id=report_id)
+    asked = await run(core, moderator, "reports approve", id=report_id)
+    assert asked.tone is Tone.WARNING and "Harbor Light Rescue Mission" in asked.text
+    assert "new organization" in asked.text
+    listed = await run(core, moderator, "reports approve", id=report_id, confirm=True)
+    assert "Harbor Light Rescue Mission" in listed.text, listed.text
     found = await run(core, member, "rate", org="harbor light rescue mision")
     assert found.data["match"]["name"] == "Harbor Light Rescue Mission"
 
@@ -131,9 +135,9 @@ def test_db_backup(tmp_path: Path, config_path: Path) -> None:
 
 async def test_edit_says_what_it_did(core, member, moderator) -> None:
     await run(core, member, "report", org="OUR", text=REPORT_TEXT + " Call 555-123-4567.")
-    report_id = (await core.reports.list_mine(member.user_id))[0].id
+    report_id = (await core.reports.list_mine(member.guild_id, member.user_id))[0].id
     still = await run(core, moderator, "reports edit", id=report_id, text="Call 555-123-4567")
     assert still.tone is Tone.SUCCESS and "was updated" in still.text and "phone" in still.text
     clean = await run(core, moderator, "reports edit", id=report_id, text=REPORT_TEXT)
     assert clean.text == f"Report #{report_id}'s text was updated."
-    assert (await core.reports.get(report_id)).text == REPORT_TEXT
+    assert (await core.reports.get(report_id, member.guild_id)).text == REPORT_TEXT

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from reports_fixtures import MOD, NOW, TEXT, open_service, submit_ok
+from reports_fixtures import GUILD, MOD, NOW, TEXT, open_service, submit_ok
 
 from bot.reports.export import FIELDS, ExportFormat, export_approved
 from bot.reports.service import ReportService
@@ -23,14 +23,14 @@ EVERYONE = "@everyone " + TEXT + ' with "quotes", commas\nand a new line'
 async def service(tmp_path: Path) -> AsyncIterator[ReportService]:
     svc = await open_service(tmp_path)
     approved = await submit_ok(svc, reporter_id=REPORTER, text=EVERYONE)
-    await svc.approve(approved.id, MOD, NOW)
+    await svc.approve(approved.id, GUILD, MOD, NOW)
     await submit_ok(svc, reporter_id=REPORTER, criterion=None, text="pending " + TEXT)
     rejected = await submit_ok(svc, reporter_id=REPORTER, criterion=1, text="rejected " + TEXT)
-    await svc.reject(rejected.id, MOD, "no", NOW)
+    await svc.reject(rejected.id, GUILD, MOD, "no", NOW)
     general = await submit_ok(
         svc, reporter_id=REPORTER2, org_id=None, org_name="New Org", criterion=None
     )
-    await svc.approve(general.id, MOD, NOW)
+    await svc.approve(general.id, GUILD, MOD, NOW)
     yield svc
     await svc.db.close()
 

@@ -9,8 +9,9 @@ import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reports_fixtures import MOD, NOW, TEXT
+from reports_fixtures import GUILD, MOD, NOW, TEXT
 
+from bot.markdown import unescape
 from bot.replies import ButtonStyle, Reply
 from bot.reports import replies as views
 from bot.reports.models import (
@@ -36,6 +37,7 @@ MENTION = re.compile(r"<@[!&]?\d+>|@everyone|@here")
 def _report(**changes: object) -> Report:
     base = Report(
         id=42,
+        guild_id=GUILD,
         org_id=None,
         org_name="@everyone <@999> Org",
         criterion=3,
@@ -85,8 +87,19 @@ def test_queue_post_has_the_three_moderation_buttons() -> None:
     names = [f.name for f in reply.fields]
     assert "Organization" in names and "Basis" in names and "Evidence" in names
     assert any("personal information" in n for n in names)
-    assert reply.text == _report().text  # shown as typed
+    assert unescape(reply.text) == _report().text  # shown as typed, markdown escaped
     _within_limits(reply)
+
+
+def test_a_masked_link_in_a_report_cannot_hide_its_target() -> None:
+    masked = "See [the org's own site](https://evil.example/track) for " + TEXT
+    for reply in (
+        views.queue_post(_report(text=masked), SHOW),
+        views.report_detail(_report(text=masked), SHOW),
+    ):
+        # Discord renders [text](url) only unescaped; escaped, the URL shows as typed.
+        assert "[the org's own site](" not in reply.text
+        assert "https://evil.example/track" in unescape(reply.text)
 
 
 def test_reporter_is_shown_to_moderators_only_as_an_id_mention_when_allowed() -> None:

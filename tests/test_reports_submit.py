@@ -8,7 +8,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from reports_fixtures import MOD, NOW, TEXT, open_service, submission, submit_ok, submit_refused
+from reports_fixtures import (
+    GUILD,
+    MOD,
+    NOW,
+    TEXT,
+    open_service,
+    submission,
+    submit_ok,
+    submit_refused,
+)
 
 from bot.reports.models import Basis, PiiKind, Refusal, RefusalReason, Report, Status
 from bot.reports.policy import ReportPolicy
@@ -32,7 +41,7 @@ async def test_accepted_report_is_stored_pending(service: ReportService) -> None
     assert report.evidence == ("https://a.example/x", "http://b.example/y")
     assert report.basis is Basis.HEARD_FROM_OTHERS
     assert report.created_at == NOW
-    assert await service.get(report.id) == report
+    assert await service.get(report.id, GUILD) == report
 
 
 async def test_general_report_about_unknown_org(service: ReportService) -> None:
@@ -73,7 +82,7 @@ async def test_invalid_input_is_refused_with_text_back(
     assert refusal.reason == reason
     assert refusal.retry_after is None
     assert refusal.message
-    assert await service.list_mine(1) == []
+    assert await service.list_mine(GUILD, 1) == []
 
 
 async def test_bad_link_message_names_the_link(service: ReportService) -> None:
@@ -139,7 +148,7 @@ async def test_duplicate_unknown_org_is_matched_by_name(service: ReportService) 
 
 async def test_duplicate_check_ends_when_the_first_is_decided(service: ReportService) -> None:
     first = await submit_ok(service)
-    await service.withdraw(first.id, 1, NOW)
+    await service.withdraw(first.id, GUILD, 1, NOW)
     await submit_ok(service)
 
 
@@ -161,13 +170,13 @@ async def test_account_age_check_off_by_default(service: ReportService) -> None:
 
 
 async def test_blocked_user_is_refused_until_unblocked(service: ReportService) -> None:
-    assert await service.block(1, MOD, "spam", NOW)
-    assert not await service.block(1, MOD, "again", NOW)
+    assert await service.block(GUILD, 1, MOD, "spam", NOW)
+    assert not await service.block(GUILD, 1, MOD, "again", NOW)
     refusal = await submit_refused(service)
     assert refusal.reason is RefusalReason.BLOCKED
     assert refusal.retry_after is None
-    assert await service.unblock(1, MOD, NOW)
-    assert not await service.unblock(1, MOD, NOW)
+    assert await service.unblock(GUILD, 1, MOD, NOW)
+    assert not await service.unblock(GUILD, 1, MOD, NOW)
     await submit_ok(service)
 
 
@@ -180,7 +189,7 @@ async def test_list_mine_only_shows_own_reports_newest_first(service: ReportServ
     a = await submit_ok(service, criterion=1)
     b = await submit_ok(service, criterion=2)
     await submit_ok(service, reporter_id=2)
-    mine = await service.list_mine(1)
+    mine = await service.list_mine(GUILD, 1)
     assert [r.id for r in mine] == [b.id, a.id]
     assert all(isinstance(r, Report) and r.reporter_id == 1 for r in mine)
 
@@ -196,4 +205,4 @@ async def test_concurrent_submissions_cannot_exceed_the_limit(service: ReportSer
     duplicates = results[6:]
     assert sum(isinstance(r, Report) for r in duplicates) == 1
     assert {r.reason for r in duplicates if isinstance(r, Refusal)} == {RefusalReason.DUPLICATE}
-    assert len(await service.list_mine(1)) == 3
+    assert len(await service.list_mine(GUILD, 1)) == 3

@@ -167,7 +167,9 @@ async def give_feedback(
     kind, _, entry_id = entry.partition(":")
     if kind not in KIND_NAMES or entry_id not in getattr(core.knowledge, kind):
         return error("I can't find that entry, so I couldn't record your feedback.")
-    await core.feedback.record(kind, entry_id, helpful, reason, dt.datetime.now(dt.UTC))
+    await core.feedback.record(
+        kind, entry_id, helpful, reason, dt.datetime.now(dt.UTC), actor.guild_id
+    )
     return Reply(
         text="Thank you — your feedback helps organizers improve the answers.",
         tone=Tone.SUCCESS,
@@ -177,7 +179,7 @@ async def give_feedback(
 
 async def feedback_summary(core: Core, actor: Actor) -> Reply:
     """Which entries people found unhelpful, and why."""
-    summary = await core.feedback.summary()
+    summary = await core.feedback.summary(actor.guild_id)
     if not summary:
         return Reply(title="Feedback", text="No feedback yet.", data=[])
     fields = []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot import ids
 from bot.commands.spec import Command, Completion, Option
 from bot.knowledge.models import Organization, OrgKind
+from bot.markdown import escape
 from bot.orgs.card import build_card
 from bot.orgs.index import Candidate, Outcome
 from bot.replies import Actor, Button, ButtonStyle, Choice, Reply, Tone, error
@@ -44,24 +45,29 @@ def community_organization(org_id: str, name: str) -> Organization:
     )
 
 
-async def card_for(core: Core, org_id: str) -> Reply:
-    """The rating card of a known organization, with its approved peer reports."""
+async def card_for(core: Core, org_id: str, sees: tuple[int, ...]) -> Reply:
+    """The rating card of a known organization, with the approved peer reports of the
+    communities in ``sees`` (the asker's own first, then those it trusts; none in a DM)."""
     org = core.knowledge.orgs.get(org_id)
-    if org is None and org_id in core.state.community:
-        org = community_organization(org_id, core.state.community[org_id])
+    listed = core.state.listed(sees)
+    if org is None and org_id in listed:
+        org = community_organization(org_id, listed[org_id])
     if org is None:
         return error("That organization is no longer listed. Try `/rate` again.")
     today = dt.date.today()
-    key = (org_id, core.reports.published, today)
+    key = (org_id, sees, core.reports.published, today)
     card = core.state.cards.get(key)
     if card is None:
-        community = await core.reports.community_summary(org_id)
+        community = await core.reports.community_summary(org_id, sees) if sees else None
+        trusted = sees[1:]
+        names = await core.communities.names(trusted)
         card = build_card(
             org,
             core.knowledge,
             community,
             today=today,
             stale_after_days=core.config.stale_after_days,
+            trusted_names={g: names.get(g, f"server {g}") for g in trusted},
         )
         if len(core.state.cards) >= CARD_CACHE:
             core.state.cards.clear()
@@ -75,16 +81,17 @@ async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Rep
     query = org.strip()[:QUERY_MAX]
     if not query:
         return error("Type an organization's name, for example `/rate operation underground`.")
-    match = await core.state.orgs.lookup_async(query)
+    sees = await core.sees(actor)
+    match = await core.state.orgs_for(sees).lookup_async(query)
     if match.outcome is Outcome.MATCH and match.best is not None:
-        reply = await card_for(core, match.best.id)
+        reply = await card_for(core, match.best.id, sees)
         reply.public = not private
         return reply
     suggestions = [_suggestion(c) for c in match.candidates[:5]]
     if match.outcome is Outcome.AMBIGUOUS:
         return Reply(
             title="Which organization did you mean?",
-            text=f"Several organizations are close to “{query}”. Pick one to see its card.",
+            text=f"Several organizations are close to “{escape(query)}”. Pick one to see its card.",
             choices=[
                 Choice(c.name, c.id, None if c.matched == c.name else f"matched “{c.matched}”")
                 for c in match.candidates[:5]
@@ -97,9 +104,9 @@ async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Rep
     near = match.candidates[:5]
     return Reply(
         title="I don't know that organization",
-        text=f"No organization called “{query}” is in the knowledge base or the community list, "
-        "and I won't guess. If you know something about it first-hand or from documents, "
-        "`/report` it: moderators can add it."
+        text=f"No organization called “{escape(query)}” is in the knowledge base or the "
+        "community list, and I won't guess. If you know something about it first-hand or "
+        "from documents, `/report` it: moderators can add it."
         + ("\n\nNot what you meant? These names are somewhat alike:" if near else ""),
         tone=Tone.WARNING,
         choices=[Choice(c.name, c.id) for c in near],
@@ -115,7 +122,7 @@ async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Rep
 
 
 async def pick_org(core: Core, actor: Actor, value: str) -> Reply:
-    return await card_for(core, value)
+    return await card_for(core, value, await core.sees(actor))
 
 
 COMMANDS = [

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.commands.rate import QUERY_MAX
-from bot.commands.spec import Command, Completion, Option, Surface, UserId
+from bot.commands.spec import NEEDS_SERVER, Command, Completion, Option, Surface, UserId
 from bot.orgs.index import Outcome
 from bot.replies import Actor, Reply, Role, Tone, error
 from bot.reports import replies as views
 from bot.reports import validation
-from bot.reports.models import Basis, Refusal, RefusalReason, Report
+from bot.reports.models import Basis, NotFound, Refusal, RefusalReason, Report, Status
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -74,10 +74,19 @@ class Submission:
     report: Report | None
 
 
-async def resolve_org(core: Core, name: str) -> tuple[str | None, str]:
-    """The known organization a typed name means (id, name), or (None, the name as typed)."""
+def guild_of(actor: Actor) -> int:
+    """The community of an actor the catalogue let through (its commands are guild-only)."""
+    if actor.guild_id is None:
+        raise ValueError("a community command ran outside a server")
+    return actor.guild_id
+
+
+async def resolve_org(core: Core, actor: Actor, name: str) -> tuple[str | None, str]:
+    """The organization a typed name means as this community sees it (id, name), or
+    (None, the name as typed)."""
     typed = " ".join(name.split())[:QUERY_MAX]
-    match = await core.state.orgs.lookup_async(typed)
+    index = core.state.orgs_for(await core.sees(actor))
+    match = await index.lookup_async(typed)
     if match.outcome is Outcome.MATCH and match.best is not None:
         return match.best.id, match.best.name
     return None, typed
@@ -113,8 +122,13 @@ async def submit_report(
             text,
             evidence,
         )
-    org_id, org_name = await resolve_org(core, org)
+    org_id, org_name = await resolve_org(core, actor, org)
+    community = await core.community_of(actor)
+    if community is None:
+        return Submission(error(NEEDS_SERVER), None)
     result = await core.reports.submit(
+        guild_id=community.guild_id,
+        policy=community.policy,
         reporter_id=actor.user_id,
         account_age_days=actor.account_age_days,
         org_id=org_id,
@@ -147,69 +161,116 @@ async def report(
 
 
 async def myreports(core: Core, actor: Actor) -> Reply:
-    """Your own reports, with a withdraw button on those still pending."""
-    mine = await core.reports.list_mine(actor.user_id)
+    """Your own reports here, with a withdraw button on those still pending."""
+    mine = await core.reports.list_mine(guild_of(actor), actor.user_id)
     return views.my_reports(mine, criterion_titles(core))
 
 
 async def withdraw(core: Core, actor: Actor, id: int) -> Reply:
     """Withdraw one of your pending reports."""
-    return views.withdraw_result(await core.reports.withdraw(id, actor.user_id, now()))
+    result = await core.reports.withdraw(id, guild_of(actor), actor.user_id, now())
+    return views.withdraw_result(result)
 
 
 async def queue(core: Core, actor: Actor, page: int = 1) -> Reply:
     """Pending reports, a page at a time."""
-    return views.queue_page(await core.reports.queue(max(1, page)), criterion_titles(core))
+    pending = await core.reports.queue(guild_of(actor), max(1, page))
+    return views.queue_page(pending, criterion_titles(core))
 
 
 async def show(core: Core, actor: Actor, id: int) -> Reply:
     """One report in full, for moderators."""
-    found = await core.reports.get(id)
+    found = await core.reports.get(id, guild_of(actor))
     if found is None:
-        return error(f"There is no report #{id}.")
-    return views.report_detail(found, core.config.reports, criterion_titles(core))
+        return views.moderation_result(NotFound(id))
+    community = await core.community_of(actor)
+    policy = community.policy if community else core.config.reports
+    return views.report_detail(found, policy, criterion_titles(core))
 
 
-async def approve(core: Core, actor: Actor, id: int, org: str | None = None) -> Reply:
+async def approve(
+    core: Core, actor: Actor, id: int, org: str | None = None, confirm: bool = False
+) -> Reply:
     """Approve a pending report. For an unlisted organization, ``org`` links it to a known one
-    (by name) or, if no organization matches, lists it under the name typed."""
+    (by name) or, if no organization matches, lists it under the name typed.
+
+    Publishing something that needs a second look asks first: a text flagged for personal
+    information, or a new organization to list. ``confirm`` says "yes, as it is".
+    """
+    guild_id = guild_of(actor)
+    report = await core.reports.get(id, guild_id)
+    if report is None:
+        return views.moderation_result(NotFound(id))
     link_id = new_name = None
     if org:
-        link_id, typed = await resolve_org(core, org)
+        link_id, typed = await resolve_org(core, actor, org)
         new_name = None if link_id else typed
+    lists_new = link_id is None and (new_name is not None or report.org_id is None)
+    if not confirm and report.status is Status.PENDING and (report.pii_flags or lists_new):
+        listed_as: str | None = None
+        if lists_new:
+            checked = validation.check_org_name(new_name or report.org_name)
+            if isinstance(checked, validation.Problem):
+                return error(checked.message)
+            listed_as = checked
+        return views.confirm_approval(report, listed_as)
     result = await core.reports.approve(
-        id, actor.user_id, now(), link_org_id=link_id, new_org_name=new_name
+        id, guild_id, actor.user_id, now(), link_org_id=link_id, new_org_name=new_name
     )
-    if isinstance(result, Report):
-        await core.refresh_orgs()
-    return views.moderation_result(result)
+    if not isinstance(result, Report):
+        return views.moderation_result(result)
+    await core.refresh_orgs()
+    return views.approved(result, linked_org_name(core, result))
+
+
+def linked_org_name(core: Core, report: Report) -> str:
+    """The name of the organization a report is linked to (the typed name if it is not)."""
+    if report.org_id is None:
+        return report.org_name
+    org = core.knowledge.orgs.get(report.org_id)
+    if org is not None:
+        return org.name
+    listed = core.state.community.get(report.guild_id or 0, {})
+    return listed.get(report.org_id, report.org_name)
 
 
 async def reject(core: Core, actor: Actor, id: int, reason: str) -> Reply:
     """Reject a pending report with a reason."""
-    return views.moderation_result(await core.reports.reject(id, actor.user_id, reason, now()))
+    result = await core.reports.reject(id, guild_of(actor), actor.user_id, reason, now())
+    return views.moderation_result(result)
+
+
+async def retract(core: Core, actor: Actor, id: int, reason: str) -> Reply:
+    """Take an approved report down, with a reason the reporter is told."""
+    result = await core.reports.retract(id, guild_of(actor), actor.user_id, reason, now())
+    return views.moderation_result(result)
 
 
 async def edit(core: Core, actor: Actor, id: int, text: str) -> Reply:
     """Replace a report's text, to redact personal information."""
-    result = await core.reports.edit(id, actor.user_id, text, now())
+    result = await core.reports.edit(id, guild_of(actor), actor.user_id, text, now())
     if isinstance(result, Report):
         flags = ", ".join(result.pii_flags)
         still = f" It still looks like it contains: {flags}." if flags else ""
-        return Reply(text=f"Report #{id}'s text was updated.{still}", tone=Tone.SUCCESS)
+        after = (
+            " Its card shows it as edited by the moderators."
+            if result.status is Status.APPROVED
+            else ""
+        )
+        return Reply(text=f"Report #{id}'s text was updated.{after}{still}", tone=Tone.SUCCESS)
     return views.moderation_result(result)
 
 
 async def block(core: Core, actor: Actor, user: int, reason: str = "") -> Reply:
-    """Stop a member from sending reports."""
-    changed = await core.reports.block(user, actor.user_id, reason, now())
+    """Stop a member from sending reports here."""
+    changed = await core.reports.block(guild_of(actor), user, actor.user_id, reason, now())
     text = "They can no longer send reports." if changed else "They were already blocked."
     return Reply(text=text, tone=Tone.SUCCESS, data={"changed": changed})
 
 
 async def unblock(core: Core, actor: Actor, user: int) -> Reply:
-    """Let a blocked member send reports again."""
-    changed = await core.reports.unblock(user, actor.user_id, now())
+    """Let a blocked member send reports here again."""
+    changed = await core.reports.unblock(guild_of(actor), user, actor.user_id, now())
     text = "They can send reports again." if changed else "They were not blocked."
     return Reply(text=text, tone=Tone.SUCCESS, data={"changed": changed})
 
@@ -261,13 +322,14 @@ COMMANDS = [
         ),
         guild_only=True,
     ),
-    Command("myreports", "Your reports, and withdrawing pending ones.", myreports),
+    Command("myreports", "Your reports, and withdrawing pending ones.", myreports, guild_only=True),
     Command(
         "withdraw",
         "Withdraw one of your pending reports.",
         withdraw,
         options=(_ID,),
         surface=Surface.BUTTONS,
+        guild_only=True,
     ),
     Command(
         "reports queue",
@@ -303,6 +365,12 @@ COMMANDS = [
                 min_length=1,
                 max_length=QUERY_MAX,
             ),
+            Option(
+                "confirm",
+                "Publish as it is, even if flagged or listing a new organization",
+                required=False,
+                kind=bool,
+            ),
         ),
         role=Role.MODERATOR,
         guild_only=True,
@@ -311,6 +379,22 @@ COMMANDS = [
         "reports reject",
         "Reject a pending report, with a reason.",
         reject,
+        options=(
+            _ID,
+            Option(
+                "reason",
+                "Why (the reporter is told)",
+                min_length=1,
+                max_length=validation.DECISION_REASON_MAX,
+            ),
+        ),
+        role=Role.MODERATOR,
+        guild_only=True,
+    ),
+    Command(
+        "reports retract",
+        "Take an approved report down, with a reason.",
+        retract,
         options=(
             _ID,
             Option(
@@ -360,8 +444,12 @@ COMMANDS = [
 def decision_notice(report: Report, server: str) -> Reply:
     """The direct message telling a reporter what moderators decided. It names no moderator."""
     about = f"your report #{report.id} about {report.org_name}"
-    if report.status.value == "approved":
+    if report.status is Status.APPROVED:
         text = f"Moderators on {server} approved {about}. It now counts on the organization's card."
+    elif report.status is Status.RETRACTED:
+        text = f"Moderators on {server} took down {about}; it no longer shows on the card."
+        if report.decision_reason:
+            text += f"\nTheir reason: {report.decision_reason}"
     else:
         text = f"Moderators on {server} did not approve {about}."
         if report.decision_reason:

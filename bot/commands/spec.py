@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 Handler = Callable[..., Awaitable[Reply]]
+NEEDS_SERVER = (
+    "That works inside a server, where its moderators can see it. In a direct message I can "
+    "answer /ask, /myth, /criteria, /term and /rate."
+)
 
 
 class Completion(enum.StrEnum):
@@ -88,7 +92,9 @@ class Command:
         return {o.name: o.description for o in self.slash_options}
 
     async def run(self, core: Core, actor: Actor, **options: Any) -> Reply:
-        """Check the actor's role, then run the handler."""
+        """Check where and who is asking, then run the handler."""
+        if self.guild_only and actor.guild_id is None:
+            return error(NEEDS_SERVER)
         if not permits(actor, self.role):
             return refusal(self.role)
         return await self.handler(core, actor, **options)

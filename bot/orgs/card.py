@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from bot import ids, limits
@@ -16,6 +17,7 @@ from bot.community import CommunityReport, CommunitySummary
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import CriterionRating, Organization, OrgKind, Rating
 from bot.limits import cut
+from bot.markdown import escape
 from bot.replies import Button, ButtonStyle, Field, Reply, Tone
 
 log = logging.getLogger(__name__)
@@ -121,7 +123,18 @@ def _basis(report: CommunityReport) -> str:
     return BASES.get(report.basis, cut(report.basis, 30))
 
 
-def _community_field(community: CommunitySummary | None) -> Field:
+def _credit(report: CommunityReport, others: Mapping[int, str]) -> str:
+    """Who vouches for a report in public: its basis, and the community that approved it when
+    that is another, trusted one. Never who wrote it."""
+    line = f"A community member ({_basis(report)})"
+    if report.guild_id is not None and report.guild_id in others:
+        line += f", approved by the moderators of {escape(others[report.guild_id])}"
+    return line
+
+
+def _community_field(
+    community: CommunitySummary | None, others: Mapping[int, str] | None = None
+) -> Field:
     if community is None or community.total == 0:
         return Field(
             "Community reports",
@@ -139,9 +152,10 @@ def _community_field(community: CommunitySummary | None) -> Field:
     each = (FIELD_VALUE_MAX - len(lines[0])) // max(1, len(recent)) - 1
     for report in recent:
         about = f"criterion {report.criterion}" if report.criterion else "general"
+        edited = " (edited by the moderators)" if report.edited else ""
         line = (
-            f"• A community member ({_basis(report)}), {report.decided_at.date().isoformat()}, "
-            f"{about}: {cut(report.summary, REPORT_SUMMARY_MAX)}"
+            f"• {_credit(report, others or {})}, {report.decided_at.date().isoformat()}, "
+            f"{about}{edited}: {escape(cut(report.summary, REPORT_SUMMARY_MAX))}"
         )
         lines.append(cut(line, each))
     return Field("Community reports", cut("\n".join(lines), FIELD_VALUE_MAX))
@@ -164,6 +178,7 @@ def _community_data(community: CommunitySummary | None) -> dict[str, Any]:
                 "basis": r.basis,
                 "summary": r.summary,
                 "decided_at": r.decided_at.isoformat(),
+                "edited_by_moderators": r.edited,
             }
             for r in recent
         ],
@@ -177,6 +192,7 @@ def build_card(
     *,
     today: dt.date,
     stale_after_days: int = 365,
+    trusted_names: Mapping[int, str] | None = None,
 ) -> Reply:
     """The rating card of ``org``: the rated criteria one by one, the unrated ones together,
     what the sources say, and peer reports."""
@@ -214,7 +230,7 @@ def build_card(
         fields.append(Field("Sources", cut(listed, FIELD_VALUE_MAX)))
     reviewed = org.reviewed.isoformat() + (" ⚠️ may be out of date" if stale else "")
     fields.append(Field("Last reviewed", reviewed, inline=True))
-    fields.append(_community_field(community))
+    fields.append(_community_field(community, trusted_names))
 
     data = {
         "id": org.id,

@@ -54,6 +54,7 @@ class Step:
 WITHDRAW = Step("withdraw", Status.PENDING, Status.WITHDRAWN, Who.REPORTER, False)
 APPROVE = Step("approve", Status.PENDING, Status.APPROVED, Who.MODERATOR, True)
 REJECT = Step("reject", Status.PENDING, Status.REJECTED, Who.MODERATOR, False)
+RETRACT = Step("retract", Status.APPROVED, Status.RETRACTED, Who.MODERATOR, True)
 
 # Picks the organization an approval links the report to (or says why it cannot).
 OrgChoice = Callable[[Report, Any], Awaitable["str | Invalid"]]
@@ -75,6 +76,7 @@ class Decisions:
     async def _decide(
         self,
         report_id: int,
+        guild_id: int,
         actor_id: int,
         step: Step,
         now: dt.datetime,
@@ -85,7 +87,7 @@ class Decisions:
         """Take ``step`` on a report in one transaction; the outcome says what happened."""
         try:
             async with self.db.transaction() as conn:
-                report = await self._movable(report_id, actor_id, step, conn)
+                report = await self._movable(report_id, guild_id, actor_id, step, conn)
                 if not isinstance(report, Report):
                     return report
                 org_id = None
@@ -96,20 +98,21 @@ class Decisions:
                     org_id = chosen
                 updated = await self._move(report, actor_id, step, now, reason, org_id, conn)
         except _LostRace:
-            return await self._decided_now(report_id)
+            return await self._decided_now(report_id, guild_id)
         if step.changes_cards:
             self._republished()
         log.info("Report #%d: %s (%s)", report_id, step.action, step.who.value)
         return updated
 
     async def _movable(
-        self, report_id: int, actor_id: int, step: Step, conn: Any
+        self, report_id: int, guild_id: int, actor_id: int, step: Step, conn: Any
     ) -> Report | ModerationResult:
         """The report if ``actor_id`` may take ``step`` on it now; otherwise what to answer.
 
-        Someone else's report answers :class:`NotFound` to a reporter, so ids cannot be probed.
+        Someone else's report answers :class:`NotFound` to a reporter, and another community's
+        report answers it to anyone, so ids cannot be probed.
         """
-        report = await self.store.get(report_id, conn=conn)
+        report = await self.store.get(report_id, guild_id, conn=conn)
         if report is None:
             return NotFound(report_id)
         if step.who is Who.REPORTER and report.reporter_id != actor_id:
@@ -132,8 +135,10 @@ class Decisions:
     ) -> Report:
         """The guarded UPDATE and its audit entry; raises :class:`_LostRace` if it lost."""
         by_moderator = step.who is Who.MODERATOR
+        guild_id = report.guild_id or 0
         moved = await self.store.decide(
             report.id,
+            guild_id,
             source=step.source,
             status=step.target,
             decided_by=actor_id if by_moderator else None,
@@ -152,6 +157,7 @@ class Decisions:
         if step is APPROVE:
             before["org_id"], after["org_id"] = report.org_id, org_id
         await self.store.audit(
+            guild_id=guild_id,
             actor_id=actor_id,
             at=now,
             action=step.action,
@@ -169,27 +175,39 @@ class Decisions:
             org_id=org_id if org_id is not None else report.org_id,
         )
 
-    async def _decided_now(self, report_id: int, conn: Any = None) -> ModerationResult:
-        report = await self.store.get(report_id, conn=conn)
+    async def _decided_now(
+        self, report_id: int, guild_id: int, conn: Any = None
+    ) -> ModerationResult:
+        report = await self.store.get(report_id, guild_id, conn=conn)
         return NotFound(report_id) if report is None else _decided(report)
 
     async def withdraw(
-        self, report_id: int, reporter_id: int, now: dt.datetime
+        self, report_id: int, guild_id: int, reporter_id: int, now: dt.datetime
     ) -> ModerationResult:
         """Withdraw the reporter's own *pending* report."""
-        return await self._decide(report_id, reporter_id, WITHDRAW, now)
+        return await self._decide(report_id, guild_id, reporter_id, WITHDRAW, now)
 
     async def reject(
-        self, report_id: int, moderator_id: int, reason: str, now: dt.datetime
+        self, report_id: int, guild_id: int, moderator_id: int, reason: str, now: dt.datetime
     ) -> ModerationResult:
         """Reject a pending report; a reason is required (the reporter may be told it)."""
         clean = check_decision_reason(reason, "rejecting the report")
         if isinstance(clean, Invalid):
             return clean
-        return await self._decide(report_id, moderator_id, REJECT, now, reason=clean)
+        return await self._decide(report_id, guild_id, moderator_id, REJECT, now, reason=clean)
+
+    async def retract(
+        self, report_id: int, guild_id: int, moderator_id: int, reason: str, now: dt.datetime
+    ) -> ModerationResult:
+        """Take an approved report down: it leaves the cards and the export at once; the audit
+        log keeps the approval and the retraction."""
+        clean = check_decision_reason(reason, "retracting the report")
+        if isinstance(clean, Invalid):
+            return clean
+        return await self._decide(report_id, guild_id, moderator_id, RETRACT, now, reason=clean)
 
     async def edit(
-        self, report_id: int, moderator_id: int, new_text: str, now: dt.datetime
+        self, report_id: int, guild_id: int, moderator_id: int, new_text: str, now: dt.datetime
     ) -> ModerationResult:
         """Replace a report's text, e.g. to redact personal information. Any status.
 
@@ -200,14 +218,15 @@ class Decisions:
         if isinstance(clean, v.Problem):
             return Invalid(clean.message)
         async with self.db.transaction() as conn:
-            report = await self.store.get(report_id, conn=conn)
+            report = await self.store.get(report_id, guild_id, conn=conn)
             if report is None:
                 return NotFound(report_id)
             if clean == report.text:
                 return report
             flags = find_pii(clean)
-            await self.store.set_text(report_id, clean, flags, now, conn=conn)
+            await self.store.set_text(report_id, guild_id, clean, flags, now, conn=conn)
             await self.store.audit(
+                guild_id=guild_id,
                 actor_id=moderator_id,
                 at=now,
                 action="edit",

@@ -10,14 +10,24 @@ import csv
 import datetime as dt
 import enum
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import msgspec
 
 from bot.reports.models import Report, Status
 from bot.reports.service import ReportService
 
-FIELDS = ("id", "org_id", "org_name", "criterion", "basis", "text", "evidence", "approved_at")
+FIELDS = (
+    "id",
+    "guild_id",
+    "org_id",
+    "org_name",
+    "criterion",
+    "basis",
+    "text",
+    "evidence",
+    "approved_at",
+)
 # Spreadsheets run cells starting with these as formulas (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,8 +41,9 @@ class ExportRow(msgspec.Struct, frozen=True, kw_only=True):
     """One approved report as published."""
 
     id: int
+    guild_id: int | None  # the community whose moderators approved it
     org_id: str | None
-    org_name: str
+    org_name: str  # the linked organization's name (the typed one only if it has none)
     criterion: int | None
     basis: str
     text: str
@@ -40,13 +51,18 @@ class ExportRow(msgspec.Struct, frozen=True, kw_only=True):
     approved_at: dt.datetime | None
 
 
-def to_rows(reports: Iterable[Report]) -> list[ExportRow]:
-    """The public rows for the approved reports among ``reports``."""
+def to_rows(
+    reports: Iterable[Report], org_name: Callable[[Report], str] | None = None
+) -> list[ExportRow]:
+    """The public rows for the approved reports among ``reports``; ``org_name`` names the
+    organization a report is linked to (default: the name the reporter typed)."""
+    name = org_name or (lambda r: r.org_name)
     return [
         ExportRow(
             id=r.id,
+            guild_id=r.guild_id,
             org_id=r.org_id,
-            org_name=r.org_name,
+            org_name=name(r),
             criterion=r.criterion,
             basis=r.basis.value,
             text=r.text,
@@ -76,6 +92,7 @@ def to_csv(rows: Iterable[ExportRow], *, spreadsheet_safe: bool = False) -> str:
     for row in rows:
         cells = [
             row.id,
+            "" if row.guild_id is None else row.guild_id,
             row.org_id or "",
             row.org_name,
             "" if row.criterion is None else row.criterion,
@@ -95,10 +112,15 @@ def _defuse(cell: str) -> str:
 
 
 async def export_approved(
-    service: ReportService, fmt: ExportFormat | str, *, spreadsheet_safe: bool = False
+    service: ReportService,
+    fmt: ExportFormat | str,
+    *,
+    spreadsheet_safe: bool = False,
+    guild_id: int | None = None,
+    org_name: Callable[[Report], str] | None = None,
 ) -> str:
-    """Every approved report, oldest first, in ``fmt`` (``json`` or ``csv``)."""
-    rows = to_rows(await service.approved_reports())
+    """Every approved report (of one community, or all), oldest first, in ``fmt``."""
+    rows = to_rows(await service.approved_reports(guild_id), org_name)
     if ExportFormat(fmt) is ExportFormat.JSON:
         return to_json(rows)
     return to_csv(rows, spreadsheet_safe=spreadsheet_safe)

@@ -32,6 +32,7 @@ class Status(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    RETRACTED = "retracted"  # approved, then taken down by a moderator
 
 
 class PiiKind(enum.StrEnum):
@@ -65,6 +66,7 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     """
 
     id: int
+    guild_id: int | None  # the community it was sent in (None only before assignment)
     org_id: str | None
     org_name: str
     criterion: int | None
@@ -118,6 +120,7 @@ class Invalid(msgspec.Struct, frozen=True):
 class CommunityOrg(msgspec.Struct, frozen=True, kw_only=True):
     """An organization listed because moderators approved a report about it."""
 
+    guild_id: int | None  # the community whose moderators listed it
     id: str
     name: str
     created_at: dt.datetime

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from bot import ids, limits
 from bot.limits import cut
+from bot.markdown import escape, link
 from bot.replies import Button, ButtonStyle, Field, Reply, Tone
 from bot.reports.models import (
     Basis,
@@ -67,8 +68,8 @@ def criterion_label(criterion: int | None, titles: CriterionTitles | None = None
 def org_label(report: Report) -> str:
     """The org as typed, with its id once it has one."""
     if report.org_id is None:
-        return f"{report.org_name} (not yet listed)"
-    return f"{report.org_name} ({report.org_id})"
+        return f"{escape(report.org_name)} (not yet listed)"
+    return f"{escape(report.org_name)} ({report.org_id})"
 
 
 def _mention(user_id: int | None) -> str:
@@ -77,7 +78,9 @@ def _mention(user_id: int | None) -> str:
 
 
 def _evidence(report: Report) -> str:
-    return cut("\n".join(report.evidence), FIELD_MAX) if report.evidence else "none given"
+    if not report.evidence:
+        return "none given"
+    return cut("\n".join(link(url) for url in report.evidence), FIELD_MAX)
 
 
 def _code_block(text: str) -> str:
@@ -91,7 +94,7 @@ def _code_block(text: str) -> str:
 def acknowledgement(report: Report, titles: CriterionTitles | None = None) -> Reply:
     """The private thank-you after a report is accepted."""
     text = (
-        f"Thank you. Your report #{report.id} about **{report.org_name}** "
+        f"Thank you. Your report #{report.id} about **{escape(report.org_name)}** "
         f"({criterion_label(report.criterion, titles)}) is waiting for a moderator.\n"
         "Only moderators see it until it is approved; if approved, it is shown as coming from "
         f"{attribution(report.basis)}, never with your name. You can withdraw it with "
@@ -159,7 +162,7 @@ def my_reports(reports: Sequence[Report], titles: CriterionTitles | None = None)
             value=cut(
                 f"{criterion_label(r.criterion, titles)} · sent {when(r.created_at)}\n"
                 + _status_line(r)
-                + f"\n{cut(r.text, 300)}",
+                + f"\n{cut(escape(r.text), 300)}",
                 FIELD_MAX,
             ),
         )
@@ -184,7 +187,9 @@ def _status_line(report: Report) -> str:
     if report.status is Status.APPROVED:
         return f"Approved {when(report.decided_at)}."
     if report.status is Status.REJECTED:
-        return f"Not approved {when(report.decided_at)}: {report.decision_reason or ''}"
+        return f"Not approved {when(report.decided_at)}: {escape(report.decision_reason or '')}"
+    if report.status is Status.RETRACTED:
+        return f"Taken down {when(report.decided_at)}: {escape(report.decision_reason or '')}"
     return f"Withdrawn {when(report.decided_at)}."
 
 
@@ -230,16 +235,26 @@ def _report_fields(
     return fields
 
 
-def _moderation_buttons(report_id: int, *, disabled: bool = False) -> list[Button]:
-    actions = (
-        ("Approve", ids.ReportAction.APPROVE, ButtonStyle.SUCCESS),
-        ("Reject", ids.ReportAction.REJECT, ButtonStyle.DANGER),
-        ("Edit", ids.ReportAction.EDIT, ButtonStyle.SECONDARY),
-    )
+def _buttons(report_id: int, *actions: ids.ReportAction, disabled: bool = False) -> list[Button]:
     return [
-        Button(label, ids.ReportButton(action, report_id).custom_id, style, disabled=disabled)
-        for label, action, style in actions
+        Button(
+            BUTTON_LOOKS[action][0],
+            ids.ReportButton(action, report_id).custom_id,
+            BUTTON_LOOKS[action][1],
+            disabled=disabled,
+        )
+        for action in actions
     ]
+
+
+BUTTON_LOOKS = {
+    ids.ReportAction.APPROVE: ("Approve", ButtonStyle.SUCCESS),
+    ids.ReportAction.REJECT: ("Reject", ButtonStyle.DANGER),
+    ids.ReportAction.EDIT: ("Edit", ButtonStyle.SECONDARY),
+    ids.ReportAction.PUBLISH: ("Publish as it is", ButtonStyle.PRIMARY),
+    ids.ReportAction.RETRACT: ("Retract", ButtonStyle.DANGER),
+}
+PENDING_ACTIONS = (ids.ReportAction.APPROVE, ids.ReportAction.REJECT, ids.ReportAction.EDIT)
 
 
 def queue_post(
@@ -250,12 +265,12 @@ def queue_post(
         return decided_post(report, policy, titles)
     return Reply(
         title=f"Report #{report.id} · pending",
-        text=cut(report.text, DESCRIPTION_MAX),
+        text=cut(escape(report.text), DESCRIPTION_MAX),
         fields=_report_fields(report, policy, titles),
         footer=f"Sent {when(report.created_at)}",
         public=True,
         tone=Tone.WARNING if report.pii_flags else Tone.INFO,
-        buttons=_moderation_buttons(report.id),
+        buttons=_buttons(report.id, *PENDING_ACTIONS),
         data={"report_id": report.id, "status": report.status.value},
     )
 
@@ -263,17 +278,21 @@ def queue_post(
 def decided_post(
     report: Report, policy: ReportPolicy, titles: CriterionTitles | None = None
 ) -> Reply:
-    """The queue post after a decision: the outcome shown, the buttons disabled."""
+    """The queue post after a decision: the outcome shown, the buttons disabled (an approved
+    report keeps Edit and Retract, which can still take it down)."""
     fields = _report_fields(report, policy, titles)
     fields.append(Field(name="Outcome", value=cut(_outcome(report), FIELD_MAX)))
+    buttons = _buttons(report.id, *PENDING_ACTIONS, disabled=True)
+    if report.status is Status.APPROVED:
+        buttons = _buttons(report.id, ids.ReportAction.EDIT, ids.ReportAction.RETRACT)
     return Reply(
         title=f"Report #{report.id} · {report.status.value}",
-        text=cut(report.text, DESCRIPTION_MAX),
+        text=cut(escape(report.text), DESCRIPTION_MAX),
         fields=fields,
         footer=f"Sent {when(report.created_at)}",
         public=True,
         tone=Tone.SUCCESS if report.status is Status.APPROVED else Tone.INFO,
-        buttons=_moderation_buttons(report.id, disabled=True),
+        buttons=buttons,
         data={"report_id": report.id, "status": report.status.value},
     )
 
@@ -284,7 +303,7 @@ def _outcome(report: Report) -> str:
     line = f"{report.status.value.capitalize()} by {_mention(report.decided_by)}, "
     line += when(report.decided_at) + "."
     if report.decision_reason:
-        line += f"\nReason: {report.decision_reason}"
+        line += f"\nReason: {escape(report.decision_reason)}"
     return line
 
 
@@ -299,12 +318,54 @@ def moderation_result(result: ModerationResult) -> Reply:
             who = f"{result.status.value} by {_mention(result.decided_by)}"
         text = f"Report #{result.report_id} was already {who} at {when(result.decided_at)}."
         if result.reason:
-            text += f"\nReason: {result.reason}"
+            text += f"\nReason: {escape(result.reason)}"
         return Reply(text=cut(text, DESCRIPTION_MAX), tone=Tone.WARNING)
     if isinstance(result, NotFound):
-        return Reply(text=f"There is no report #{result.report_id}.", tone=Tone.ERROR)
+        return Reply(text=f"There is no report #{result.report_id} here.", tone=Tone.ERROR)
     assert isinstance(result, Invalid)
     return Reply(text=result.message, tone=Tone.ERROR)
+
+
+def approved(report: Report, org_name: str) -> Reply:
+    """The answer to an approval: which organization's card the report now counts on."""
+    return Reply(
+        text=f"Report #{report.id} is now approved. It counts on the card of "
+        f"**{escape(org_name)}** ({report.org_id}).",
+        tone=Tone.SUCCESS,
+        data={"report_id": report.id, "status": report.status.value, "org_id": report.org_id},
+    )
+
+
+def confirm_approval(report: Report, new_org: str | None) -> Reply:
+    """Before publishing what needs a second look: flagged personal information, or a new
+    organization that approving would list on /rate."""
+    checks = []
+    if report.pii_flags:
+        checks.append(
+            f"Its text looks like it contains personal information ({', '.join(report.pii_flags)})"
+            ". Everyone who opens the card would see it: redact it with **Edit** first, unless "
+            "it is meant to be public."
+        )
+    if new_org is not None:
+        checks.append(
+            f"It is about an organization vetbot does not know. Approving lists "
+            f"**{escape(new_org)}** as a new organization on /rate in this community. To link "
+            "it to a known organization instead, use `/reports approve` with `org`."
+        )
+    return Reply(
+        title=f"Approve report #{report.id}?",
+        text="\n\n".join(checks)
+        + f"\n\nTo publish it as it is: **Publish as it is**, or `/reports approve id:{report.id} "
+        "confirm:yes`.",
+        tone=Tone.WARNING,
+        buttons=_buttons(report.id, ids.ReportAction.PUBLISH, ids.ReportAction.EDIT),
+        data={
+            "report_id": report.id,
+            "needs_confirmation": True,
+            "pii_flags": list(report.pii_flags),
+            "new_org": new_org,
+        },
+    )
 
 
 def queue_page(page: Page, titles: CriterionTitles | None = None) -> Reply:
@@ -356,7 +417,7 @@ def public_report(report: Report, titles: CriterionTitles | None = None) -> Repl
     """An approved report as anyone may see it: credited to "a community member"."""
     return Reply(
         title=cut(f"{report.org_name} · {criterion_label(report.criterion, titles)}", TITLE_MAX),
-        text=cut(report.text, DESCRIPTION_MAX),
+        text=cut(escape(report.text), DESCRIPTION_MAX),
         fields=[Field(name="Evidence", value=_evidence(report))] if report.evidence else [],
         footer=f"From {attribution(report.basis)} · approved {when(report.decided_at)}",
         public=True,

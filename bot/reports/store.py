@@ -29,8 +29,8 @@ from bot.reports.models import (
 Conn = aiosqlite.Connection | None
 
 _REPORT_COLUMNS = (
-    "id, org_id, org_name, criterion, text, evidence, basis, reporter_id, status, pii_flags, "
-    "created_at, decided_at, decided_by, decision_reason, edited_at, "
+    "id, guild_id, org_id, org_name, criterion, text, evidence, basis, reporter_id, status, "
+    "pii_flags, created_at, decided_at, decided_by, decision_reason, edited_at, "
     "queue_channel_id, queue_message_id"
 )
 
@@ -38,6 +38,7 @@ _REPORT_COLUMNS = (
 def _report(row: Row) -> Report:
     return Report(
         id=row["id"],
+        guild_id=row["guild_id"],
         org_id=row["org_id"],
         org_name=row["org_name"],
         criterion=row["criterion"],
@@ -72,6 +73,7 @@ class ReportStore:
     async def add_if_allowed(
         self,
         *,
+        guild_id: int,
         org_id: str | None,
         org_name: str,
         criterion: int | None,
@@ -91,9 +93,10 @@ class ReportStore:
         same org and criterion. One statement is one round trip and one atomic commit, which is
         what lets a durable (fsync'd) submission cost a single disk flush.
         """
-        dup_where, dup_params = _duplicate_where(reporter_id, org_id, org_name, criterion)
-        conditions = ["NOT EXISTS (SELECT 1 FROM blocklist WHERE user_id = ?)"]
+        dup_where, dup_params = _duplicate_where(guild_id, reporter_id, org_id, org_name, criterion)
+        conditions = ["NOT EXISTS (SELECT 1 FROM blocklist WHERE guild_id = ? AND user_id = ?)"]
         params: list[Any] = [
+            guild_id,
             org_id,
             org_name,
             criterion,
@@ -103,47 +106,53 @@ class ReportStore:
             reporter_id,
             _flags(pii_flags),
             to_db_time(created_at),
+            guild_id,
             reporter_id,
         ]
         for since, most in limits:
             conditions.append(
-                "(SELECT COUNT(*) FROM reports WHERE reporter_id = ? AND created_at > ?) < ?"
+                "(SELECT COUNT(*) FROM reports "
+                "WHERE guild_id = ? AND reporter_id = ? AND created_at > ?) < ?"
             )
-            params += [reporter_id, to_db_time(since), most]
+            params += [guild_id, reporter_id, to_db_time(since), most]
         conditions.append(f"NOT EXISTS (SELECT 1 FROM reports WHERE {dup_where})")
         params += dup_params
         return await self.db.insert_if(
-            "INSERT INTO reports (org_id, org_name, criterion, text, evidence, basis, "
+            "INSERT INTO reports (guild_id, org_id, org_name, criterion, text, evidence, basis, "
             "reporter_id, status, pii_flags, created_at) "
-            "SELECT ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ? "
+            "SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ? "
             f"WHERE {' AND '.join(conditions)}",
             params,
             conn=conn,
         )
 
-    async def get(self, report_id: int, *, conn: Conn = None) -> Report | None:
-        """One report by id; None also for a number no report can have (beyond 64 bits)."""
+    async def get(self, report_id: int, guild_id: int, *, conn: Conn = None) -> Report | None:
+        """One report of community ``guild_id``; None for another community's report, and for
+        a number no report can have (beyond 64 bits), exactly as for one that does not exist."""
         if not 1 <= report_id <= ids.RECORD_ID_MAX:
             return None
         row = await self.db.fetchone(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,), conn=conn
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ? AND guild_id = ?",
+            (report_id, guild_id),
+            conn=conn,
         )
         return None if row is None else _report(row)
 
     async def recent_times(
-        self, reporter_id: int, since: dt.datetime, *, conn: Conn = None
+        self, guild_id: int, reporter_id: int, since: dt.datetime, *, conn: Conn = None
     ) -> list[dt.datetime]:
-        """When ``reporter_id`` submitted reports after ``since``, oldest first."""
+        """When ``reporter_id`` submitted reports here after ``since``, oldest first."""
         rows = await self.db.fetchall(
-            "SELECT created_at FROM reports WHERE reporter_id = ? AND created_at > ? "
-            "ORDER BY created_at",
-            (reporter_id, to_db_time(since)),
+            "SELECT created_at FROM reports WHERE guild_id = ? AND reporter_id = ? "
+            "AND created_at > ? ORDER BY created_at",
+            (guild_id, reporter_id, to_db_time(since)),
             conn=conn,
         )
         return [from_db_time(r[0]) for r in rows]  # type: ignore[misc]
 
     async def pending_duplicate(
         self,
+        guild_id: int,
         reporter_id: int,
         org_id: str | None,
         org_name: str,
@@ -152,12 +161,13 @@ class ReportStore:
         conn: Conn = None,
     ) -> int | None:
         """The id of this reporter's pending report on the same org and criterion, if any."""
-        where, params = _duplicate_where(reporter_id, org_id, org_name, criterion)
+        where, params = _duplicate_where(guild_id, reporter_id, org_id, org_name, criterion)
         return await self.db.fetchval(f"SELECT id FROM reports WHERE {where}", params, conn=conn)
 
     async def decide(
         self,
         report_id: int,
+        guild_id: int,
         *,
         source: Status = Status.PENDING,
         status: Status,
@@ -175,7 +185,7 @@ class ReportStore:
         """
         sql = (
             "UPDATE reports SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, "
-            "org_id = COALESCE(?, org_id) WHERE id = ? AND status = ?"
+            "org_id = COALESCE(?, org_id) WHERE id = ? AND guild_id = ? AND status = ?"
         )
         params: list[Any] = [
             status.value,
@@ -184,6 +194,7 @@ class ReportStore:
             reason,
             org_id,
             report_id,
+            guild_id,
             source.value,
         ]
         if reporter_id is not None:
@@ -194,6 +205,7 @@ class ReportStore:
     async def set_text(
         self,
         report_id: int,
+        guild_id: int,
         text: str,
         pii_flags: Sequence[PiiKind],
         edited_at: dt.datetime,
@@ -202,56 +214,74 @@ class ReportStore:
     ) -> bool:
         """Replace a report's text (a moderator's redaction); ``False`` if there is no report."""
         changed = await self.db.execute(
-            "UPDATE reports SET text = ?, pii_flags = ?, edited_at = ? WHERE id = ?",
-            (text, _flags(pii_flags), to_db_time(edited_at), report_id),
+            "UPDATE reports SET text = ?, pii_flags = ?, edited_at = ? "
+            "WHERE id = ? AND guild_id = ?",
+            (text, _flags(pii_flags), to_db_time(edited_at), report_id, guild_id),
             conn=conn,
         )
         return changed == 1
 
     async def set_queue_message(
-        self, report_id: int, channel_id: int, message_id: int, *, conn: Conn = None
+        self, report_id: int, guild_id: int, channel_id: int, message_id: int, *, conn: Conn = None
     ) -> bool:
         """Remember where the report's moderation-queue post is, to update it later."""
         changed = await self.db.execute(
-            "UPDATE reports SET queue_channel_id = ?, queue_message_id = ? WHERE id = ?",
-            (channel_id, message_id, report_id),
+            "UPDATE reports SET queue_channel_id = ?, queue_message_id = ? "
+            "WHERE id = ? AND guild_id = ?",
+            (channel_id, message_id, report_id, guild_id),
             conn=conn,
         )
         return changed == 1
 
-    async def by_reporter(self, reporter_id: int, limit: int, *, conn: Conn = None) -> list[Report]:
-        """A reporter's reports, newest first."""
+    async def by_reporter(
+        self, guild_id: int, reporter_id: int, limit: int, *, conn: Conn = None
+    ) -> list[Report]:
+        """A reporter's reports in one community, newest first."""
         rows = await self.db.fetchall(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE reporter_id = ? ORDER BY id DESC LIMIT ?",
-            (reporter_id, limit),
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE guild_id = ? AND reporter_id = ? "
+            "ORDER BY id DESC LIMIT ?",
+            (guild_id, reporter_id, limit),
             conn=conn,
         )
         return [_report(r) for r in rows]
 
-    async def pending_page(self, offset: int, limit: int, *, conn: Conn = None) -> list[Report]:
-        """Pending reports, oldest first (first come, first reviewed)."""
+    async def pending_page(
+        self, guild_id: int, offset: int, limit: int, *, conn: Conn = None
+    ) -> list[Report]:
+        """A community's pending reports, oldest first (first come, first reviewed)."""
         rows = await self.db.fetchall(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE status = 'pending' "
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE guild_id = ? AND status = 'pending' "
             "ORDER BY id LIMIT ? OFFSET ?",
-            (limit, offset),
+            (guild_id, limit, offset),
             conn=conn,
         )
         return [_report(r) for r in rows]
 
-    async def count_pending(self, *, conn: Conn = None) -> int:
-        """How many reports wait for a decision."""
+    async def count_pending(self, guild_id: int, *, conn: Conn = None) -> int:
+        """How many of a community's reports wait for a decision."""
         return int(
             await self.db.fetchval(
-                "SELECT COUNT(*) FROM reports WHERE status = 'pending'", conn=conn
+                "SELECT COUNT(*) FROM reports WHERE guild_id = ? AND status = 'pending'",
+                (guild_id,),
+                conn=conn,
             )
         )
 
     async def approved(
-        self, org_id: str | None = None, *, limit: int | None = None, conn: Conn = None
+        self,
+        guild_ids: Sequence[int] | None,
+        org_id: str | None = None,
+        *,
+        limit: int | None = None,
+        conn: Conn = None,
     ) -> list[Report]:
-        """Approved reports (about ``org_id`` if given), most recently approved first."""
+        """Approved reports of these communities (all when ``None``; about ``org_id`` if
+        given), most recently approved first."""
         sql = f"SELECT {_REPORT_COLUMNS} FROM reports WHERE status = 'approved'"
         params: list[Any] = []
+        if guild_ids is not None:
+            sql += f" AND guild_id IN ({_marks(guild_ids)})"
+            params += guild_ids
         if org_id is not None:
             sql += " AND org_id = ?"
             params.append(org_id)
@@ -261,30 +291,43 @@ class ReportStore:
             params.append(limit)
         return [_report(r) for r in await self.db.fetchall(sql, params, conn=conn)]
 
-    async def approved_counts(self, org_id: str, *, conn: Conn = None) -> dict[int | None, int]:
-        """Approved reports about ``org_id`` per criterion (``None`` = general)."""
+    async def approved_counts(
+        self, guild_ids: Sequence[int], org_id: str, *, conn: Conn = None
+    ) -> dict[int | None, int]:
+        """Approved reports about ``org_id`` in these communities per criterion (``None`` =
+        general)."""
         rows = await self.db.fetchall(
             "SELECT criterion, COUNT(*) FROM reports WHERE status = 'approved' AND org_id = ? "
-            "GROUP BY criterion",
-            (org_id,),
+            f"AND guild_id IN ({_marks(guild_ids)}) GROUP BY criterion",
+            (org_id, *guild_ids),
             conn=conn,
         )
         return {r[0]: r[1] for r in rows}
 
-    async def erase_reporters(self, decided_before: dt.datetime, *, conn: Conn = None) -> int:
-        """Forget who wrote reports decided before ``decided_before``; return how many."""
+    async def erase_reporters(
+        self, guild_id: int, decided_before: dt.datetime, *, conn: Conn = None
+    ) -> int:
+        """Forget who wrote a community's reports decided before ``decided_before``."""
         return await self.db.execute(
-            "UPDATE reports SET reporter_id = NULL "
-            "WHERE reporter_id IS NOT NULL AND decided_at IS NOT NULL AND decided_at < ?",
-            (to_db_time(decided_before),),
+            "UPDATE reports SET reporter_id = NULL WHERE guild_id = ? "
+            "AND reporter_id IS NOT NULL AND decided_at IS NOT NULL AND decided_at < ?",
+            (guild_id, to_db_time(decided_before)),
             conn=conn,
         )
+
+    async def guilds_with_reports(self, *, conn: Conn = None) -> list[int]:
+        """Every community that has reports (for per-community retention)."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT guild_id FROM reports WHERE guild_id IS NOT NULL", conn=conn
+        )
+        return [r[0] for r in rows]
 
     # -- audit log -------------------------------------------------------------------------
 
     async def audit(
         self,
         *,
+        guild_id: int,
         actor_id: int | None,
         at: dt.datetime,
         action: str,
@@ -295,9 +338,9 @@ class ReportStore:
     ) -> int:
         """Record one action with the fields it changed."""
         return await self.db.insert(
-            "INSERT INTO audit_log (actor_id, at, action, report_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (actor_id, to_db_time(at), action, report_id, _json(before), _json(after)),
+            "INSERT INTO audit_log (guild_id, actor_id, at, action, report_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, actor_id, to_db_time(at), action, report_id, _json(before), _json(after)),
             conn=conn,
         )
 
@@ -311,22 +354,26 @@ class ReportStore:
         )
         return [_audit(r) for r in rows]
 
-    async def erase_audit_reporters(self, decided_before: dt.datetime, *, conn: Conn = None) -> int:
+    async def erase_audit_reporters(
+        self, guild_id: int, decided_before: dt.datetime, *, conn: Conn = None
+    ) -> int:
         """Blank the reporter's id on withdrawals of reports decided before the cut-off."""
         return await self.db.execute(
-            "UPDATE audit_log SET actor_id = NULL WHERE action = 'withdraw' "
+            "UPDATE audit_log SET actor_id = NULL WHERE guild_id = ? AND action = 'withdraw' "
             "AND actor_id IS NOT NULL AND report_id IN "
             "(SELECT id FROM reports WHERE decided_at IS NOT NULL AND decided_at < ?)",
-            (to_db_time(decided_before),),
+            (guild_id, to_db_time(decided_before)),
             conn=conn,
         )
 
-    async def old_edits(self, before: dt.datetime, *, conn: Conn = None) -> list[AuditEntry]:
-        """Edit entries older than ``before`` that still hold the text as it was."""
+    async def old_edits(
+        self, guild_id: int, before: dt.datetime, *, conn: Conn = None
+    ) -> list[AuditEntry]:
+        """A community's edit entries older than ``before`` that still hold the old text."""
         rows = await self.db.fetchall(
             "SELECT id, actor_id, at, action, report_id, before, after FROM audit_log "
-            "WHERE action = 'edit' AND at < ? AND before IS NOT NULL",
-            (to_db_time(before),),
+            "WHERE guild_id = ? AND action = 'edit' AND at < ? AND before IS NOT NULL",
+            (guild_id, to_db_time(before)),
             conn=conn,
         )
         return [_audit(r) for r in rows]
@@ -341,44 +388,62 @@ class ReportStore:
 
     # -- block list ------------------------------------------------------------------------
 
-    async def is_blocked(self, user_id: int, *, conn: Conn = None) -> bool:
-        """Whether ``user_id`` is on the block list."""
+    async def is_blocked(self, guild_id: int, user_id: int, *, conn: Conn = None) -> bool:
+        """Whether ``user_id`` is on the community's block list."""
         found = await self.db.fetchval(
-            "SELECT 1 FROM blocklist WHERE user_id = ?", (user_id,), conn=conn
+            "SELECT 1 FROM blocklist WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+            conn=conn,
         )
         return found is not None
 
     async def block(
-        self, user_id: int, by: int, reason: str, at: dt.datetime, *, conn: Conn = None
+        self,
+        guild_id: int,
+        user_id: int,
+        by: int,
+        reason: str,
+        at: dt.datetime,
+        *,
+        conn: Conn = None,
     ) -> bool:
-        """Add ``user_id`` to the block list; ``False`` if already there."""
-        if await self.is_blocked(user_id, conn=conn):
+        """Add ``user_id`` to the community's block list; ``False`` if already there."""
+        if await self.is_blocked(guild_id, user_id, conn=conn):
             return False
         await self.db.execute(
-            "INSERT INTO blocklist (user_id, blocked_by, reason, blocked_at) VALUES (?, ?, ?, ?)",
-            (user_id, by, reason, to_db_time(at)),
+            "INSERT INTO blocklist (guild_id, user_id, blocked_by, reason, blocked_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (guild_id, user_id, by, reason, to_db_time(at)),
             conn=conn,
         )
         return True
 
-    async def unblock(self, user_id: int, *, conn: Conn = None) -> bool:
-        """Remove ``user_id`` from the block list; ``False`` if they were not on it."""
+    async def unblock(self, guild_id: int, user_id: int, *, conn: Conn = None) -> bool:
+        """Remove ``user_id`` from the community's block list; ``False`` if not on it."""
         removed = await self.db.execute(
-            "DELETE FROM blocklist WHERE user_id = ?", (user_id,), conn=conn
+            "DELETE FROM blocklist WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+            conn=conn,
         )
         return removed == 1
 
     # -- community orgs --------------------------------------------------------------------
 
-    async def community_org(self, org_id: str, *, conn: Conn = None) -> CommunityOrg | None:
-        """One community-listed org by id."""
+    async def community_org(
+        self, guild_id: int, org_id: str, *, conn: Conn = None
+    ) -> CommunityOrg | None:
+        """One org this community listed, by id."""
         row = await self.db.fetchone(
-            "SELECT id, name, created_at FROM community_orgs WHERE id = ?", (org_id,), conn=conn
+            "SELECT guild_id, id, name, created_at FROM community_orgs "
+            "WHERE guild_id = ? AND id = ?",
+            (guild_id, org_id),
+            conn=conn,
         )
         return None if row is None else _org(row)
 
     async def add_community_org(
         self,
+        guild_id: int,
         org_id: str,
         name: str,
         created_at: dt.datetime,
@@ -389,27 +454,33 @@ class ReportStore:
     ) -> None:
         """List a new org under ``org_id``."""
         await self.db.execute(
-            "INSERT INTO community_orgs (id, name, created_at, created_by, report_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (org_id, name, to_db_time(created_at), created_by, report_id),
+            "INSERT INTO community_orgs (guild_id, id, name, created_at, created_by, report_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, org_id, name, to_db_time(created_at), created_by, report_id),
             conn=conn,
         )
 
     async def community_orgs(self, *, conn: Conn = None) -> list[CommunityOrg]:
-        """Every community-listed org, by name."""
+        """Every org any community listed, by name (each with its community)."""
         rows = await self.db.fetchall(
-            "SELECT id, name, created_at FROM community_orgs ORDER BY name, id", conn=conn
+            "SELECT guild_id, id, name, created_at FROM community_orgs ORDER BY name, id",
+            conn=conn,
         )
         return [_org(r) for r in rows]
 
 
+def _marks(values: Sequence[Any]) -> str:
+    """``?, ?, ?`` for an ``IN (…)`` of ``values`` (never empty: ``IN ()`` is invalid)."""
+    return ", ".join("?" for _ in values) or "NULL"
+
+
 def _duplicate_where(
-    reporter_id: int, org_id: str | None, org_name: str, criterion: int | None
+    guild_id: int, reporter_id: int, org_id: str | None, org_name: str, criterion: int | None
 ) -> tuple[str, list[Any]]:
-    """SQL matching the reporter's pending reports on the same org and criterion."""
+    """SQL matching the reporter's pending reports here on the same org and criterion."""
     # An unknown org has no id yet, so it is matched by name, ignoring case.
-    where = ["reporter_id = ?", "status = 'pending'"]
-    params: list[Any] = [reporter_id]
+    where = ["guild_id = ?", "reporter_id = ?", "status = 'pending'"]
+    params: list[Any] = [guild_id, reporter_id]
     if org_id is None:
         where.append("org_id IS NULL AND LOWER(org_name) = LOWER(?)")
         params.append(org_name)
@@ -442,6 +513,7 @@ def _audit(row: Row) -> AuditEntry:
 
 def _org(row: Row) -> CommunityOrg:
     return CommunityOrg(
+        guild_id=row["guild_id"],
         id=row["id"],
         name=row["name"],
         created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]

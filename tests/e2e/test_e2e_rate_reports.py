@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from fakediscord import MEMBER, MODERATOR, FakeDiscord, InProcessBot, component_ids, message_text
+from fakediscord import (
+    GUILD_ID,
+    MEMBER,
+    MODERATOR,
+    FakeDiscord,
+    InProcessBot,
+    component_ids,
+    message_text,
+)
 from flows import OUR, REPORT_TEXT, submit_report
 
 EDIT_QUEUE_POST = "/channels/{channel_id}/messages/{message_id}"
@@ -57,17 +65,17 @@ async def test_report_moderation_and_card(fake: FakeDiscord, bot: InProcessBot) 
 
     refused = await fake.click(post, approve, user=MEMBER)
     assert refused.ephemeral and "Only moderators" in refused.text
-    assert (await bot.core.reports.get(report_id)).status.value == "pending"
+    assert (await bot.core.reports.get(report_id, GUILD_ID)).status.value == "pending"
 
     mark = len(fake.requests)
     approved = await fake.click(post, approve, user=MODERATOR)
     assert approved.ephemeral
     assert f"Report #{report_id} is now approved" in approved.text
-    # The queue post shows the decision with its buttons disabled, and the reporter hears.
+    # The queue post shows the decision, keeps only Edit and Retract, and the reporter hears.
     edit = await fake.wait_for_request("PATCH", EDIT_QUEUE_POST, since=mark)
     assert "approved" in message_text(edit.response)
     buttons = [c for row in edit.response["components"] for c in row["components"]]
-    assert buttons and all(b.get("disabled") for b in buttons)
+    assert [b["label"] for b in buttons] == ["Edit", "Retract"]
     await fake.wait_for_request("POST", "/users/@me/channels", since=mark)
     dm_channel = str(fake.dm_channels[MEMBER.id])
     dm = await fake.wait_for_request(
@@ -115,7 +123,7 @@ async def test_reject_by_form_and_withdraw(fake: FakeDiscord, bot: InProcessBot)
     assert f"vetbot:report:withdraw:{first_id}" not in mine.custom_ids
     done = await fake.click(mine.message, withdraw, user=MEMBER)
     assert f"Report #{second_id} was withdrawn" in done.text
-    assert (await bot.core.reports.get(second_id)).status.value == "withdrawn"
+    assert (await bot.core.reports.get(second_id, GUILD_ID)).status.value == "withdrawn"
 
 
 async def test_reports_queue_for_moderators_only(fake: FakeDiscord, bot: InProcessBot) -> None:
