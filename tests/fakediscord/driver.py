@@ -11,6 +11,7 @@ from . import payloads as p
 from .exchange import Exchange
 from .forms import fill_modal, find_component, option_values
 from .gateway import Gateway
+from .guilds import FakeGuild
 from .record import DEFAULT_TIMEOUT
 from .state import State
 
@@ -35,10 +36,13 @@ class Driver:
         user: p.FakeUser,
         channel: str = "general",
         message: dict[str, Any] | None = None,
+        guild: FakeGuild | None = None,
         within: float = DEFAULT_TIMEOUT,
     ) -> Exchange:
         """Send an INTERACTION_CREATE and wait until the bot has visibly answered it."""
-        exchange = self.start_interaction(kind, data, user=user, channel=channel, message=message)
+        exchange = self.start_interaction(
+            kind, data, user=user, channel=channel, message=message, guild=guild
+        )
         await self.send_interaction(exchange)
         return await exchange.settled(within)
 
@@ -50,12 +54,23 @@ class Driver:
         user: p.FakeUser,
         channel: str = "general",
         message: dict[str, Any] | None = None,
+        guild: FakeGuild | None = None,
     ) -> Exchange:
-        """Register an interaction (not yet sent): its id, token and the payload to send."""
+        """Register an interaction (not yet sent): its id, token and the payload to send.
+
+        It happens in ``channel`` of ``guild`` (default: the default guild).
+        """
         interaction_id = self.state.ids.next()
         token = f"itok.{interaction_id}.{secrets.token_urlsafe(16)}"
         payload = p.interaction(
-            interaction_id, kind, user, data, channel_name=channel, message=message, token=token
+            interaction_id,
+            kind,
+            user,
+            data,
+            guild=self.state.guild(guild),
+            channel_name=channel,
+            message=message,
+            token=token,
         )
         exchange = Exchange(payload, user, self.state)
         self.state.exchanges[token] = exchange
@@ -70,11 +85,16 @@ class Driver:
         )
 
     def command_data(
-        self, path: str, options: dict[str, Any] | None, *, focused: str | None = None
+        self,
+        path: str,
+        options: dict[str, Any] | None,
+        *,
+        focused: str | None = None,
+        guild: FakeGuild | None = None,
     ) -> dict[str, Any]:
         """The ``data`` of a slash command interaction for ``/path`` (``"kb reload"``)."""
         name, *subs = path.split()
-        definition = self.state.command(name)
+        definition = self.state.command(name, guild=guild)
         if definition is None:
             known = sorted(c["name"] for c in self.state.all_commands())
             raise AssertionError(f"/{name} was never synced; known: {known}")
@@ -98,7 +118,7 @@ class Driver:
             "id": definition["id"],
             "name": name,
             "type": 1,
-            "guild_id": str(p.GUILD_ID),
+            "guild_id": str(self.state.guild(guild).id),
             "options": top_options,
         }
 
@@ -111,12 +131,13 @@ class Driver:
         *,
         user: p.FakeUser = p.MEMBER,
         channel: str = "general",
+        guild: FakeGuild | None = None,
         within: float = DEFAULT_TIMEOUT,
     ) -> Exchange:
         """Run ``/path`` as ``user``; returns the settled exchange (callback + followups)."""
-        data = self.command_data(path, options)
+        data = self.command_data(path, options, guild=guild)
         return await self.interact(
-            APPLICATION_COMMAND, data, user=user, channel=channel, within=within
+            APPLICATION_COMMAND, data, user=user, channel=channel, guild=guild, within=within
         )
 
     async def autocomplete(
@@ -127,11 +148,13 @@ class Driver:
         *,
         others: dict[str, Any] | None = None,
         user: p.FakeUser = p.MEMBER,
+        guild: FakeGuild | None = None,
         within: float = DEFAULT_TIMEOUT,
     ) -> list[dict[str, Any]]:
         """Type ``value`` into ``option`` of ``/path``; the choices the bot offers."""
-        data = self.command_data(path, {**(others or {}), option: value}, focused=option)
-        exchange = await self.interact(AUTOCOMPLETE, data, user=user, within=within)
+        values = {**(others or {}), option: value}
+        data = self.command_data(path, values, focused=option, guild=guild)
+        exchange = await self.interact(AUTOCOMPLETE, data, user=user, guild=guild, within=within)
         return exchange.choices
 
     async def click(
@@ -172,9 +195,16 @@ class Driver:
         self, data: dict[str, Any], message: dict[str, Any], user: p.FakeUser, within: float
     ) -> Exchange:
         channel = self.state.channel_name(message["channel_id"])
+        guild = self.state.guild_of_channel(message["channel_id"])
         current = self.state.messages.get(int(message["id"]), message)
         return await self.interact(
-            MESSAGE_COMPONENT, data, user=user, channel=channel, message=current, within=within
+            MESSAGE_COMPONENT,
+            data,
+            user=user,
+            channel=channel,
+            message=current,
+            guild=guild,
+            within=within,
         )
 
     def last_modal(self, custom_id: str | None = None) -> dict[str, Any]:
@@ -192,19 +222,25 @@ class Driver:
         *,
         user: p.FakeUser = p.MEMBER,
         modal: dict[str, Any] | None = None,
+        guild: FakeGuild | None = None,
         within: float = DEFAULT_TIMEOUT,
     ) -> Exchange:
         """Fill in and submit the modal the bot opened (the latest with ``custom_id``)."""
         modal = modal or self.last_modal(custom_id)
         data = {"custom_id": modal["custom_id"], "components": fill_modal(modal, values)}
-        return await self.interact(MODAL_SUBMIT, data, user=user, within=within)
+        return await self.interact(MODAL_SUBMIT, data, user=user, guild=guild, within=within)
 
     def start_modal_submit(
-        self, modal: dict[str, Any], values: dict[str, Any], *, user: p.FakeUser = p.MEMBER
+        self,
+        modal: dict[str, Any],
+        values: dict[str, Any],
+        *,
+        user: p.FakeUser = p.MEMBER,
+        guild: FakeGuild | None = None,
     ) -> Exchange:
         """A modal submit registered but not sent (for bursts): see :meth:`send_interaction`."""
         data = {"custom_id": modal["custom_id"], "components": fill_modal(modal, values)}
-        return self.start_interaction(MODAL_SUBMIT, data, user=user)
+        return self.start_interaction(MODAL_SUBMIT, data, user=user, guild=guild)
 
     async def context_menu(
         self,
@@ -215,26 +251,38 @@ class Driver:
         within: float = DEFAULT_TIMEOUT,
     ) -> Exchange:
         """Run the message context-menu command ``name`` on ``target`` as ``user``."""
-        definition = self.state.command(name, kind=3)
+        guild = self.state.guild_of_channel(target["channel_id"])
+        definition = self.state.command(name, kind=3, guild=guild)
         if definition is None:
             raise AssertionError(f"message command {name!r} was never synced")
         data = {
             "id": definition["id"],
             "name": name,
             "type": 3,
-            "guild_id": str(p.GUILD_ID),
+            "guild_id": str(self.state.guild(guild).id),
             "target_id": target["id"],
             "resolved": {"messages": {target["id"]: target}},
         }
         channel = self.state.channel_name(target["channel_id"])
         return await self.interact(
-            APPLICATION_COMMAND, data, user=user, channel=channel, within=within
+            APPLICATION_COMMAND, data, user=user, channel=channel, guild=guild, within=within
         )
 
     def user_message(
-        self, content: str, *, author: p.FakeUser = p.MEMBER, channel: str = "general"
+        self,
+        content: str,
+        *,
+        author: p.FakeUser = p.MEMBER,
+        channel: str = "general",
+        guild: FakeGuild | None = None,
     ) -> dict[str, Any]:
         """A message someone else wrote (for context menus), stored in ``channel``."""
-        message = p.message(self.state.ids.next(), p.CHANNELS[channel], {"content": content})
+        where = self.state.guild(guild)
+        message = p.message(
+            self.state.ids.next(),
+            self.state.channel_id(channel, where),
+            {"content": content},
+            guild_id=where.id,
+        )
         message["author"] = author.user_payload()
         return self.state.put(message)

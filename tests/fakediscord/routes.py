@@ -1,8 +1,9 @@
-"""REST routes for the resources the bot reads and changes: itself, its commands, channels,
-messages, users and DM channels. Interaction answers are in ``interactions.py``."""
+"""REST routes for the resources the bot reads and changes: itself, its gateway, its commands,
+channels, messages, users and DM channels. Interaction answers are in ``interactions.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import payloads as p
@@ -14,12 +15,14 @@ from .state import State
 class ResourceRoutes:
     """Handlers that read and change :class:`State` like Discord would."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, gateway_bot: Callable[[], dict[str, Any]]) -> None:
         self.state = state
+        self.gateway_bot = gateway_bot  # the gateway address and shard count: the server's
 
     def table(self) -> dict[tuple[str, str], Handler]:
         """(method, spec path template) -> handler."""
         return {
+            ("GET", "/gateway/bot"): self.get_gateway_bot,
             ("GET", "/users/@me"): self.get_me,
             ("GET", "/oauth2/applications/@me"): self.get_application,
             ("GET", "/applications/@me"): self.get_application,
@@ -38,6 +41,9 @@ class ResourceRoutes:
 
     # -- the bot and its commands ------------------------------------------------------------
 
+    async def get_gateway_bot(self, record: RecordedRequest, params: dict[str, str]) -> Answer:
+        return 200, self.gateway_bot()
+
     async def get_me(self, record: RecordedRequest, params: dict[str, str]) -> Answer:
         return 200, p.bot_user()
 
@@ -46,7 +52,7 @@ class ResourceRoutes:
 
     async def put_commands(self, record: RecordedRequest, params: dict[str, str]) -> Answer:
         guild = int(params["guild_id"]) if "guild_id" in params else None
-        if guild is not None and guild != p.GUILD_ID:
+        if guild is not None and guild not in self.state.guilds:
             return not_found("Guild", 10004)
         return 200, self.state.sync_commands(guild, record.body)
 
@@ -58,13 +64,9 @@ class ResourceRoutes:
 
     async def post_message(self, record: RecordedRequest, params: dict[str, str]) -> Answer:
         channel_id = int(params["channel_id"])
-        dm = self.state.is_dm(channel_id)
-        if self.state.guild_channel(channel_id) is None and not dm:
+        if self.state.guild_of_channel(channel_id) is None and not self.state.is_dm(channel_id):
             return not_found("Channel", 10003)
-        message = self.state.store(channel_id, record.body)
-        if dm:
-            del message["guild_id"]
-        return 200, message
+        return 200, self.state.store(channel_id, record.body)
 
     async def get_message(self, record: RecordedRequest, params: dict[str, str]) -> Answer:
         stored = self.state.message_in(params["channel_id"], params["message_id"])

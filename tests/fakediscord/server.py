@@ -25,6 +25,7 @@ from aiohttp import web
 
 from .driver import APPLICATION_COMMAND, AUTOCOMPLETE, MESSAGE_COMPONENT, MODAL_SUBMIT, Driver
 from .gateway import Gateway
+from .guilds import FakeGuild
 from .interactions import InteractionRoutes
 from .record import DEFAULT_TIMEOUT, Fault, RecordedRequest, Recorder
 from .rest import TOKEN, Rest
@@ -58,14 +59,18 @@ class FakeDiscord:
     def __init__(self, *, validate: bool = True) -> None:
         self.spec: Spec | None = load_spec() if validate else None
         self.port = 0
+        # What GET /gateway/bot recommends: an AutoShardedClient without a shard_count runs this
+        # many shards.
+        self.recommended_shards = 1
         self._runner: web.AppRunner | None = None
 
         self.state = State()
         self.recorder = Recorder()
-        self.gateway = Gateway(self.recorder, lambda: self.resume_url)
+        self.gateway = Gateway(self.state, self.recorder, lambda: self.resume_url)
         self.driver = Driver(self.state, self.gateway)
         interactions = InteractionRoutes(self.state, self.recorder)
-        routes = {**ResourceRoutes(self.state).table(), **interactions.table()}
+        resources = ResourceRoutes(self.state, self._gateway_bot)
+        routes = {**resources.table(), **interactions.table()}
         self.rest = Rest(self.recorder, self.spec, routes, interactions.answered)
 
         # What the fake holds.
@@ -78,6 +83,8 @@ class FakeDiscord:
         self.command = self.state.command
         self.messages_in = self.state.messages_in
         self.dms_to = self.state.dms_to
+        self.guilds = self.state.guilds
+        self.add_guild = self.state.add_guild
 
         # What the bot asked, and the faults to answer it with.
         self.requests = self.recorder.requests
@@ -93,6 +100,7 @@ class FakeDiscord:
 
         # The gateway.
         self.resumes = self.gateway.resumes
+        self.sessions = self.gateway.sessions
         self.dispatch = self.gateway.dispatch
         self.disconnect = self.gateway.disconnect
         self.drop_gateway = self.gateway.drop_gateway
@@ -166,6 +174,14 @@ class FakeDiscord:
         # A distinct path, so a test can tell that a resume used READY's resume_gateway_url.
         return f"ws://127.0.0.1:{self.port}/resume/"
 
+    def _gateway_bot(self) -> dict[str, Any]:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return {
+            "url": self.gateway_url,
+            "shards": self.recommended_shards,
+            "session_start_limit": limit,
+        }
+
     def assert_clean(self) -> None:
         """Fail with every unknown request, spec violation and protocol problem seen."""
         lines = self.recorder.report()
@@ -180,10 +196,11 @@ class FakeDiscord:
         where: Callable[[dict[str, Any]], bool] | None = None,
         *,
         since: int = 0,
+        guild: FakeGuild | None = None,
         within: float = DEFAULT_TIMEOUT,
     ) -> dict[str, Any]:
-        """The first message the bot posts in ``channel`` (from request ``since``)."""
-        channel_id = str(self.state.channel_id(channel))
+        """The first message the bot posts in ``channel`` of ``guild`` (from request ``since``)."""
+        channel_id = str(self.state.channel_id(channel, guild))
         request = await self.recorder.wait_for_request(
             "POST",
             "/channels/{channel_id}/messages",

@@ -1,4 +1,5 @@
-"""What the fake Discord holds: synced commands, messages, people, DM channels, interactions.
+"""What the fake Discord holds: guilds, synced commands, messages, people, DM channels and
+interactions.
 
 Plain data with no I/O: the REST routes change it, the interaction driver reads it, a test
 inspects it (``fake.messages``, ``fake.commands``).
@@ -11,6 +12,7 @@ from typing import Any
 
 from . import payloads as p
 from .exchange import Exchange
+from .guilds import FakeGuild, default_guild, new_guild
 
 
 class State:
@@ -23,26 +25,57 @@ class State:
         self.exchanges: dict[str, Exchange] = {}  # by interaction token
         self.users: dict[int, p.FakeUser] = {u.id: u for u in (p.MEMBER, p.ORGANIZER, p.MODERATOR)}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        first = default_guild()
+        self.guilds: dict[int, FakeGuild] = {first.id: first}  # in the order they were added
 
-    # -- channels ----------------------------------------------------------------------------
+    # -- guilds and channels -----------------------------------------------------------------
 
-    @staticmethod
-    def channel_id(name: str) -> int:
-        """The id of the guild channel called ``name``."""
-        return p.CHANNELS[name]
+    @property
+    def default_guild(self) -> FakeGuild:
+        """The guild every test starts with (``payloads.GUILD_ID``)."""
+        return self.guilds[p.GUILD_ID]
 
-    @staticmethod
-    def channel_name(channel_id: int | str) -> str:
+    def add_guild(
+        self,
+        name: str,
+        *,
+        members: tuple[p.FakeUser, ...] = (),
+        channels: tuple[str, ...] = ("general", "mod-queue"),
+        roles: tuple[str, ...] = ("Organizer", "Moderator"),
+    ) -> FakeGuild:
+        """A new guild with its own roles and channels and ``members`` (by their role names)."""
+        guild = new_guild(name, len(self.guilds), channels=channels, roles=roles)
+        self.guilds[guild.id] = guild
+        for user in members:
+            self.users.setdefault(user.id, guild.add_member(user))
+        return guild
+
+    def guild(self, guild: FakeGuild | None) -> FakeGuild:
+        """``guild``, or the default guild for None."""
+        return self.default_guild if guild is None else guild
+
+    def guild_of_channel(self, channel_id: int | str) -> FakeGuild | None:
+        """The guild that has channel ``channel_id`` (None: a DM or no such channel)."""
+        return next((g for g in self.guilds.values() if g.channel_name(channel_id)), None)
+
+    def channel_id(self, name: str, guild: FakeGuild | None = None) -> int:
+        """The id of the channel called ``name`` in ``guild`` (default: the default guild)."""
+        channels = self.guild(guild).channels
+        if name not in channels:
+            raise AssertionError(f"no channel {name!r}; there are {list(channels)}")
+        return channels[name]
+
+    def channel_name(self, channel_id: int | str) -> str:
         """The name of a guild channel from its id."""
-        return next(n for n, i in p.CHANNELS.items() if str(i) == str(channel_id))
+        guild = self.guild_of_channel(channel_id)
+        if guild is None:
+            raise AssertionError(f"no guild has channel {channel_id}")
+        return str(guild.channel_name(channel_id))
 
-    @staticmethod
-    def guild_channel(channel_id: int | str) -> dict[str, Any] | None:
-        """The guild channel payload for ``channel_id``, if the guild has that channel."""
-        for name, known in p.CHANNELS.items():
-            if str(known) == str(channel_id):
-                return p.channel(name)
-        return None
+    def guild_channel(self, channel_id: int | str) -> dict[str, Any] | None:
+        """The channel object for ``channel_id``, if a guild has that channel."""
+        guild = self.guild_of_channel(channel_id)
+        return None if guild is None else guild.channel(str(guild.channel_name(channel_id)))
 
     def is_dm(self, channel_id: int) -> bool:
         return channel_id in self.dm_channels.values()
@@ -77,14 +110,16 @@ class State:
                 "id": str(exchange.id),
                 "type": exchange.kind,
                 "user": exchange.user.user_payload(),
-                "authorizing_integration_owners": {"0": str(p.GUILD_ID)},
+                "authorizing_integration_owners": {"0": exchange.payload["guild_id"]},
             }
+        guild = self.guild_of_channel(channel_id)
         message = p.message(
             self.ids.next(),
             channel_id,
             body,
             webhook_id=p.APPLICATION_ID if webhook else None,
             interaction=metadata,
+            guild_id=None if guild is None else guild.id,
         )
         return self.put(message)
 
@@ -95,9 +130,9 @@ class State:
             return None
         return stored
 
-    def messages_in(self, channel: str) -> list[dict[str, Any]]:
-        """Messages currently in a channel of the fake guild, oldest first."""
-        channel_id = str(self.channel_id(channel))
+    def messages_in(self, channel: str, guild: FakeGuild | None = None) -> list[dict[str, Any]]:
+        """Messages currently in a channel of ``guild`` (default: the default guild)."""
+        channel_id = str(self.channel_id(channel, guild))
         return [m for m in self.messages.values() if m["channel_id"] == channel_id]
 
     def dms_to(self, user: p.FakeUser) -> list[dict[str, Any]]:
@@ -107,9 +142,11 @@ class State:
 
     # -- commands ----------------------------------------------------------------------------
 
-    def command(self, name: str, kind: int = 1) -> dict[str, Any] | None:
-        """The synced definition of a command (guild first, then global), if any."""
-        for scope in (p.GUILD_ID, None):
+    def command(
+        self, name: str, kind: int = 1, guild: FakeGuild | None = None
+    ) -> dict[str, Any] | None:
+        """The synced definition of a command (``guild``'s first, then global), if any."""
+        for scope in (self.guild(guild).id, None):
             for command in self.commands.get(scope, []):
                 if command["name"] == name and command.get("type", 1) == kind:
                     return command
