@@ -10,11 +10,13 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
-from fakediscord import MEMBER, MODERATOR, ORGANIZER, FakeDiscord
+from fakediscord import MEMBER, MODERATOR, ORGANIZER, FakeDiscord, InProcessBot
+from fakediscord.config import bot_toml
 from fakediscord.server import TOKEN
 
 SHARDS = 2
@@ -128,3 +130,24 @@ async def test_each_shard_sees_only_its_guilds(
                 updated = await arrivals.wait("update", guild_id)
                 assert updated.name.endswith("(renamed)")
             assert {g.id for g in client.guilds} == three_guilds[shard]
+
+
+async def test_vetbot_answers_in_a_second_guild(fake: FakeDiscord, tmp_path: Path) -> None:
+    """The driver acts in any guild: its channel, its role ids, its commands."""
+    second = fake.add_guild("Second practice", members=(ORGANIZER,))
+    config = tmp_path / "bot.toml"
+    config.write_text(bot_toml(list(fake.guilds)), encoding="utf-8")
+    bot = await InProcessBot(fake, config).start()
+    try:
+        assert second.id in fake.commands
+        answer = await fake.slash("about", guild=second)
+        assert answer.message["guild_id"] == str(second.id)
+        assert answer.message["channel_id"] == str(second.channels["general"])
+        assert "About vetbot" in answer.embed["title"]
+        # Organizer there (by that guild's role id), so the organizer-only command runs.
+        reload = await fake.slash("kb reload", user=ORGANIZER, guild=second)
+        assert "Knowledge base reloaded" in reload.text
+        refused = await fake.slash("kb reload", user=MEMBER, guild=second)
+        assert "Only organizers and moderators" in refused.text
+    finally:
+        await bot.stop()

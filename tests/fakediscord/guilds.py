@@ -57,6 +57,11 @@ class FakeGuild:
     def member_payload(self, user: p.FakeUser) -> dict[str, Any]:
         """The guild member object of ``user`` here, with this guild's role ids."""
         member = self.member(user)
+        unknown = set(member.roles) - set(self.roles)
+        if unknown:
+            raise AssertionError(
+                f"{member.name} has roles {sorted(unknown)} that {self.name} lacks"
+            )
         payload = member.member_payload()
         payload["roles"] = [str(self.roles[r]["id"]) for r in member.roles]
         payload["permissions"] = str(self.permissions(member))
