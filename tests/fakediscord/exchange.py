@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from . import payloads as p
 
 if TYPE_CHECKING:
-    from .server import FakeDiscord, RecordedRequest
+    from .record import RecordedRequest
+    from .state import State
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
@@ -23,10 +24,10 @@ KIND_NAMES = {1: "ping", 2: "command", 3: "component", 4: "autocomplete", 5: "mo
 class Exchange:
     """An injected interaction and the bot's answers to it (callback, followups, edits)."""
 
-    def __init__(self, payload: dict[str, Any], user: p.FakeUser, fake: FakeDiscord) -> None:
+    def __init__(self, payload: dict[str, Any], user: p.FakeUser, state: State) -> None:
         self.payload = payload
         self.user = user
-        self.fake = fake
+        self.state = state  # where the answer's message is kept as it changes
         self.id = int(payload["id"])
         self.kind = int(payload["type"])
         self.token = str(payload["token"])
@@ -113,7 +114,7 @@ class Exchange:
         """The message the answer created or updated, as the fake stores it now."""
         if self.original is None:
             raise AssertionError(f"{self.describe()} got no message (callback {self.callback})")
-        return self.fake.messages.get(int(self.original["id"]), self.original)
+        return self.state.messages.get(int(self.original["id"]), self.original)
 
     @property
     def ephemeral(self) -> bool:

@@ -1,4 +1,5 @@
-"""Gateway and REST payloads shaped like Discord's, for one guild with three kinds of people."""
+"""Gateway and REST payloads shaped like Discord's; the default guild's ids and its three
+kinds of people (``guilds.py`` builds guilds, their channels and members from these)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import datetime as dt
 import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .guilds import FakeGuild
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
@@ -47,15 +51,15 @@ def iso_now() -> str:
 
 
 # Accounts made in 2019, so account-age rules never refuse them by accident.
-_OLD = dt.datetime(2019, 6, 1, tzinfo=dt.UTC)
-GUILD_ID = snowflake_at(_OLD, 1)
-APPLICATION_ID = snowflake_at(_OLD, 2)  # also the bot user's id, as on Discord
-OWNER_ID = snowflake_at(_OLD, 3)
+OLD = dt.datetime(2019, 6, 1, tzinfo=dt.UTC)
+GUILD_ID = snowflake_at(OLD, 1)
+APPLICATION_ID = snowflake_at(OLD, 2)  # also the bot user's id, as on Discord
+OWNER_ID = snowflake_at(OLD, 3)
 EVERYONE_ROLE_ID = GUILD_ID  # @everyone's id is the guild's
-MODERATOR_ROLE_ID = snowflake_at(_OLD, 10)
-ORGANIZER_ROLE_ID = snowflake_at(_OLD, 11)
-GENERAL_CHANNEL_ID = snowflake_at(_OLD, 20)
-MOD_QUEUE_CHANNEL_ID = snowflake_at(_OLD, 21)
+MODERATOR_ROLE_ID = snowflake_at(OLD, 10)
+ORGANIZER_ROLE_ID = snowflake_at(OLD, 11)
+GENERAL_CHANNEL_ID = snowflake_at(OLD, 20)
+MOD_QUEUE_CHANNEL_ID = snowflake_at(OLD, 21)
 BOT_NAME = "vetbot"
 
 ROLES: dict[str, dict[str, Any]] = {
@@ -73,7 +77,7 @@ class FakeUser:
     id: int
     name: str
     roles: tuple[str, ...] = ()
-    created: dt.datetime = field(default=_OLD)
+    created: dt.datetime = field(default=OLD)
 
     def user_payload(self) -> dict[str, Any]:
         return {
@@ -101,7 +105,7 @@ class FakeUser:
             "nick": None,
             "avatar": None,
             "roles": self.role_ids(),
-            "joined_at": _OLD.isoformat(),
+            "joined_at": OLD.isoformat(),
             "premium_since": None,
             "deaf": False,
             "mute": False,
@@ -111,7 +115,7 @@ class FakeUser:
         }
 
 
-def make_user(name: str, *roles: str, created: dt.datetime = _OLD, n: int = 0) -> FakeUser:
+def make_user(name: str, *roles: str, created: dt.datetime = OLD, n: int = 0) -> FakeUser:
     """A person with a stable id derived from ``created`` and ``n``."""
     return FakeUser(snowflake_at(created, 1000 + n), name, tuple(roles), created)
 
@@ -160,98 +164,6 @@ def application() -> dict[str, Any]:
     }
 
 
-def channel(name: str) -> dict[str, Any]:
-    return {
-        "id": str(CHANNELS[name]),
-        "type": 0,
-        "guild_id": str(GUILD_ID),
-        "name": name,
-        "position": list(CHANNELS).index(name),
-        "permission_overwrites": [],
-        "nsfw": False,
-        "parent_id": None,
-        "topic": None,
-        "last_message_id": None,
-        "rate_limit_per_user": 0,
-    }
-
-
-def guild_create() -> dict[str, Any]:
-    """The fake guild as GUILD_CREATE sends it after READY."""
-    now = _OLD.isoformat()
-    return {
-        "id": str(GUILD_ID),
-        "name": "Vetting practice",
-        "icon": None,
-        "splash": None,
-        "discovery_splash": None,
-        "owner_id": str(OWNER_ID),
-        "afk_channel_id": None,
-        "afk_timeout": 300,
-        "verification_level": 0,
-        "default_message_notifications": 0,
-        "explicit_content_filter": 0,
-        "roles": [
-            {
-                "id": str(r["id"]),
-                "name": name,
-                "color": 0,
-                "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
-                "hoist": False,
-                "icon": None,
-                "unicode_emoji": None,
-                "position": r["position"],
-                "permissions": str(r["permissions"]),
-                "managed": False,
-                "mentionable": False,
-                "flags": 0,
-            }
-            for name, r in ROLES.items()
-        ],
-        "emojis": [],
-        "stickers": [],
-        "features": [],
-        "mfa_level": 0,
-        "system_channel_id": None,
-        "system_channel_flags": 0,
-        "rules_channel_id": None,
-        "vanity_url_code": None,
-        "description": None,
-        "banner": None,
-        "premium_tier": 0,
-        "premium_subscription_count": 0,
-        "preferred_locale": "en-US",
-        "public_updates_channel_id": None,
-        "nsfw_level": 0,
-        "premium_progress_bar_enabled": False,
-        "joined_at": now,
-        "large": False,
-        "unavailable": False,
-        "member_count": 4,
-        "voice_states": [],
-        "members": [
-            {
-                "user": bot_user(),
-                "nick": None,
-                "avatar": None,
-                "roles": [],
-                "joined_at": now,
-                "premium_since": None,
-                "deaf": False,
-                "mute": False,
-                "pending": False,
-                "flags": 0,
-            }
-        ],
-        "channels": [channel(name) for name in CHANNELS],
-        "threads": [],
-        "presences": [],
-        "stage_instances": [],
-        "guild_scheduled_events": [],
-        "soundboard_sounds": [],
-    }
-
-
 def message(
     message_id: int,
     channel_id: int,
@@ -259,13 +171,16 @@ def message(
     *,
     webhook_id: int | None = None,
     interaction: dict[str, Any] | None = None,
+    guild_id: int | None = GUILD_ID,
 ) -> dict[str, Any]:
-    """The message Discord would create from a send/edit ``body`` by the bot."""
+    """The message Discord would create from a send/edit ``body`` by the bot.
+
+    ``guild_id`` None: a direct message, which carries no guild id.
+    """
     embeds = [{"type": "rich", **e} for e in body.get("embeds") or []]
     data: dict[str, Any] = {
         "id": str(message_id),
         "channel_id": str(channel_id),
-        "guild_id": str(GUILD_ID),
         "author": bot_user(),
         "content": body.get("content") or "",
         "timestamp": iso_now(),
@@ -281,6 +196,8 @@ def message(
         "flags": int(body.get("flags") or 0),
         "components": body.get("components") or [],
     }
+    if guild_id is not None:
+        data["guild_id"] = str(guild_id)
     if webhook_id is not None:
         data["webhook_id"] = str(webhook_id)
         data["application_id"] = str(APPLICATION_ID)
@@ -310,27 +227,28 @@ def interaction(
     user: FakeUser,
     data: dict[str, Any] | None,
     *,
+    guild: FakeGuild,
     channel_name: str = "general",
     message: dict[str, Any] | None = None,
     token: str,
 ) -> dict[str, Any]:
-    """An INTERACTION_CREATE payload from ``user`` in the fake guild."""
+    """An INTERACTION_CREATE payload from ``user`` in a channel of ``guild``."""
     payload: dict[str, Any] = {
         "id": str(interaction_id),
         "application_id": str(APPLICATION_ID),
         "type": kind,
         "token": token,
         "version": 1,
-        "guild_id": str(GUILD_ID),
-        "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
-        "channel_id": str(CHANNELS[channel_name]),
-        "channel": channel(channel_name),
-        "member": user.member_payload(),
+        "guild_id": str(guild.id),
+        "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
+        "channel_id": str(guild.channels[channel_name]),
+        "channel": guild.channel(channel_name),
+        "member": guild.member_payload(user),
         "app_permissions": str(EVERYONE_PERMISSIONS | MANAGE_MESSAGES),
         "locale": "en-US",
         "guild_locale": "en-US",
         "entitlements": [],
-        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "authorizing_integration_owners": {"0": str(guild.id)},
         "context": 0,
         "attachment_size_limit": 10 * 1024 * 1024,
     }
