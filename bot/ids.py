@@ -161,7 +161,38 @@ class PickList:
         return f"{PREFIX}:{self.area}:pick"
 
 
-ButtonId = ReportButton | QueuePage | ReportAbout | ReportNewOrg | FeedbackVote | PostMyth
+@dataclass(frozen=True)
+class SetupChoice:
+    """A role or channel select of ``/setup show``: ``vetbot:setup:choose:moderator_roles``."""
+
+    setting: str
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:setup:choose:{self.setting}"
+
+
+@dataclass(frozen=True)
+class SetupForm:
+    """The button of ``/setup show`` that opens the limits and trust form."""
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:setup:form:limits"
+
+
+_SETTING = re.compile(r"[a-z]+(?:_[a-z]+)*")
+
+ButtonId = (
+    ReportButton
+    | QueuePage
+    | ReportAbout
+    | ReportNewOrg
+    | FeedbackVote
+    | PostMyth
+    | SetupChoice
+    | SetupForm
+)
 ComponentId = ButtonId | PickList
 
 
@@ -228,6 +259,11 @@ def parse(custom_id: str) -> ComponentId | BadId:
         result = _feedback(parts[1:])
     elif area == "myth" and action == "post" and len(parts) == 3 and slug(parts[2]):
         result = PostMyth(parts[2])
+    elif area == "setup" and action == "choose" and len(parts) == 3:
+        valid = len(parts[2]) <= 40 and _SETTING.fullmatch(parts[2])
+        result = SetupChoice(parts[2]) if valid else "not a setting"
+    elif area == "setup" and parts[1:] == ["form", "limits"]:
+        result = SetupForm()
     else:
         result = "unknown component"
     return BadId(custom_id, result) if isinstance(result, str) else result

@@ -17,6 +17,7 @@ class Role(enum.StrEnum):
     MEMBER = "member"
     ORGANIZER = "organizer"
     MODERATOR = "moderator"
+    ADMIN = "admin"  # manages the server: /setup, and everything moderators do
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,17 @@ class Actor:
 
     @property
     def is_moderator(self) -> bool:
-        return self.role is Role.MODERATOR
+        """Moderators and the server's administrators."""
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
 
     @property
     def is_organizer(self) -> bool:
         """Organizers and moderators both count as organizers."""
-        return self.role in (Role.ORGANIZER, Role.MODERATOR)
+        return self.role in (Role.ORGANIZER, Role.MODERATOR, Role.ADMIN)
 
 
 class Tone(enum.StrEnum):
@@ -77,6 +83,23 @@ class Choice:
     description: str | None = None
 
 
+class SelectKind(enum.StrEnum):
+    """What a Discord-native select picks: server roles, or one text channel."""
+
+    ROLES = "roles"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class Select:
+    """A role or channel select (Discord draws the list; the console shows how to type it)."""
+
+    custom_id: str
+    kind: SelectKind
+    placeholder: str
+    console_hint: str  # the console command that does the same
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -102,6 +125,7 @@ class Reply:
     choices: list[Choice] = field(default_factory=list)
     choice_id: str | None = None
     choice_placeholder: str | None = None
+    selects: list[Select] = field(default_factory=list)
     reply_to: int | None = None  # post as a reply to this message id (public replies only)
     data: Any = None
 

@@ -54,6 +54,9 @@ def render_text(reply: Reply, width: int = 88, names: Mapping[int, str] | None =
             extra = f" — {choice.description}" if choice.description else ""
             lines.append(f"  {number}. {choice.label}{extra}")
         lines.append("  (type /pick N to choose)")
+    for select in reply.selects:
+        lines.append("")
+        lines.append(f"{select.placeholder}: {select.console_hint}")
     if reply.buttons:
         lines.append("")
         lines.append("  ".join(f"[{b.label}]" for b in reply.buttons))

@@ -88,7 +88,7 @@ async def tell_reporter(interaction: discord.Interaction[Any], report: Report) -
 
 async def moderator_only(interaction: discord.Interaction[Any]) -> bool:
     """True for a moderator; anyone else is answered privately and gets False."""
-    if role_of(interaction.user, await community_of(interaction)) is Role.MODERATOR:
+    if role_of(interaction.user, await community_of(interaction)) in (Role.MODERATOR, Role.ADMIN):
         return True
     await send_reply(interaction, refusal(Role.MODERATOR))
     return False

@@ -12,7 +12,17 @@ import discord
 from bot import ids
 from bot.communities import Community
 from bot.limits import fit_reply
-from bot.replies import Actor, Button, ButtonStyle, Choice, Reply, Role, Tone
+from bot.replies import (
+    Actor,
+    Button,
+    ButtonStyle,
+    Choice,
+    Reply,
+    Role,
+    Select,
+    SelectKind,
+    Tone,
+)
 
 if TYPE_CHECKING:
     from bot.client import Vetbot
@@ -96,7 +106,10 @@ def role_of(user: discord.abc.User, community: Community | None) -> Role:
     if user.guild.id != community.guild_id:
         return Role.MEMBER
     roles = user.roles  # a property that rebuilds the list on every read
-    if user.guild_permissions.administrator or _holds(roles, community.moderator_roles):
+    permissions = user.guild_permissions
+    if permissions.administrator or permissions.manage_guild:
+        return Role.ADMIN
+    if _holds(roles, community.moderator_roles):
         return Role.MODERATOR
     if _holds(roles, community.organizer_roles):
         return Role.ORGANIZER
@@ -167,10 +180,14 @@ def to_embed(reply: Reply) -> discord.Embed:
 
 def to_view(reply: Reply) -> discord.ui.View | None:
     """The reply's buttons and pick list as a view (None when it has neither)."""
-    if not reply.buttons and not reply.choices:
+    if not reply.buttons and not reply.choices and not reply.selects:
         return None
     return _stopped_view(
-        tuple(reply.buttons), tuple(reply.choices), reply.choice_id, reply.choice_placeholder
+        tuple(reply.buttons),
+        tuple(reply.choices),
+        reply.choice_id,
+        reply.choice_placeholder,
+        tuple(reply.selects),
     )
 
 
@@ -180,6 +197,7 @@ def _stopped_view(
     choices: tuple[Choice, ...],
     choice_id: str | None,
     placeholder: str | None,
+    selects: tuple[Select, ...] = (),
 ) -> discord.ui.View:
     """A view of these components, stopped, and so shared by every message that shows them.
 
@@ -190,15 +208,17 @@ def _stopped_view(
     timeout task alive; and building a view costs more than the rest of the reply.
     """
     view = discord.ui.View(timeout=None)
+    for native in selects:
+        view.add_item(_native_select(native))
     if choices and choice_id:
         options = [
             discord.SelectOption(label=c.label, value=c.value, description=c.description)
             for c in choices
         ]
-        select: discord.ui.Select[Any] = discord.ui.Select(
+        pick_list: discord.ui.Select[Any] = discord.ui.Select(
             custom_id=choice_id, placeholder=placeholder, options=options
         )
-        view.add_item(select)
+        view.add_item(pick_list)
     for button in buttons:
         if button.url:
             view.add_item(
@@ -217,6 +237,18 @@ def _stopped_view(
             )
     view.stop()
     return view
+
+
+def _native_select(select: Select) -> discord.ui.Item[Any]:
+    if select.kind is SelectKind.CHANNEL:
+        return discord.ui.ChannelSelect(
+            custom_id=select.custom_id,
+            placeholder=select.placeholder,
+            channel_types=[discord.ChannelType.text],
+        )
+    return discord.ui.RoleSelect(
+        custom_id=select.custom_id, placeholder=select.placeholder, min_values=0, max_values=10
+    )
 
 
 def message_kwargs(reply: Reply) -> dict[str, Any]:
@@ -264,6 +296,8 @@ def autocomplete_choices(pairs: list[tuple[str, str]]) -> list[discord.app_comma
 
 def visible_to(role: Role) -> Any:
     """Hide a moderator command from members in Discord's UI (it is checked at run time too)."""
+    if role is Role.ADMIN:
+        return discord.app_commands.default_permissions(manage_guild=True)
     if role is Role.MODERATOR:
         return discord.app_commands.default_permissions(manage_messages=True)
     return lambda func: func

@@ -24,6 +24,7 @@ OPTION_TYPES = {
 }
 SUBCOMMAND = discord.AppCommandOptionType.subcommand.value
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
+MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 
 
 @pytest.fixture
@@ -88,6 +89,8 @@ async def test_each_slash_command_matches_its_declaration(payload, command: Comm
     permissions = top.get("default_member_permissions")
     if command.role is Role.MODERATOR:
         assert permissions is not None and int(permissions) == MANAGE_MESSAGES
+    elif command.role is Role.ADMIN:
+        assert permissions is not None and int(permissions) == MANAGE_GUILD
     else:
         assert permissions is None
     assert (top.get("dm_permission") is False) == command.guild_only

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 Handler = Callable[..., Awaitable[Reply]]
+FIRST_CONTACT = (
+    "vetbot has not been set up on this server yet: choose the moderator roles and the "
+    "moderation channel with `/setup show`. Until then, reports are saved and listed by "
+    "`/reports queue`."
+)
 NEEDS_SERVER = (
     "That works inside a server, where its moderators can see it. In a direct message I can "
     "answer /ask, /myth, /criteria, /term and /rate."
@@ -33,6 +38,7 @@ class Completion(enum.StrEnum):
     CRITERIA = "criteria"
     TERMS = "terms"
     CRITERION_NUMBERS = "criterion numbers"  # "General" and 1-10, for reports
+    SETTINGS = "settings"  # a community's setting names, for /setup
 
 
 class Surface(enum.StrEnum):
@@ -97,11 +103,19 @@ class Command:
             return error(NEEDS_SERVER)
         if not permits(actor, self.role):
             return refusal(self.role)
-        return await self.handler(core, actor, **options)
+        reply = await self.handler(core, actor, **options)
+        if self.role is Role.MODERATOR and actor.is_admin:
+            community = await core.community_of(actor)
+            if community is not None and not community.changed:
+                # First contact: point the server's administrators at /setup.
+                reply.text = f"{reply.text}\n\n{FIRST_CONTACT}".strip()
+        return reply
 
 
 def permits(actor: Actor, role: Role) -> bool:
     """Whether ``actor`` holds ``role`` or a higher one."""
+    if role is Role.ADMIN:
+        return actor.is_admin
     if role is Role.MODERATOR:
         return actor.is_moderator
     if role is Role.ORGANIZER:
@@ -111,5 +125,8 @@ def permits(actor: Actor, role: Role) -> bool:
 
 def refusal(role: Role) -> Reply:
     """The private answer to someone who lacks the role a command or button needs."""
-    who = "moderators" if role is Role.MODERATOR else "organizers and moderators"
+    who = {
+        Role.ADMIN: "server administrators (Manage Server)",
+        Role.MODERATOR: "moderators",
+    }.get(role, "organizers and moderators")
     return error(f"Only {who} can do this.")
