@@ -56,8 +56,8 @@ class EntryKind(enum.StrEnum):
 
 def record_id(text: str) -> int | None:
     """A record number written as ASCII digits, from 1 to the largest 64-bit rowid; else None."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or text.startswith("0"):
+        return None  # one spelling per number: no "01"
     value = int(text)
     return value if 1 <= value <= RECORD_ID_MAX else None
 
