@@ -57,6 +57,26 @@ SEARCHED_KINDS = ("criteria", "myths", "terms", "topics")
 #: Minimum confidence (0-1) for :meth:`SearchIndex.answer` to give an answer. Calibrated on
 #: /work/shared/eval/questions.toml, tests/data/ask_paraphrases.toml and their off-topic cases.
 ANSWER_THRESHOLD = 0.45
+#: Below that, down to this confidence, the clearly best entry is given as a hedged answer
+#: ("probably this") when it is ahead of the runner-up by HEDGE_MARGIN, matches two subject words
+#: and the question has at most HEDGE_UNKNOWN_MAX of its weight in words the base never uses.
+HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
+#: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
+#: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
+DOMAIN_GATE, FOREIGN_MAX = True, 1
+DISTINCT_DF = 5  # a word in at most this many entries is distinctive
+#: Words (as index terms) that place a question in this knowledge base's subject. Written from
+#: the subject, not from test questions: trafficking, the sex trades, the people in them and the
+#: state's and organizations' responses, the criteria and the claims they check.
+DOMAIN_WORDS = """
+    trafficking trafficker trafficked sex sexual prostitution prostitute escort brothel pimp johns
+    stripper porn erotic survivor victim exploitation exploited abuse coercion coerced grooming
+    smuggling kidnapping rescue raid sting police cop arrest jail prison incarceration criminal
+    criminalize decriminalize legalize nordic swerf terf fosta sesta earnit tvpa ncmec hotline
+    qanon conspiracy myth statistic awareness criterion criteria aftercare outreach harm trauma
+    consent migrant immigration deportation slave slavery abolition abolitionist savior saviorism
+    vet vetting trustworthy accountability transparency
+"""
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
 # Distinct question wordings whose answers are remembered.
@@ -176,11 +196,30 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class _Scored:
+    """A ranked entry with the evidence the answering rule weighs."""
+
+    hit: Hit
+    bm25: float
+    matched: int  # question subject words found in the entry
+    subjects: int  # subject words in the question
+    named: bool  # a subject word is in the entry's name
+    distinct: bool  # ... and it is a distinctive word (in few entries)
+    name_match: bool  # the question is (nearly) the entry's name or an alias
+    unknown: float  # share of the question's weight in words the knowledge base never uses
+
+
+@dataclass(frozen=True)
 class Answer:
-    """The entry that answers a question (None below the confidence threshold) and ≤3 related."""
+    """The entry that answers a question (None when nothing does) and ≤3 related.
+
+    ``hedged`` marks an answer given on weaker evidence because one entry is clearly the best
+    fit: it is shown as "probably this", never as a sure answer.
+    """
 
     best: Hit | None
     suggestions: list[Hit]
+    hedged: bool = False
 
 
 def _phrase_terms(text: str) -> tuple[str, ...]:
@@ -216,6 +255,7 @@ class _Analyzer:
 
 
 _DEFAULT_ANALYZER = _Analyzer(ACRONYMS)
+DOMAIN_TERMS = frozenset(_DEFAULT_ANALYZER(DOMAIN_WORDS))
 
 
 def analyze(text: str) -> list[str]:
@@ -308,6 +348,8 @@ class SearchIndex:
             for term in set().union(*map(set, doc_fields)):
                 df[term] += 1
         self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        # A word in this few entries is distinctive: it names a subject ("wayfair", "kraft").
+        self._distinct_idf = math.log(1 + (n - DISTINCT_DF + 0.5) / (DISTINCT_DF + 0.5))
         # Unseen words are as informative as the rarest word: they make a question off-topic.
         self._idf_unknown = math.log(1 + (n + 0.5) / 0.5)
         # postings: term -> [(doc, bm25 weight)]; credits: per doc, term -> coverage credit of
@@ -426,8 +468,8 @@ class SearchIndex:
             return NUMBER_FACTOR, NUMBER_FACTOR
         return 1.0, 1.0
 
-    def _rank(self, question: str, limit: int) -> list[Hit]:
-        """The best ``limit`` entries sharing a term with ``question``, scored by confidence.
+    def _rank(self, question: str, limit: int) -> list[_Scored]:
+        """The best ``limit`` entries sharing a term with ``question``, with their evidence.
 
         BM25F ranks all entries (one dict update per posting); coverage, the confidence, is then
         computed for the few best only, which keeps a 10,000-entry base fast.
@@ -439,7 +481,7 @@ class SearchIndex:
         # Per question term: (coverage weight, is a subject word, expansions).
         plan: list[tuple[float, bool, tuple[tuple[str, float], ...]]] = []
         subjects: set[str] = set()  # the question's subject words, typos resolved
-        total = 0.0
+        total = unknown = 0.0
         for term in terms:
             expansions = self._expand(term)
             cover_factor, rank_factor = self._term_factor(term)
@@ -450,6 +492,7 @@ class SearchIndex:
             else:
                 # A word the knowledge base never uses: likely off-topic, or just an aside.
                 idf = self._idf_unknown * UNKNOWN_FACTOR
+                unknown += idf * cover_factor
             idf *= cover_factor
             total += idf
             plan.append((idf, cover_factor >= 1.0, expansions))
@@ -464,10 +507,10 @@ class SearchIndex:
         pool = max(limit, CANDIDATES)
         best = heapq.nlargest(pool, scores.items(), key=lambda kv: (kv[1], -kv[0]))
         top = best[0][1]
-        hits: list[tuple[float, Hit]] = []
+        scored: list[_Scored] = []
         for d, score in best:
             credits = self._credits[d]
-            covered, matched, named = 0.0, 0, False
+            covered, matched, named, distinct = 0.0, 0, False, False
             for idf, subject, expansions in plan:
                 # A guessed typo is less sure than the word itself, hence similarity squared.
                 c = max(
@@ -477,7 +520,9 @@ class SearchIndex:
                     covered += idf * c
                     if subject:
                         matched += 1
-                        named = named or c >= FIELD_COVERAGE[NAME] * 0.95
+                        in_name = c >= FIELD_COVERAGE[NAME] * 0.95
+                        named = named or in_name
+                        distinct = distinct or (in_name and idf >= self._distinct_idf)
             # Confidence is coverage, nudged by how close this entry is to the top BM25 score,
             # so that of two entries covering the question alike the one about it wins.
             confidence = covered / total * (0.75 + 0.25 * score / top)
@@ -487,25 +532,36 @@ class SearchIndex:
             if matched <= 1 and not named:
                 # One word that an entry merely mentions ("joke") is no evidence it answers.
                 confidence *= SINGLE_WORD_FACTOR
-            if any(
+            name_match = any(
                 len(subjects & name) / len(subjects | name) >= NAME_MATCH_JACCARD
                 for name in self._name_sets[d]
                 if name
-            ):
+            )
+            if name_match:
                 # The question is essentially this entry's title or an alias of it.
                 confidence = max(confidence, NAME_MATCH_CONFIDENCE)
             doc = self._docs[d]
-            hits.append((score, Hit(doc.kind, doc.id, doc.title, round(min(confidence, 1.0), 4))))
+            scored.append(
+                _Scored(
+                    Hit(doc.kind, doc.id, doc.title, round(min(confidence, 1.0), 4)),
+                    bm25=score,
+                    matched=matched,
+                    subjects=len(subjects),
+                    named=named,
+                    distinct=distinct,
+                    name_match=name_match,
+                    unknown=unknown / total,
+                )
+            )
         if RANK_BY == "bm25":
-            hits.sort(key=lambda sh: (-sh[0], sh[1].kind, sh[1].id))
+            scored.sort(key=lambda s: (-s.bm25, s.hit.kind, s.hit.id))
         else:
-            hits.sort(key=lambda sh: (-sh[1].score, sh[1].kind, sh[1].id))
-        return [h for _, h in hits[:limit]]
+            scored.sort(key=lambda s: (-s.hit.score, s.hit.kind, s.hit.id))
+        return scored[:limit]
 
-    def search(self, question: str, limit: int = 5) -> list[Hit]:
-        """The ``limit`` entries that best match ``question``, best first (score = confidence)."""
-        limit = max(limit, 0)
-        hits = self._rank(question, limit)
+    def _ranked(self, question: str, limit: int) -> list[_Scored]:
+        """:meth:`_rank`, with an entry named by its number ("criterion 2") put first."""
+        ranked = self._rank(question, limit)
         number = self._criterion_number(question)
         if number is not None:
             doc = next(
@@ -517,10 +573,15 @@ class SearchIndex:
                 None,
             )
             if doc is not None:
-                hits = [Hit(doc.kind, doc.id, doc.title, 1.0)] + [
-                    h for h in hits if (h.kind, h.id) != (doc.kind, doc.id)
+                hit = Hit(doc.kind, doc.id, doc.title, 1.0)
+                ranked = [_Scored(hit, math.inf, 1, 1, True, True, True, 0.0)] + [
+                    s for s in ranked if (s.hit.kind, s.hit.id) != (doc.kind, doc.id)
                 ]
-        return hits[:limit]
+        return ranked[: max(limit, 0)]
+
+    def search(self, question: str, limit: int = 5) -> list[Hit]:
+        """The ``limit`` entries that best match ``question``, best first (score = confidence)."""
+        return [s.hit for s in self._ranked(question, limit)]
 
     def answer(self, question: str) -> Answer:
         """The entry answering ``question`` if confident enough, and up to three related ones.
@@ -540,14 +601,60 @@ class SearchIndex:
         return answer
 
     def _answer(self, question: str) -> Answer:
-        hits = self.search(question, limit=4)
-        if hits and hits[0].score >= ANSWER_THRESHOLD:
-            best, rest = hits[0], hits[1:]
+        ranked = self._ranked(question, limit=4)
+        verdict = self._verdict(question, ranked)
+        if verdict is None:
+            best, rest, hedged = None, [s.hit for s in ranked], False
         else:
-            best, rest = None, hits
+            best, rest, hedged = ranked[0].hit, [s.hit for s in ranked[1:]], verdict == "hedged"
         suggestions = [h for h in rest if h.score >= SUGGEST_THRESHOLD][:3]
         log.debug("answer %r -> %s (%d suggestions)", question, best, len(suggestions))
-        return Answer(best=best, suggestions=suggestions)
+        return Answer(best=best, suggestions=suggestions, hedged=hedged)
+
+    def _in_domain(self, question: str, top: _Scored) -> bool:
+        """Whether the question is about this knowledge base's subject at all.
+
+        Near-domain questions share words with the entries but not their subject ("who won the
+        super bowl", "how many states are in the us"). A question is in the domain when it uses
+        one of the domain's own words (:data:`DOMAIN_TERMS`), when it is essentially an entry's
+        name, when it names an entry's distinctive subject with at most one word beside it, or
+        when every subject word of it is in the entry, some in its name.
+        """
+        if not DOMAIN_GATE:
+            return True
+        terms = set(self._analyzer(question))
+        if terms & DOMAIN_TERMS or top.name_match:
+            return True
+        foreign = top.subjects - top.matched
+        if top.distinct:
+            return foreign <= FOREIGN_MAX
+        return top.named and top.matched >= 2 and foreign == 0
+
+    def _verdict(self, question: str, ranked: list[_Scored]) -> str | None:
+        """ "sure", "hedged" or None (no answer) for the best of ``ranked``.
+
+        Sure: the confidence (coverage) reaches :data:`ANSWER_THRESHOLD`. Hedged: it is lower
+        but at least :data:`HEDGE_THRESHOLD`, two subject words match and the entry stands out
+        from the runner-up (:data:`HEDGE_MARGIN`). Neither when the question is off the
+        knowledge base's subject (:meth:`_in_domain`).
+        """
+        if not ranked:
+            return None
+        top = ranked[0]
+        if top.hit.score < min(ANSWER_THRESHOLD, HEDGE_THRESHOLD):
+            return None
+        if not self._in_domain(question, top):
+            return None
+        if top.hit.score >= ANSWER_THRESHOLD:
+            return "sure"
+        runner = ranked[1].hit.score if len(ranked) > 1 else 0.0
+        if (
+            (top.matched >= 2 or top.distinct)
+            and top.hit.score - runner >= HEDGE_MARGIN
+            and top.unknown <= HEDGE_UNKNOWN_MAX
+        ):
+            return "hedged"
+        return None
 
     # -- autocomplete ------------------------------------------------------------------------
 
