@@ -250,6 +250,12 @@ def present_criteria_list(knowledge: Knowledge) -> Reply:
     return reply
 
 
+HEDGE_NOTE = (
+    "*Not a sure match: this is the closest entry I have, but your question may be about "
+    "something a little different.*"
+)
+
+
 def _hit_data(hit: Hit) -> dict[str, Any]:
     return {"kind": hit.kind, "id": hit.id, "title": hit.title, "score": hit.score}
 
@@ -289,6 +295,9 @@ def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
         return reply
     best = answer.best
     reply = present_entry(knowledge, best.kind, best.id)
+    if answer.hedged:
+        # Weaker evidence: say so before the entry, so it is never read as a sure answer.
+        reply.text = cut(f"{HEDGE_NOTE}\n\n{reply.text}", limits.DESCRIPTION)
     reply.buttons = [
         Button(
             "Helpful",
@@ -305,5 +314,10 @@ def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
         reply.choices = _suggestion_choices(suggestions)
         reply.choice_id = ASK_PICK
         reply.choice_placeholder = "Related entries"
-    reply.data = {"answer": reply.data, "suggestions": [_hit_data(h) for h in suggestions]}
+    reply.data = {
+        "answer": reply.data,
+        "sure": not answer.hedged,
+        "confidence": best.score,
+        "suggestions": [_hit_data(h) for h in suggestions],
+    }
     return reply

@@ -20,7 +20,18 @@ from bot.knowledge.search import Answer
 from bot.knowledge.text import fold
 from bot.orgs.index import Candidate, OrgMatch, Outcome
 
-__all__ = ["Route", "RouteKind", "decide", "org_subject"]
+__all__ = ["Route", "RouteKind", "criterion_number", "decide", "org_subject"]
+
+_NUMBER_ONLY = re.compile(
+    r"^\s*(?:(?:criterion|criteria|crit)\s*)?(?:#|no\.?|number\s*)?\s*(\d{1,4})\s*$"
+)
+
+
+def criterion_number(text: str) -> int | None:
+    """The number in "11", "#11" or "criterion 11" (any size, so "11" can be refused)."""
+    match = _NUMBER_ONLY.match(fold(text))
+    return int(match.group(1)) if match else None
+
 
 # Words that, after "is X good", say what X is ("a good charity", "good on sex work").
 _TAIL = (

@@ -81,8 +81,10 @@ DOMAIN_WORDS = """
 SUGGEST_THRESHOLD = 0.25
 # Distinct question wordings whose answers are remembered.
 ANSWER_CACHE = 4096
-#: Minimum score (0-100) for :meth:`SearchIndex.resolve` to accept a fuzzy match.
-RESOLVE_THRESHOLD = 80.0
+#: Minimum rapidfuzz ratio (0-100) of a typed name to a whole entry name for
+#: :meth:`SearchIndex.resolve` to take it as a typo of that name. A partial match ("300,000
+#: children" in "100,000 children") is never enough: it presented the wrong entry as the answer.
+RESOLVE_THRESHOLD = 85.0
 
 # Field weights for BM25F. The name is what an entry is *about*; strong text states it; the body
 # merely mentions things. How much of the question an entry covers is weighted the same way.
@@ -739,10 +741,62 @@ class SearchIndex:
         for d in ids:
             if query in self._docs[d].names:
                 return self._hit(d, 100.0)
-        best = self.complete(kind, query, limit=1)
-        if best and best[0].score >= RESOLVE_THRESHOLD:
-            return best[0]
+        terms = set(self._analyzer(query)) - self._analyzer.weak
+        holders = self._holders(kind, terms)
+        if len(holders) == 1:
+            # Every word typed is in one entry's name, and in no other's ("Decriminalization").
+            return self._hit(holders[0], 95.0)
+        names, owners = self._names_of(kind)
+        typo = process.extractOne(query, names, scorer=fuzz.ratio, score_cutoff=RESOLVE_THRESHOLD)
+        if typo is not None and self._numbers_agree(owners[typo[2]], terms):
+            # The whole name with a typo or two ("superbowl", "nordic modle").
+            return self._hit(owners[typo[2]], round(typo[1], 1))
+        answer = self.answer(text)
+        if (
+            answer.best is not None
+            and not answer.hedged
+            and answer.best.kind == kind
+            and self._numbers_agree(self._by_id[(kind, answer.best.id)], terms)
+        ):
+            # Not a name, but a question this entry surely answers ("kids taken at target").
+            return answer.best
         return None
+
+    def _holders(self, kind: str, terms: set[str]) -> list[int]:
+        """Entries of ``kind`` with a name or alias holding every one of ``terms``."""
+        if not terms:
+            return []
+        return [
+            d
+            for d in self._by_kind.get(kind, [])
+            if any(terms <= name for name in self._name_sets[d])
+        ]
+
+    def _numbers_agree(self, d: int, terms: set[str]) -> bool:
+        """Every figure typed ("300,000") is one the entry itself gives."""
+        return all(t in self._credits[d] for t in terms if t.isdigit() and len(t) >= 3)
+
+    def suggest(self, kind: str, text: str, limit: int = 3) -> list[Hit]:
+        """Closest entries of ``kind`` to offer when ``text`` names none of them for sure."""
+        query = " ".join(fold(text).split())
+        terms = set(self._analyzer(query)) - self._analyzer.weak
+        # Entries whose names hold every word typed come first: by the title before an alias,
+        # then the shortest name.
+        holders = sorted(
+            self._holders(kind, terms),
+            key=lambda d: (
+                not terms <= self._name_sets[d][0],
+                len(self._name_sets[d][0])
+                if terms <= self._name_sets[d][0]
+                else min(len(n) for n in self._name_sets[d] if terms <= n),
+                d,
+            ),
+        )
+        out = {d: self._hit(d, 90.0) for d in holders}
+        for hit in self.complete(kind, query, limit=limit):
+            d = self._by_id[(hit.kind, hit.id)]
+            out.setdefault(d, hit)
+        return list(out.values())[:limit]
 
     def entries(self, kind: str) -> Sequence[Hit]:
         """Every entry of ``kind`` in file order (score 0)."""
