@@ -101,7 +101,7 @@ def _postable(reply: Reply, actor: Actor, myth_id: str) -> Reply:
 
 
 async def myth(core: Core, actor: Actor, topic: str) -> Reply:
-    """A myth explainer: the claim, the verdict, the real numbers and where they come from."""
+    """A myth explainer: the claim, the verdict, the figures and where they come from."""
     reply = _lookup(core, "myths", topic)
     if "id" not in (reply.data or {}):
         return reply  # not found: nothing to post
@@ -246,7 +246,7 @@ COMMANDS = [
     ),
     Command(
         "myth",
-        "Explain a myth or debunked statistic, with the real numbers.",
+        "Explain a myth or debunked statistic, with what the sources report.",
         myth,
         options=(
             Option(

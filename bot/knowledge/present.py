@@ -134,13 +134,24 @@ def _figure_line(knowledge: Knowledge, figure: Any) -> str:
 
 
 def present_myth(knowledge: Knowledge, myth: Myth) -> Reply:
-    """A myth: the claim, the verdict, the short answer, the real numbers with their origin."""
+    """A myth: the claim, the verdict, the short answer, the figures with their origin."""
     verdict = _VERDICT_LABELS.get(myth.verdict.value, myth.verdict.value.title())
     text = f"**Claim:** {myth.claim}\n\n**Verdict: {verdict}.** {myth.short}"
     fields = []
-    if myth.numbers:
+    # The claim's own figure is kept apart from what the sources report, so a debunked number
+    # is never listed as a real one; each line names where it comes from.
+    claimed = [f for f in myth.numbers if f.claimed]
+    reported = [f for f in myth.numbers if not f.claimed]
+    if claimed:
         fields.append(
-            Field("The real numbers", "\n".join(_figure_line(knowledge, f) for f in myth.numbers))
+            Field("The claim's figure", "\n".join(_figure_line(knowledge, f) for f in claimed))
+        )
+    if reported:
+        fields.append(
+            Field(
+                "What the sources report",
+                "\n".join(_figure_line(knowledge, f) for f in reported),
+            )
         )
     fields.append(Field("Explanation", myth.explanation))
     source_ids = [*myth.sources, *(f.source for f in myth.numbers)]
