@@ -74,7 +74,8 @@ async def ask(core: Core, actor: Actor, question: str, private: bool = False) ->
     # "is X legit?", "should I donate to X?": X is looked up the way /rate does.
     subject = org_subject(question)
     match = await core.state.orgs.lookup_async(subject) if subject else None
-    route = decide(answer, subject, match)
+    subject_answer = core.state.search.answer(subject) if subject else None
+    route = decide(answer, subject, match, subject_answer)
     if route.kind in (RouteKind.ORG, RouteKind.ORG_CHOICE, RouteKind.UNKNOWN_ORG):
         # The rating card, the choice of organizations or "I don't know it, /report it".
         return await rate(core, actor, route.subject or question, private=private)

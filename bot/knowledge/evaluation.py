@@ -57,7 +57,8 @@ def route(index: SearchIndex, orgs: OrgIndex, question: str) -> Route:
     answer = index.answer(question)
     subject = org_subject(question)
     match = orgs.lookup(subject) if subject else None
-    return decide(answer, subject, match)
+    subject_answer = index.answer(subject) if subject else None
+    return decide(answer, subject, match, subject_answer)
 
 
 class Outcome:

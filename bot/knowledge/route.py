@@ -133,19 +133,32 @@ class Route:
     orgs: list[Candidate] = field(default_factory=list)  # the match first, or the choices
 
 
-def decide(answer: Answer, subject: str | None, match: OrgMatch | None) -> Route:
+def decide(
+    answer: Answer,
+    subject: str | None,
+    match: OrgMatch | None,
+    subject_answer: Answer | None = None,
+) -> Route:
     """Combine the knowledge answer with the organization lookup of ``subject`` (if any).
 
     An organization question about a known organization gets its card, even if some entry
-    mentions it: the card is the evidence. An unknown name gets "I don't know it" unless an entry
-    answers the question confidently ("is the swedish model good" is about a term, not an org).
+    mentions it: the card is the evidence. An unknown name gets "I don't know it", unless the
+    name alone (``subject_answer``) is surely answered by the same entry as the whole question
+    ("is fosta good" is about a law, not an organization): an entry that only answers the
+    framing ("is X a good org") says nothing about X.
     """
     if subject is not None and match is not None:
         if match.outcome is Outcome.MATCH and match.best is not None:
             return Route(RouteKind.ORG, answer, subject, list(match.candidates))
         if match.outcome is Outcome.AMBIGUOUS:
             return Route(RouteKind.ORG_CHOICE, answer, subject, list(match.candidates))
-        if answer.best is None or answer.hedged:
+        about_subject = (
+            answer.best is not None
+            and not answer.hedged
+            and subject_answer is not None
+            and subject_answer.best == answer.best
+        )
+        if not about_subject:
             return Route(RouteKind.UNKNOWN_ORG, answer, subject, list(match.candidates))
     if answer.best is not None:
         return Route(RouteKind.ENTRY, answer)
