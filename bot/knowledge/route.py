@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.knowledge.search import Answer
-from bot.knowledge.text import fold
+from bot.knowledge.text import fold_for_search
 from bot.orgs.index import Candidate, OrgMatch, Outcome
 
 __all__ = ["Route", "RouteKind", "criterion_number", "decide", "org_subject"]
@@ -29,7 +29,7 @@ _NUMBER_ONLY = re.compile(
 
 def criterion_number(text: str) -> int | None:
     """The number in "11", "#11" or "criterion 11" (any size, so "11" can be refused)."""
-    match = _NUMBER_ONLY.match(fold(text))
+    match = _NUMBER_ONLY.match(fold_for_search(text))
     return int(match.group(1)) if match else None
 
 
@@ -96,7 +96,7 @@ def org_subject(question: str) -> str | None:
     Only the shape of the question is read here; whether X is an organization is for the
     ``/rate`` matcher to say.
     """
-    text = _TRAILING.sub("", " ".join(fold(question).split()))
+    text = _TRAILING.sub("", " ".join(fold_for_search(question).split()))
     text = re.sub(r"^(?:so|ok|okay|hey|hi|yo|um|hmm|quick question|question)[\s,:]+", "", text)
     for pattern in _PATTERNS:
         match = pattern.match(text)

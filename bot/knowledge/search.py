@@ -802,7 +802,7 @@ class SearchIndex:
 
     def suggest(self, kind: str, text: str, limit: int = 3) -> list[Hit]:
         """Closest entries of ``kind`` to offer when ``text`` names none of them for sure."""
-        query = " ".join(fold(text).split())
+        query = " ".join(fold_for_search(text).split())
         terms = set(self._analyzer(query)) - self._analyzer.weak
         # Entries whose names hold every word typed come first: by the title before an alias,
         # then the shortest name.
