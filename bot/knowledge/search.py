@@ -83,12 +83,18 @@ DISTINCT_DF = 5  # a word in at most this many entries is distinctive
 #: state's and organizations' responses, the criteria and the claims they check.
 DOMAIN_WORDS = """
     trafficking trafficker trafficked sex sexual prostitution prostitute escort brothel pimp johns
-    stripper porn erotic survivor victim exploitation exploited abuse coercion coerced grooming
-    smuggling kidnapping rescue raid sting police cop arrest jail prison incarceration criminal
-    criminalize decriminalize legalize nordic swerf terf fosta sesta earnit tvpa ncmec hotline
-    qanon conspiracy myth statistic awareness criterion criteria aftercare outreach harm trauma
-    consent migrant immigration deportation slave slavery abolition abolitionist savior saviorism
-    vet vetting trustworthy accountability transparency
+    stripper porn erotic survivor victim exploitation exploited coercion coerced grooming
+    rescue raid sting criminalize decriminalize legalize nordic swerf terf fosta sesta earnit tvpa
+    ncmec qanon myth criterion criteria aftercare trauma abolition abolitionist savior saviorism
+    awareness harm
+"""
+#: Words of neighbouring subjects (police, prisons, migration, statistics, charities): they place
+#: a question in the domain only when its best entry matches every subject word of it, so "how
+#: do I become a police officer" stays out while "do police raids help" is in.
+NEAR_DOMAIN_WORDS = """
+    abuse smuggling kidnapping police cop arrest jail prison incarceration criminal hotline
+    conspiracy statistic outreach consent migrant immigration deportation slave
+    slavery vet vetting trustworthy accountability transparency
 """
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
@@ -273,6 +279,7 @@ class _Analyzer:
 
 _DEFAULT_ANALYZER = _Analyzer(ACRONYMS)
 DOMAIN_TERMS = frozenset(_DEFAULT_ANALYZER(DOMAIN_WORDS))
+NEAR_DOMAIN_TERMS = frozenset(_DEFAULT_ANALYZER(NEAR_DOMAIN_WORDS))
 
 
 def analyze(text: str) -> list[str]:
@@ -649,6 +656,8 @@ class SearchIndex:
         if terms & DOMAIN_TERMS or top.name_match:
             return True
         foreign = top.subjects - top.matched
+        if terms & NEAR_DOMAIN_TERMS and foreign == 0 and top.matched >= 2:
+            return True
         if top.distinct:
             # "was the wayfair thing fake": checking a claim, one word beside its subject is fine;
             # "who is playing in the super bowl" is another subject that shares a name.
