@@ -138,7 +138,7 @@ class Score:
 
 def score(knowledge: Knowledge, cases: list[Case], decide_one: Callable[[str], Route]) -> Score:
     """Score ``decide_one`` on ``cases``."""
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[bool, str]] = Counter()
     failures = []
     for case in cases:
         outcome, got = judge(knowledge, case, decide_one(case.question))
