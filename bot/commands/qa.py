@@ -79,6 +79,7 @@ async def ask(core: Core, actor: Actor, question: str, private: bool = False) ->
     if route.kind in (RouteKind.ORG, RouteKind.ORG_CHOICE, RouteKind.UNKNOWN_ORG):
         # The rating card, the choice of organizations or "I don't know it, /report it".
         return await rate(core, actor, route.subject or question, private=private)
+    answer = route.answer
     reply = present_answer(core.knowledge, answer)
     # A hedged answer is a best guess: only the asker sees it.
     reply.public = not private and answer.best is not None and not answer.hedged

@@ -143,23 +143,23 @@ def decide(
 
     An organization question about a known organization gets its card, even if some entry
     mentions it: the card is the evidence. An unknown name gets "I don't know it", unless the
-    name alone (``subject_answer``) is surely answered by the same entry as the whole question
-    ("is fosta good" is about a law, not an organization): an entry that only answers the
-    framing ("is X a good org") says nothing about X.
+    name alone (``subject_answer``) is surely answered, by the entry that answers the whole
+    question or when the whole question gets no sure answer ("is fosta good" is about a law,
+    not an organization): an entry that only answers the framing ("is X a good org") says
+    nothing about X.
     """
     if subject is not None and match is not None:
         if match.outcome is Outcome.MATCH and match.best is not None:
             return Route(RouteKind.ORG, answer, subject, list(match.candidates))
         if match.outcome is Outcome.AMBIGUOUS:
             return Route(RouteKind.ORG_CHOICE, answer, subject, list(match.candidates))
-        about_subject = (
-            answer.best is not None
-            and not answer.hedged
-            and subject_answer is not None
-            and subject_answer.best == answer.best
-        )
-        if not about_subject:
-            return Route(RouteKind.UNKNOWN_ORG, answer, subject, list(match.candidates))
+        # The name alone surely answered: a subject of the knowledge base, not an organization.
+        if subject_answer is not None and subject_answer.best is not None:
+            best, alone = answer.best, subject_answer.best
+            same = best is not None and (best.kind, best.id) == (alone.kind, alone.id)
+            if not subject_answer.hedged and (best is None or answer.hedged or same):
+                return Route(RouteKind.ENTRY, subject_answer, subject)
+        return Route(RouteKind.UNKNOWN_ORG, answer, subject, list(match.candidates))
     if answer.best is not None:
         return Route(RouteKind.ENTRY, answer)
     return Route(RouteKind.NONE, answer)

@@ -20,6 +20,7 @@ How it ranks (chosen by measurement, see ``benchmarks/bench_ask.py --compare``):
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import heapq
 import logging
 import math
@@ -75,6 +76,11 @@ CLAIM_CUES = frozenset(_CLAIM_WORDS.split())
 AMBIGUITY_GAP = 0.05
 #: An entry whose name holds a subject word stands out enough for a hedged answer.
 HEDGE_NAMED = False
+#: A name or alias of at least this many words said word for word in a question picks its entry.
+PHRASES, PHRASE_MIN_WORDS = True, 3
+PHRASE_FILLERS = frozenset(
+    ["actually", "really", "just", "even", "like", "um", "please", "pls", "so", "the", "a", "an"]
+)
 #: Prefer an entry the question essentially names over a BM25F winner that it does not name.
 PREFER_NAME_MATCH = True
 DISTINCT_DF = 5  # a word in at most this many entries is distinctive
@@ -262,6 +268,17 @@ class _Analyzer:
         self.synonyms = {stem(k): v for k, v in SYNONYMS.items()} | SYNONYMS
         self.weak = frozenset(t for w in WEAK_WORDS for t in self.synonyms.get(stem(w), (stem(w),)))
 
+    def phrase(self, text: str) -> tuple[str, ...]:
+        """``text`` as a word sequence for phrase matching: stemmed and mapped like index terms,
+        but with stopwords kept (an alias like "what can I do" is all stopwords) and fillers
+        ("actually", "the") dropped."""
+        out: list[str] = []
+        for tok in tokenize(text):
+            if tok in PHRASE_FILLERS:
+                continue
+            out.extend(self.synonyms.get(stem(RAW_SYNONYMS.get(tok, tok)), (stem(tok),))[:1])
+        return tuple(out)
+
     def __call__(self, text: str) -> list[str]:
         tokens = tokenize(text)
         out: list[str] = []
@@ -361,6 +378,8 @@ class SearchIndex:
         self._by_id = {(d.kind, d.id): i for i, d in enumerate(docs)}
         self._names: dict[str, tuple[list[str], list[int]]] = {}
         self._name_sets: list[list[frozenset[str]]] = [[] for _ in docs]
+        # Names and aliases as word sequences, stopwords kept, by first word.
+        self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         n = max(len(docs), 1)
         # Average field lengths for BM25 length normalization.
         lengths = [[len(f) for f in doc_fields] for doc_fields in fields]
@@ -444,6 +463,11 @@ class SearchIndex:
             [frozenset(analyzer(name)) - analyzer.weak for name in names_]
             for (_, _, _, names_, _, _, _) in raw
         ]
+        for d, (_, _, _, names_, _, _, _) in enumerate(raw):
+            for name in names_:
+                words = analyzer.phrase(name)
+                if len(words) >= PHRASE_MIN_WORDS:
+                    index._phrases.setdefault(words[0], []).append((words, d))
         log.debug("search index: %d entries, %d terms", len(docs), len(index._vocab))
         return index
 
@@ -624,8 +648,32 @@ class SearchIndex:
             self._answers.popitem(last=False)
         return answer
 
+    def _phrase_entries(self, question: str) -> set[int]:
+        """Entries with a name or alias of PHRASE_MIN_WORDS words or more said in the question."""
+        words = self._analyzer.phrase(question)
+        found: set[int] = set()
+        for i, word in enumerate(words):
+            for phrase, d in self._phrases.get(word, ()):
+                if words[i : i + len(phrase)] == phrase:
+                    found.add(d)
+        return found
+
     def _answer(self, question: str) -> Answer:
-        ranked = self._ranked(question, limit=4)
+        ranked = self._ranked(question, limit=CANDIDATES)
+        said = self._phrase_entries(question) if PHRASES else set()
+        if len(said) == 1:
+            # The question says one entry's name or alias word for word ("what can I do",
+            # "which laws help"): that entry, if it is a candidate at all.
+            [d] = said
+            key = (self._docs[d].kind, self._docs[d].id)
+            named = next((s for s in ranked if (s.hit.kind, s.hit.id) == key), None)
+            figures = set(self._analyzer(question))
+            if named is not None and self._numbers_agree(d, figures):
+                hit = Hit(*key, named.hit.title, max(named.hit.score, NAME_MATCH_CONFIDENCE))
+                ranked = [dataclasses.replace(named, hit=hit)] + [
+                    s for s in ranked if s is not named
+                ]
+        ranked = ranked[:4]
         if PREFER_NAME_MATCH and ranked and not ranked[0].name_match:
             # A question that is essentially an entry's title is about that entry, even when a
             # rarer word elsewhere in it ranks another entry first by BM25F.
