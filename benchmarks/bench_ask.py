@@ -314,6 +314,7 @@ PREVIOUS_RULE = {
     "HEDGE_THRESHOLD": 1.0,
     "AMBIGUITY_GAP": 9.0,
     "PREFER_NAME_MATCH": False,
+    "PHRASES": False,
     "UNKNOWN_FACTOR": 1.0,
 }
 
@@ -399,6 +400,7 @@ def compare() -> None:
         "calibrated rule + organizations (shipped)": _method(knowledge, {}),
         "  same, without the domain gate": _method(knowledge, {"DOMAIN_GATE": False}),
         "  same, without hedged answers": _method(knowledge, {"HEDGE_THRESHOLD": 1.0}),
+        "  same, without alias phrases": _method(knowledge, {"PHRASES": False}),
         "shipped + wordllama when it refuses": _embedding_fallback(knowledge),
     }
     header = "ok/answerable      wrong refused off-topic answered"
