@@ -235,18 +235,22 @@ def _cold_questions(knowledge: Knowledge, n: int, seed: int) -> list[str]:
     return list(out)
 
 
-def _time_cold(index: SearchIndex, orgs: OrgIndex, questions: list[str]) -> list[float]:
+def _time_cold(
+    index: SearchIndex, orgs: OrgIndex, questions: list[str]
+) -> tuple[list[float], list[float]]:
     """Per question: every cache emptied (answers, typo expansions, stems), then the whole /ask
-    decision (entry answer, organization question, organization lookup)."""
-    times = []
+    decision (entry answer, organization question, organization lookup). Wall-clock and this
+    thread's CPU time: on a loaded shared machine the wall-clock tail is mostly waiting."""
+    wall, cpu = [], []
     for q in questions:
         index._answers.clear()
         index._expand.cache_clear()
         stem.cache_clear()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         route(index, orgs, q)
-        times.append(_ms(time.perf_counter() - start))
-    return times
+        cpu.append(_ms(time.thread_time() - start_cpu))
+        wall.append(_ms(time.perf_counter() - start))
+    return wall, cpu
 
 
 def _time_warm(index: SearchIndex, orgs: OrgIndex, questions: list[str]) -> list[float]:
@@ -264,19 +268,22 @@ def _time_warm(index: SearchIndex, orgs: OrgIndex, questions: list[str]) -> list
 def bench(questions: int = 400) -> None:
     """Print the timing table: cold and warm questions, shipped and 10,000-entry bases."""
     rows: list[tuple[str, float, float, str]] = []
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.thread_time()
     knowledge = load_knowledge(KNOWLEDGE)
     load = _ms(time.perf_counter() - start)
     start = time.perf_counter()
     index = SearchIndex.build(knowledge)
     orgs = OrgIndex.build(org_records(knowledge))
     build = _ms(time.perf_counter() - start)
+    load_cpu = _ms(time.thread_time() - start_cpu)
     rows.append(("shipped: load knowledge", load, 0, ""))
     rows.append(("shipped: build indexes (entries + orgs)", build, 0, ""))
     rows.append(("shipped: load + build", load + build, 300, "< 300 ms total"))
-    cold = _time_cold(index, orgs, _cold_questions(knowledge, questions, seed=11))
+    rows.append(("shipped: load + build, CPU time", load_cpu, 300, "< 300 ms total"))
+    cold, cpu = _time_cold(index, orgs, _cold_questions(knowledge, questions, seed=11))
     rows.append((f"shipped: cold /ask p50 ({len(cold)} q)", statistics.median(cold), 0, ""))
     rows.append((f"shipped: cold /ask p99 ({len(cold)} q)", _percentile(cold, 99), 2, "< 2 ms"))
+    rows.append(("shipped: cold /ask p99, CPU time", _percentile(cpu, 99), 2, "< 2 ms"))
     warm = _time_warm(index, orgs, _questions(knowledge, questions))
     rows.append((f"shipped: warm /ask p99 ({len(warm)} q)", _percentile(warm, 99), 0, ""))
 
@@ -288,11 +295,12 @@ def bench(questions: int = 400) -> None:
     titles = [t.name for t in list(synthetic.terms.values())[:200]]
     synth_questions = _cold_questions(knowledge, questions, seed=12)
     synth_questions += [f"what is {rng.choice(titles)} {i}" for i in range(questions // 2)]
-    cold = _time_cold(big, orgs, synth_questions)
+    cold, cpu = _time_cold(big, orgs, synth_questions)
     rows.append((f"10k synthetic: cold /ask p50 ({len(cold)} q)", statistics.median(cold), 0, ""))
     rows.append(
         (f"10k synthetic: cold /ask p99 ({len(cold)} q)", _percentile(cold, 99), 20, "< 20 ms")
     )
+    rows.append(("10k synthetic: cold /ask p99, CPU time", _percentile(cpu, 99), 20, "< 20 ms"))
     warm = _time_warm(big, orgs, synth_questions)
     rows.append((f"10k synthetic: warm /ask p99 ({len(warm)} q)", _percentile(warm, 99), 0, ""))
     start = time.perf_counter()

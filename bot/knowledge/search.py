@@ -421,6 +421,7 @@ class SearchIndex:
         self._vocab_by_len: dict[int, list[str]] = defaultdict(list)
         for term in self._vocab:
             self._vocab_by_len[len(term)].append(term)
+        self._near_by_len: dict[int, list[str]] = {}
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
 
     @classmethod
@@ -480,8 +481,7 @@ class SearchIndex:
         if len(term) < 4 or term.isdigit():
             return ()
         found: dict[str, float] = {}
-        n = len(term)
-        near = [t for size in range(n - 2, n + 3) for t in self._vocab_by_len.get(size, ())]
+        near = self._near_lengths(len(term))
         for match, score, _ in process.extract(
             term, near, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=3
         ):
@@ -492,6 +492,14 @@ class SearchIndex:
             for vocab_term in self._prefixed(term):
                 found.setdefault(vocab_term, 0.85)
         return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:3])
+
+    def _near_lengths(self, n: int) -> list[str]:
+        """Indexed words within two letters of length ``n`` (built once per length)."""
+        near = self._near_by_len.get(n)
+        if near is None:
+            near = [t for size in range(n - 2, n + 3) for t in self._vocab_by_len.get(size, ())]
+            self._near_by_len[n] = near
+        return near
 
     def _prefixed(self, prefix: str) -> list[str]:
         start = bisect.bisect_left(self._vocab, prefix)
