@@ -38,7 +38,8 @@ _TAIL = (
     r"(?:\s+(?:org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group|cause|one|"
     r"place to (?:donate|give|volunteer)|"
     r"to (?:donate|give|support|work|volunteer)(?: to| for| with)?|"
-    r"on .{1,40}|for .{1,40}|or not|at all|or a scam|or what|or bad|tho|though|really))*"
+    r"on .{1,40}|for .{1,40}|at .{1,40}|with .{1,40}|or not|at all|or a scam|or what|or bad|"
+    r"tho|though|really))*"
 )
 _GOOD = (
     r"(?:(?:a |an |any |actually |really |even |still )*"
@@ -66,6 +67,12 @@ _PATTERNS = [
         r"(?:on|about|of|for)?\s*(?P<x>.+)$"
     ),
     re.compile(r"^(?:tell me|talk)\s+about\s+(?P<x>.+)$"),
+    # "what about X, can I trust them?": the name first, the question about it after.
+    re.compile(
+        r"^(?:what|how|and)\s+about\s+(?P<x>[^,?.!]+)[,?.!]*\s+(?:can|should|could|do|would)\s+"
+        r"(?:i|we|you|people)\s+(?:really\s+|actually\s+)?(?:trust|believe|rely on|donate to|"
+        r"give to|support)\s+(?:them|it|they|him|her)\b.*$"
+    ),
     re.compile(
         r"^(?:what'?s|whats|what is)\s+the\s+(?:deal|story|verdict)\s+(?:with|on)\s+(?P<x>.+)$"
     ),
