@@ -157,7 +157,7 @@ def test_tune_half(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -> No
     result = _score(shipped, orgs, TUNE)
     report = "\n".join(result.failures)
     assert result.off_topic_answered == 0, report
-    assert result.ok_rate >= 0.86, report
+    assert result.ok_rate >= 0.85, report
     assert result.wrong_rate <= 0.02, report
 
 
