@@ -20,6 +20,7 @@ from typing import Any
 
 import msgspec
 
+import bot.knowledge.answering as answering_module
 import bot.knowledge.search as search_module
 from bot.knowledge.evaluation import load_cases, route, score
 from bot.knowledge.loader import Knowledge, load_knowledge
@@ -316,6 +317,7 @@ def bench(questions: int = 400) -> None:
 
 # -- comparison of methods ----------------------------------------------------------------------
 
+_TUNABLE = (answering_module, search_module)
 # The answering rule before issue 14: coverage >= 0.45 decides, nothing else.
 PREVIOUS_RULE = {
     "DOMAIN_GATE": False,
@@ -328,14 +330,16 @@ PREVIOUS_RULE = {
 
 
 def _with_settings(settings: dict[str, Any], run: Callable[[], Any]) -> Any:
-    saved = {k: getattr(search_module, k) for k in settings}
+    """Run with some of the ranking's or the answering rule's constants replaced."""
+    modules = {k: next(m for m in _TUNABLE if hasattr(m, k)) for k in settings}
+    saved = {k: getattr(modules[k], k) for k in settings}
     for k, v in settings.items():
-        setattr(search_module, k, v)
+        setattr(modules[k], k, v)
     try:
         return run()
     finally:
         for k, v in saved.items():
-            setattr(search_module, k, v)
+            setattr(modules[k], k, v)
 
 
 def _method(
