@@ -73,7 +73,9 @@ async def ask(core: Core, actor: Actor, question: str, private: bool = False) ->
     answer = core.state.search.answer(question)
     # "is X legit?", "should I donate to X?": X is looked up the way /rate does.
     subject = org_subject(question)
-    match = await core.state.orgs.lookup_async(subject) if subject else None
+    # The organizations this member's community sees, as /rate would look them up.
+    orgs = core.state.orgs_for(await core.sees(actor)) if subject else None
+    match = await orgs.lookup_async(subject) if orgs is not None and subject else None
     subject_answer = core.state.search.answer(subject) if subject else None
     route = decide(answer, subject, match, subject_answer)
     if route.kind in (RouteKind.ORG, RouteKind.ORG_CHOICE, RouteKind.UNKNOWN_ORG):
