@@ -1,7 +1,7 @@
-"""Speed (and, with --compare, accuracy) of /ask retrieval.
+"""Speed (and, with --compare, accuracy) of /ask.
 
-    python -m benchmarks.bench_ask             # timings on the shipped and a 10,000-entry base
-    python -m benchmarks.bench_ask --compare   # the retrieval methods we compared, on the evals
+    python -m benchmarks.bench_ask             # cold and warm timings, shipped and 10,000 entries
+    python -m benchmarks.bench_ask --compare   # the answering methods compared, on both halves
 
 Timings are printed, never asserted: tests must not depend on the machine's speed.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import sqlite3
 import statistics
 import time
 import tomllib
@@ -20,18 +19,22 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from rapidfuzz import fuzz
 
+import bot.knowledge.answering as answering_module
 import bot.knowledge.search as search_module
+from bot.knowledge.evaluation import load_cases, route, score
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
-from bot.knowledge.present import present_entry
-from bot.knowledge.search import SEARCHED_KINDS, SearchIndex, _entry_fields
-from bot.knowledge.text import fold_for_search
+from bot.knowledge.route import Route, RouteKind
+from bot.knowledge.search import SEARCHED_KINDS, Answer, Hit, SearchIndex, _entry_fields
+from bot.knowledge.text import stem
+from bot.orgs.index import OrgIndex, org_records
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
 PARAPHRASES = ROOT / "tests" / "data" / "ask_paraphrases.toml"
+TUNE = ROOT / "tests" / "data" / "ask_tune.toml"
+HELD_OUT = ROOT / "tests" / "data" / "ask_heldout.toml"
 SHARED_EVAL = [
     ROOT.parent / "shared" / "eval" / "questions.toml",
     Path("/work/shared/eval/questions.toml"),
@@ -211,203 +214,223 @@ def synthetic_knowledge(entries: int, seed: int = 1) -> Knowledge:
     )
 
 
+def _cold_questions(knowledge: Knowledge, n: int, seed: int) -> list[str]:
+    """``n`` distinct questions never asked before: vocabulary words in member-like templates."""
+    rng = random.Random(seed)
+    words = sorted(
+        {w for q in _questions(knowledge, 400) for w in re.findall(r"[a-z]{4,}", q.casefold())}
+    )
+    templates = (
+        "is it true that {} {} {}",
+        "what about {} and {} {}?",
+        "my friend says {} {} {} thoughts",
+        "{} {} {} explained",
+        "why do orgs {} {} {}",
+    )
+    out: dict[str, None] = {}
+    while len(out) < n:
+        picked = [rng.choice(words) for _ in range(3)]
+        # A typo in one word, as members type: new words reach the fuzzy matcher cold.
+        picked[0] = _typo(picked[0] + "ing", rng) if rng.random() < 0.3 else picked[0]
+        out[rng.choice(templates).format(*picked) + f" {rng.randrange(10**6)}"] = None
+    return list(out)
+
+
+def _time_cold(
+    index: SearchIndex, orgs: OrgIndex, questions: list[str]
+) -> tuple[list[float], list[float]]:
+    """Per question: every cache emptied (answers, typo expansions, stems), then the whole /ask
+    decision (entry answer, organization question, organization lookup). Wall-clock and this
+    thread's CPU time: on a loaded shared machine the wall-clock tail is mostly waiting."""
+    wall, cpu = [], []
+    for q in questions:
+        index._answers.clear()
+        index._expand.cache_clear()
+        stem.cache_clear()
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        route(index, orgs, q)
+        cpu.append(_ms(time.thread_time() - start_cpu))
+        wall.append(_ms(time.perf_counter() - start))
+    return wall, cpu
+
+
+def _time_warm(index: SearchIndex, orgs: OrgIndex, questions: list[str]) -> list[float]:
+    """The same decision for questions asked before (the answer cache holds them)."""
+    for q in questions:
+        route(index, orgs, q)
+    times = []
+    for q in questions:
+        start = time.perf_counter()
+        route(index, orgs, q)
+        times.append(_ms(time.perf_counter() - start))
+    return times
+
+
 def bench(questions: int = 400) -> None:
-    """Print the timing table."""
+    """Print the timing table: cold and warm questions, shipped and 10,000-entry bases."""
     rows: list[tuple[str, float, float, str]] = []
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.thread_time()
     knowledge = load_knowledge(KNOWLEDGE)
     load = _ms(time.perf_counter() - start)
     start = time.perf_counter()
     index = SearchIndex.build(knowledge)
+    orgs = OrgIndex.build(org_records(knowledge))
     build = _ms(time.perf_counter() - start)
+    load_cpu = _ms(time.thread_time() - start_cpu)
     rows.append(("shipped: load knowledge", load, 0, ""))
-    rows.append(("shipped: build index", build, 0, ""))
+    rows.append(("shipped: build indexes (entries + orgs)", build, 0, ""))
     rows.append(("shipped: load + build", load + build, 300, "< 300 ms total"))
-    times = _time_answers(index, _questions(knowledge, questions))
-    rows.append((f"shipped: answer() p50 ({len(times)} q)", statistics.median(times), 0, ""))
-    rows.append((f"shipped: answer() p99 ({len(times)} q)", _percentile(times, 99), 2, "< 2 ms"))
+    rows.append(("shipped: load + build, CPU time", load_cpu, 300, "< 300 ms total"))
+    cold, cpu = _time_cold(index, orgs, _cold_questions(knowledge, questions, seed=11))
+    rows.append((f"shipped: cold /ask p50 ({len(cold)} q)", statistics.median(cold), 0, ""))
+    rows.append((f"shipped: cold /ask p99 ({len(cold)} q)", _percentile(cold, 99), 2, "< 2 ms"))
+    rows.append(("shipped: cold /ask p99, CPU time", _percentile(cpu, 99), 2, "< 2 ms"))
+    warm = _time_warm(index, orgs, _questions(knowledge, questions))
+    rows.append((f"shipped: warm /ask p99 ({len(warm)} q)", _percentile(warm, 99), 0, ""))
 
     synthetic = synthetic_knowledge(10_000)
     start = time.perf_counter()
     big = SearchIndex.build(synthetic)
     rows.append(("10k synthetic: build index", _ms(time.perf_counter() - start), 0, ""))
     rng = random.Random(3)
-    synth_questions = _questions(knowledge, questions)
     titles = [t.name for t in list(synthetic.terms.values())[:200]]
-    synth_questions += [f"what is {rng.choice(titles)}" for _ in range(questions // 2)]
-    times = _time_answers(big, synth_questions)
-    rows.append((f"10k synthetic: answer() p50 ({len(times)} q)", statistics.median(times), 0, ""))
+    synth_questions = _cold_questions(knowledge, questions, seed=12)
+    synth_questions += [f"what is {rng.choice(titles)} {i}" for i in range(questions // 2)]
+    cold, cpu = _time_cold(big, orgs, synth_questions)
+    rows.append((f"10k synthetic: cold /ask p50 ({len(cold)} q)", statistics.median(cold), 0, ""))
     rows.append(
-        (f"10k synthetic: answer() p99 ({len(times)} q)", _percentile(times, 99), 20, "< 20 ms")
+        (f"10k synthetic: cold /ask p99 ({len(cold)} q)", _percentile(cold, 99), 20, "< 20 ms")
     )
+    rows.append(("10k synthetic: cold /ask p99, CPU time", _percentile(cpu, 99), 20, "< 20 ms"))
+    warm = _time_warm(big, orgs, synth_questions)
+    rows.append((f"10k synthetic: warm /ask p99 ({len(warm)} q)", _percentile(warm, 99), 0, ""))
     start = time.perf_counter()
     for prefix in ("a", "de", "traf", "sup", "zq1", ""):
         big.complete("myths", prefix)
     rows.append(("10k synthetic: complete() x6", _ms(time.perf_counter() - start), 0, ""))
 
-    print(f"{'measure':44} {'ms':>9}  target")
+    print(f"{'measure':48} {'ms':>9}  target")
     for name, value, target, label in rows:
         verdict = ("met" if value < target else "NOT met") if target else ""
-        print(f"{name:44} {value:9.3f}  {label} {verdict}".rstrip())
+        print(f"{name:48} {value:9.3f}  {label} {verdict}".rstrip())
 
 
 # -- comparison of methods ----------------------------------------------------------------------
 
-Method = Callable[[str], tuple[tuple[str, str] | None, float]]
+_TUNABLE = (answering_module, search_module)
+# The answering rule before issue 14: coverage >= 0.45 decides, nothing else.
+PREVIOUS_RULE = {
+    "DOMAIN_GATE": False,
+    "HEDGE_THRESHOLD": 1.0,
+    "AMBIGUITY_GAP": 9.0,
+    "PREFER_NAME_MATCH": False,
+    "PHRASES": False,
+    "RIVAL_SWITCH": False,
+    "UNKNOWN_FACTOR": 1.0,
+}
 
 
-def _fuzzy_names(knowledge: Knowledge) -> Method:
-    """Baseline B: rapidfuzz WRatio of the question against names, aliases, claims, keywords."""
-    docs = []
+def _with_settings(settings: dict[str, Any], run: Callable[[], Any]) -> Any:
+    """Run with some of the ranking's or the answering rule's constants replaced."""
+    modules = {k: next(m for m in _TUNABLE if hasattr(m, k)) for k in settings}
+    saved = {k: getattr(modules[k], k) for k in settings}
+    for k, v in settings.items():
+        setattr(modules[k], k, v)
+    try:
+        return run()
+    finally:
+        for k, v in saved.items():
+            setattr(modules[k], k, v)
+
+
+def _method(
+    knowledge: Knowledge, settings: dict[str, Any], with_orgs: bool = True
+) -> Callable[[str], Route]:
+    index = _with_settings(settings, lambda: SearchIndex.build(knowledge))
+    orgs = OrgIndex.build(org_records(knowledge) if with_orgs else [])
+
+    def decide_one(question: str) -> Route:
+        return _with_settings(settings, lambda: route(index, orgs, question))
+
+    return decide_one
+
+
+def _embedding_fallback(knowledge: Knowledge) -> Callable[[str], Route] | None:
+    """The shipped rule, plus wordllama (if installed) when it refuses: the embedding's best
+    entry is given as a hedged answer if it is similar enough, stands out, and the lexical
+    ranking also has it in its top three."""
+    try:
+        import wordllama  # optional: measured only, never a dependency
+        from wordllama import WordLlama
+    except ImportError:
+        return None
+    start = time.perf_counter()
+    model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    print(f"(wordllama loaded in {_ms(time.perf_counter() - start):.0f} ms)")
+    keys, texts = [], []
     for kind in SEARCHED_KINDS:
         for entry in getattr(knowledge, kind).values():
             _, names, strong, _ = _entry_fields(kind, entry)
-            docs.append(((kind, entry.id), [fold_for_search(t) for t in [*names, *strong] if t]))
-
-    def run(question: str) -> tuple[tuple[str, str] | None, float]:
-        q = fold_for_search(question)
-        best, score = None, 0.0
-        for key, texts in docs:
-            s = max(fuzz.WRatio(q, t) for t in texts)
-            if s > score:
-                best, score = key, s
-        return best, score / 100
-
-    return run
-
-
-def _fts5(knowledge: Knowledge) -> Method:
-    """Baseline C: SQLite FTS5 (porter stemmer) with bm25() column weights, OR query."""
-    db = sqlite3.connect(":memory:")
-    db.execute(
-        "CREATE VIRTUAL TABLE e USING fts5(key UNINDEXED, name, strong, body, tokenize='porter')"
-    )
-    for kind in SEARCHED_KINDS:
-        for entry in getattr(knowledge, kind).values():
-            _, names, strong, body = _entry_fields(kind, entry)
-            db.execute(
-                "INSERT INTO e VALUES (?, ?, ?, ?)",
-                (f"{kind}:{entry.id}", " ".join(names), " ".join(strong), " ".join(body)),
-            )
-
-    def run(question: str) -> tuple[tuple[str, str] | None, float]:
-        words = [w for w in re.findall(r"\w+", fold_for_search(question)) if len(w) > 2]
-        if not words:
-            return None, 0.0
-        query = " OR ".join(f'"{w}"' for w in words)
-        row = db.execute(
-            "SELECT key, bm25(e, 6.0, 2.5, 1.0) AS s FROM e WHERE e MATCH ? ORDER BY s LIMIT 1",
-            (query,),
-        ).fetchone()
-        if row is None:
-            return None, 0.0
-        kind, _, entry_id = row[0].partition(":")
-        # bm25() is negative, lower is better; squash to 0-1 for a threshold sweep.
-        return (kind, entry_id), 1 - 1 / (1 + -row[1])
-
-    return run
-
-
-def _ours(knowledge: Knowledge, **settings: Any) -> Method:
-    saved = {k: getattr(search_module, k) for k in settings}
-    for k, v in settings.items():
-        setattr(search_module, k, v)
+            keys.append((kind, entry.id))
+            texts.append(" ; ".join(names) + " . " + " ".join(strong)[:600])
+    vectors = model.embed(texts, norm=True)
     index = SearchIndex.build(knowledge)
+    orgs = OrgIndex.build(org_records(knowledge))
 
-    def run(question: str) -> tuple[tuple[str, str] | None, float]:
-        for k, v in settings.items():
-            setattr(search_module, k, v)
-        try:
-            hits = index.search(question, limit=1)
-        finally:
-            for k, v in saved.items():
-                setattr(search_module, k, v)
-        return ((hits[0].kind, hits[0].id), hits[0].score) if hits else (None, 0.0)
+    def decide_one(question: str) -> Route:
+        decision = route(index, orgs, question)
+        if decision.kind is not RouteKind.NONE:
+            return decision
+        sims = vectors @ model.embed([question], norm=True)[0]
+        order = sims.argsort()[::-1]
+        best, runner = float(sims[order[0]]), float(sims[order[1]])
+        kind, entry_id = keys[order[0]]
+        lexical = {(s.hit.kind, s.hit.id) for s in index._ranked(question, 3)}
+        if best >= 0.58 and best - runner >= 0.1 and (kind, entry_id) in lexical:
+            hit = Hit(kind, entry_id, entry_id, round(best, 4))
+            return Route(RouteKind.ENTRY, Answer(best=hit, suggestions=[], hedged=True))
+        return decision
 
-    for k, v in saved.items():
-        setattr(search_module, k, v)
-    return run
+    return decide_one
 
 
 def compare() -> None:
-    """Accuracy of each method on the evals; thresholds swept, the best one reported."""
+    """Every method on both halves of the evaluation (and the older sets), as one table."""
     knowledge = load_knowledge(KNOWLEDGE)
-    texts: dict[tuple[str, str], str] = {}
-
-    def text_of(key: tuple[str, str]) -> str:
-        if key not in texts:
-            data = present_entry(knowledge, *key).data
-            texts[key] = f"{data['title']}\n{data['text']}".casefold()
-        return texts[key]
-
-    evals = [c for c in _eval_cases() if c[1]]
-    paraphrases, offtopic = _paraphrases()
-    held_out = [
-        (c["q"], c["expect"]) for c in tomllib.loads(PARAPHRASES.read_text()).get("holdout", [])
-    ]
-    offtopic += [q for q, e in _eval_cases() if not e]
-    methods: dict[str, Method] = {
-        "A  BM25F + normalization + fuzzy, coverage confidence (shipped)": _ours(knowledge),
-        "A2 same, ranked by confidence instead of BM25F": _ours(knowledge, RANK_BY="confidence"),
-        "A3 same, without typo/prefix matching": _ours(knowledge, FUZZY_MIN=100.0, PREFIX_MIN=99),
-        "A4 same, equal field weights": _ours(
-            knowledge, FIELD_WEIGHTS=(1.0, 1.0, 1.0), FIELD_COVERAGE=(1.0, 1.0, 1.0)
-        ),
-        "B  rapidfuzz WRatio on names/claims": _fuzzy_names(knowledge),
-        "C  SQLite FTS5 porter, bm25 weighted": _fts5(knowledge),
+    sets = {
+        "tune": load_cases(TUNE),
+        "held-out": load_cases(HELD_OUT),
+        "older sets": [
+            *(c for p in SHARED_EVAL if p.is_file() for c in load_cases(p)),
+            *load_cases(PARAPHRASES),
+        ],
     }
-    print(
-        f"{'method':64} {'thr':>5} {'eval':>7} {'para':>7} {'held-out':>7} {'wrong':>6} "
-        f"{'off-topic':>10}"
-    )
+    methods: dict[str, Callable[[str], Route] | None] = {
+        "previous rule (coverage >= 0.45), no organizations": _method(
+            knowledge, PREVIOUS_RULE, with_orgs=False
+        ),
+        "previous rule + organization questions": _method(knowledge, PREVIOUS_RULE),
+        "calibrated rule + organizations (shipped)": _method(knowledge, {}),
+        "  same, without the domain gate": _method(knowledge, {"DOMAIN_GATE": False}),
+        "  same, without hedged answers": _method(knowledge, {"HEDGE_THRESHOLD": 1.0}),
+        "  same, without alias phrases": _method(knowledge, {"PHRASES": False}),
+        "  same, without switching to a named rival": _method(knowledge, {"RIVAL_SWITCH": False}),
+        "shipped + wordllama when it refuses": _embedding_fallback(knowledge),
+    }
+    header = "ok/answerable      wrong refused off-topic answered"
+    print(f"{'method':54} {'set':10} {header}")
     for name, method in methods.items():
-        results = {
-            "eval": [(method(q), e) for q, e in evals],
-            "para": [(method(q), e) for q, e in paraphrases],
-            "hold": [(method(q), e) for q, e in held_out],
-            "off": [method(q) for q in offtopic],
-        }
-
-        def score_at(
-            thr: float, results: dict[str, Any] = results
-        ) -> tuple[int, int, int, int, int]:
-            def ok(item: Any) -> bool:
-                (key, s), expect = item
-                return (
-                    key is not None
-                    and s >= thr
-                    and any(w.casefold() in text_of(key) for w in expect)
-                )
-
-            def wrong(item: Any) -> bool:
-                (key, s), _ = item
-                return key is not None and s >= thr and not ok(item)
-
-            answered = [*results["eval"], *results["para"], *results["hold"]]
-            return (
-                sum(map(ok, results["eval"])),
-                sum(map(ok, results["para"])),
-                sum(map(ok, results["hold"])),
-                sum(map(wrong, answered)),
-                sum(1 for key, s in results["off"] if key is not None and s >= thr),
-            )
-
-        if name.startswith("A"):
-            thresholds = [search_module.ANSWER_THRESHOLD]
-        else:
-            # Give the baselines their best threshold: most correct answers minus 3 x off-topic.
-            thresholds = [i / 100 for i in range(0, 100)]
-        thr = max(thresholds, key=lambda t: (lambda r: r[0] + r[1] - 3 * r[4])(score_at(t)))
-        e, p, h, w, o = score_at(thr)
-        print(
-            f"{name:64} {thr:5.2f} {e:3}/{len(evals):<3} {p:3}/{len(paraphrases):<3} "
-            f"{h:3}/{len(held_out):<3} {w:6} {o:6}/{len(offtopic)}"
-        )
+        if method is None:
+            print(f"{name:54} (wordllama not installed: pip install wordllama)")
+            continue
+        for set_name, cases in sets.items():
+            result = score(knowledge, cases, method)
+            print(f"{name:54} {set_name:10} {result.row()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--compare", action="store_true", help="compare retrieval methods")
+    parser.add_argument("--compare", action="store_true", help="compare answering methods")
     parser.add_argument("--questions", type=int, default=400)
     args = parser.parse_args()
     if args.compare:

@@ -1,7 +1,10 @@
-"""/ask measured on the shipped knowledge base: the shared eval set and our own paraphrases.
+"""/ask measured on the shipped knowledge base: the shared eval set, our own paraphrases, and the
+two halves of the issue-14 evaluation (tests/data/ask_tune.toml, tests/data/ask_heldout.toml).
 
 An answer is acceptable when any one of ``expect`` (case-insensitive) appears in the answer's
 title or its full rendered text; a case with ``expect = []`` is off-topic and must get no answer.
+The halves are scored by :mod:`bot.knowledge.evaluation`, which also routes organization
+questions to the /rate matcher, exactly as the command does.
 """
 
 from __future__ import annotations
@@ -13,13 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.knowledge import evaluation
 from bot.knowledge.loader import ENTRY_FILES, Knowledge, load_knowledge
 from bot.knowledge.present import present_entry
 from bot.knowledge.search import SearchIndex
+from bot.orgs.index import OrgIndex, org_records
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
 PARAPHRASES = Path(__file__).parent / "data" / "ask_paraphrases.toml"
+TUNE = Path(__file__).parent / "data" / "ask_tune.toml"
+HELD_OUT = Path(__file__).parent / "data" / "ask_heldout.toml"
 
 
 def _shared_eval() -> Path | None:
@@ -122,3 +129,45 @@ def test_held_out_questions_are_never_answered_wrongly(
             wrong.append(f"{case.question!r} -> {got}; expected one of {list(case.expect)}")
     assert not wrong, "\n".join(wrong)
     assert unanswered <= 0.4 * len(cases)
+
+
+@pytest.fixture(scope="module")
+def orgs(shipped: tuple[Knowledge, SearchIndex]) -> OrgIndex:
+    return OrgIndex.build(org_records(shipped[0]))
+
+
+def _score(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex, path: Path) -> evaluation.Score:
+    knowledge, index = shipped
+    cases = evaluation.load_cases(path)
+    return evaluation.score(knowledge, cases, lambda q: evaluation.route(index, orgs, q))
+
+
+def test_the_evaluation_is_big_enough_and_split() -> None:
+    tune, held_out = evaluation.load_cases(TUNE), evaluation.load_cases(HELD_OUT)
+    both = tune + held_out
+    assert len(both) >= 200
+    assert sum(c.kind == "offtopic" for c in both) >= 50
+    assert sum(c.kind == "org" for c in both) >= 25
+    # Never the same question in both halves.
+    assert not {c.question for c in tune} & {c.question for c in held_out}
+
+
+def test_tune_half(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -> None:
+    """The half the rule was tuned on: floors at what it reached (see bench_ask --compare)."""
+    result = _score(shipped, orgs, TUNE)
+    report = "\n".join(result.failures)
+    assert result.off_topic_answered == 0, report
+    assert result.ok_rate >= 0.85, report
+    assert result.wrong_rate <= 0.02, report
+
+
+def test_held_out_half(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -> None:
+    """Never tuned on: regression floors only, at the level measured when the rule was chosen.
+
+    Far from the issue's targets (95% acceptable, 2% wrong); see the README's evaluation table.
+    """
+    result = _score(shipped, orgs, HELD_OUT)
+    report = "\n".join(result.failures)
+    assert result.off_topic_answered == 0, report
+    assert result.ok_rate >= 0.75, report
+    assert result.wrong_rate <= 0.12, report

@@ -158,10 +158,30 @@ def test_every_shipped_entry_renders_within_limits(shipped: Knowledge) -> None:
 def test_every_shipped_myth_shows_each_number_with_its_origin(shipped: Knowledge) -> None:
     for myth in shipped.myths.values():
         reply = present_entry(shipped, "myths", myth.id)
-        numbers = next((f.value for f in reply.fields if f.name == "The real numbers"), "")
+        fields = {f.name: f.value for f in reply.fields}
         for figure in myth.numbers:
-            assert figure.value in numbers, f"{myth.id}: {figure.value} not shown"
+            # The claim's own figure is never listed among what the sources report.
+            heading = "The claim's figure" if figure.claimed else "What the sources report"
+            numbers = fields.get(heading, "")
+            assert figure.value in numbers, f"{myth.id}: {figure.value} not under {heading}"
             assert figure.origin in numbers, f"{myth.id}: origin of {figure.value} not shown"
+        assert "The real numbers" not in fields
+
+
+def test_debunked_figures_are_the_claims_not_the_sources(shipped: Knowledge) -> None:
+    for myth_id, value in (
+        ("800000-children-a-year", "800,000"),
+        ("100000-children-in-sex-trade", "100,000"),
+    ):
+        [figure] = [f for f in shipped.myths[myth_id].numbers if f.value == value]
+        assert figure.claimed
+
+
+def test_no_verdict_is_said_twice(shipped: Knowledge) -> None:
+    """ "Verdict: False. No." read as a stutter: the short answer starts with its own words."""
+    for myth in shipped.myths.values():
+        first = myth.short.split(".")[0].strip().casefold()
+        assert first not in {"no", "yes", "false", "true", "debunked", "not accurate", "misleading"}
 
 
 def test_shipped_answers_render_within_limits(shipped: Knowledge) -> None:

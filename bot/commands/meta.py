@@ -15,7 +15,7 @@ ABOUT_TEXT = (
     "vetbot helps you tell rights-based anti-trafficking organizations from harmful ones, "
     "using what sex workers, survivors and researchers have written down.\n\n"
     "• `/ask` a question about the ten criteria, trauma-informed practice, terms or statistics\n"
-    "• `/myth` explains a debunked claim with the real numbers\n"
+    "• `/myth` explains a debunked claim with what the sources report\n"
     "• `/rate` shows an organization's rating card\n"
     "• `/report` tells moderators what you know first-hand about an organization\n\n"
     "Every answer names its sources. When vetbot does not know, it says so."

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from bot import ids
+from bot.commands.rate import rate
 from bot.commands.spec import Command, Completion, Option, Surface
 from bot.feedback import FEEDBACK_REASON_MAX
 from bot.knowledge.present import (
@@ -13,6 +14,7 @@ from bot.knowledge.present import (
     present_criteria_list,
     present_entry,
 )
+from bot.knowledge.route import RouteKind, criterion_number, decide, org_subject
 from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Role, Tone, error
 
 if TYPE_CHECKING:
@@ -30,12 +32,16 @@ KIND_NAMES = {"criteria": "criterion", "myths": "myth", "terms": "term", "topics
 
 def _not_found(kind: str, text: str, suggestions: list[tuple[str, str]]) -> Reply:
     noun = KIND_NAMES[kind]
-    hint = ""
-    if suggestions:
-        hint = "\nDid you mean: " + ", ".join(f"**{title}**" for title, _ in suggestions) + "?"
-    return error(
-        f"I don't know a {noun} called “{text}”.{hint}\n"
-        f"Start typing and pick from the list, or try `/ask`.",
+    article = "an" if noun[0] in "aeiou" else "a"
+    more = "\n\nThe closest entries I have:" if suggestions else ""
+    return Reply(
+        title=f"I don't have {article} {noun} about that",
+        text=f"I don't have {article} {noun} about “{text}”, and I won't guess. Start typing "
+        f"and pick from the list, or try `/ask`.{more}",
+        tone=Tone.WARNING,
+        choices=[Choice(title, f"{kind}:{entry_id}") for title, entry_id in suggestions],
+        choice_id=ids.PickList(ids.PickArea.ASK).custom_id if suggestions else None,
+        choice_placeholder="Closest entries" if suggestions else None,
         data={"match": None, "suggestions": [{"id": i, "title": t} for t, i in suggestions]},
     )
 
@@ -43,9 +49,17 @@ def _not_found(kind: str, text: str, suggestions: list[tuple[str, str]]) -> Repl
 def _lookup(core: Core, kind: str, text: str) -> Reply:
     """The entry of ``kind`` that ``text`` names, or a kind "not found" with suggestions."""
     search = core.state.search
+    if kind == "criteria":
+        number = criterion_number(text)
+        count = len(core.knowledge.criteria)
+        if number is not None and not 1 <= number <= count:
+            return error(
+                f"There are {count} criteria, numbered 1 to {count}. `/criteria` lists them all.",
+                data={"match": None, "suggestions": []},
+            )
     hit = search.resolve(kind, text)
     if hit is None:
-        near = [(h.title, h.id) for h in search.complete(kind, text, limit=3)]
+        near = [(h.title, h.id) for h in search.suggest(kind, text, limit=3)]
         return _not_found(kind, text, near)
     return present_entry(core.knowledge, kind, hit.id)
 
@@ -55,9 +69,22 @@ async def ask(core: Core, actor: Actor, question: str, private: bool = False) ->
     question = question.strip()
     if not question:
         return error("Ask me something, for example `/ask what is criterion 2?`")
-    answer = core.state.search.answer(question[:QUESTION_MAX])
+    question = question[:QUESTION_MAX]
+    answer = core.state.search.answer(question)
+    # "is X legit?", "should I donate to X?": X is looked up the way /rate does.
+    subject = org_subject(question)
+    # The organizations this member's community sees, as /rate would look them up.
+    orgs = core.state.orgs_for(await core.sees(actor)) if subject else None
+    match = await orgs.lookup_async(subject) if orgs is not None and subject else None
+    subject_answer = core.state.search.answer(subject) if subject else None
+    route = decide(answer, subject, match, subject_answer)
+    if route.kind in (RouteKind.ORG, RouteKind.ORG_CHOICE, RouteKind.UNKNOWN_ORG):
+        # The rating card, the choice of organizations or "I don't know it, /report it".
+        return await rate(core, actor, route.subject or question, private=private)
+    answer = route.answer
     reply = present_answer(core.knowledge, answer)
-    reply.public = not private and answer.best is not None
+    # A hedged answer is a best guess: only the asker sees it.
+    reply.public = not private and answer.best is not None and not answer.hedged
     return reply
 
 
@@ -78,10 +105,10 @@ def _postable(reply: Reply, actor: Actor, myth_id: str) -> Reply:
 
 
 async def myth(core: Core, actor: Actor, topic: str) -> Reply:
-    """A myth explainer: the claim, the verdict, the real numbers and where they come from."""
+    """A myth explainer: the claim, the verdict, the figures and where they come from."""
     reply = _lookup(core, "myths", topic)
-    if reply.tone is Tone.ERROR:
-        return reply
+    if "id" not in (reply.data or {}):
+        return reply  # not found: nothing to post
     return _postable(reply, actor, reply.data["id"])
 
 
@@ -119,7 +146,8 @@ async def explain(core: Core, actor: Actor, message: str, message_id: int | None
             "I couldn't find a myth that answers this message. "
             "Try `/myth` and pick one from the list."
         )
-    confident = core.state.search.answer(text[:MESSAGE_MAX]).best
+    answer = core.state.search.answer(text[:MESSAGE_MAX])
+    confident = None if answer.hedged else answer.best
     clear = (
         confident is not None
         and confident.kind == "myths"
@@ -134,8 +162,8 @@ async def explain(core: Core, actor: Actor, message: str, message_id: int | None
     # The message id rides along in each choice, so the pick can still reply to that message.
     suffix = f"@{message_id}" if message_id else ""
     return Reply(
-        title="Which myth answers this message?",
-        text="I'm not sure which explainer fits. Pick one to post it as a reply.",
+        title="I don't have a myth that clearly answers this message",
+        text="These are the closest explainers. If one fits, pick it to post it as a reply.",
         choices=[Choice(h.title, f"{h.id}{suffix}") for h in hits[:5]],
         choice_id=ids.PickList(ids.PickArea.EXPLAIN).custom_id,
         choice_placeholder="Pick a myth to post",
@@ -222,7 +250,7 @@ COMMANDS = [
     ),
     Command(
         "myth",
-        "Explain a myth or debunked statistic, with the real numbers.",
+        "Explain a myth or debunked statistic, with what the sources report.",
         myth,
         options=(
             Option(

@@ -64,12 +64,16 @@ class Verdict(enum.StrEnum):
 
 
 class Figure(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    """A real number, with who produced it."""
+    """A number, with who produced it: a figure the sources report, or the claim's own figure.
+
+    ``claimed`` marks the figure the myth repeats (shown apart, never as a real number).
+    """
 
     value: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     meaning: ShortText
     origin: ShortText
     source: Slug
+    claimed: bool = False
 
 
 class Myth(_Entry, frozen=True, kw_only=True):

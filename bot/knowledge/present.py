@@ -134,13 +134,24 @@ def _figure_line(knowledge: Knowledge, figure: Any) -> str:
 
 
 def present_myth(knowledge: Knowledge, myth: Myth) -> Reply:
-    """A myth: the claim, the verdict, the short answer, the real numbers with their origin."""
+    """A myth: the claim, the verdict, the short answer, the figures with their origin."""
     verdict = _VERDICT_LABELS.get(myth.verdict.value, myth.verdict.value.title())
     text = f"**Claim:** {myth.claim}\n\n**Verdict: {verdict}.** {myth.short}"
     fields = []
-    if myth.numbers:
+    # The claim's own figure is kept apart from what the sources report, so a debunked number
+    # is never listed as a real one; each line names where it comes from.
+    claimed = [f for f in myth.numbers if f.claimed]
+    reported = [f for f in myth.numbers if not f.claimed]
+    if claimed:
         fields.append(
-            Field("The real numbers", "\n".join(_figure_line(knowledge, f) for f in myth.numbers))
+            Field("The claim's figure", "\n".join(_figure_line(knowledge, f) for f in claimed))
+        )
+    if reported:
+        fields.append(
+            Field(
+                "What the sources report",
+                "\n".join(_figure_line(knowledge, f) for f in reported),
+            )
         )
     fields.append(Field("Explanation", myth.explanation))
     source_ids = [*myth.sources, *(f.source for f in myth.numbers)]
@@ -250,6 +261,12 @@ def present_criteria_list(knowledge: Knowledge) -> Reply:
     return reply
 
 
+HEDGE_NOTE = (
+    "*Not a sure match: this is the closest entry I have, but your question may be about "
+    "something a little different.*"
+)
+
+
 def _hit_data(hit: Hit) -> dict[str, Any]:
     return {"kind": hit.kind, "id": hit.id, "title": hit.title, "score": hit.score}
 
@@ -289,6 +306,9 @@ def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
         return reply
     best = answer.best
     reply = present_entry(knowledge, best.kind, best.id)
+    if answer.hedged:
+        # Weaker evidence: say so before the entry, so it is never read as a sure answer.
+        reply.text = cut(f"{HEDGE_NOTE}\n\n{reply.text}", limits.DESCRIPTION)
     reply.buttons = [
         Button(
             "Helpful",
@@ -305,5 +325,10 @@ def present_answer(knowledge: Knowledge, answer: Answer) -> Reply:
         reply.choices = _suggestion_choices(suggestions)
         reply.choice_id = ASK_PICK
         reply.choice_placeholder = "Related entries"
-    reply.data = {"answer": reply.data, "suggestions": [_hit_data(h) for h in suggestions]}
+    reply.data = {
+        "answer": reply.data,
+        "sure": not answer.hedged,
+        "confidence": best.score,
+        "suggestions": [_hit_data(h) for h in suggestions],
+    }
     return reply

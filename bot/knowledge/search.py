@@ -1,5 +1,9 @@
 """Finding the knowledge entry that answers a question, and autocomplete for entry options.
 
+:class:`SearchIndex` ranks entries (here), decides whether the best one answers
+(:mod:`bot.knowledge.answering`) and looks entries up by name (:mod:`bot.knowledge.names`);
+the vocabulary it analyzes text with is in :mod:`bot.knowledge.analyzer`.
+
 How it ranks (chosen by measurement, see ``benchmarks/bench_ask.py --compare``):
 
 * every entry is split into fields - its name (title, name, aliases), its strong text (claim,
@@ -13,8 +17,8 @@ How it ranks (chosen by measurement, see ``benchmarks/bench_ask.py --compare``):
 * the *confidence* is not the BM25 score (which has no fixed scale) but how much of the
   question, weighted by how rare each word is, the best entry covers, with a word found only in
   an entry's body counting less than one in its name. An off-topic question ("weather in Paris")
-  covers nothing and gets no answer; below :data:`ANSWER_THRESHOLD` the bot says it does not
-  know rather than guess.
+  covers nothing and gets no answer; the answering rule says when the bot does not know rather
+  than guess.
 """
 
 from __future__ import annotations
@@ -23,22 +27,30 @@ import bisect
 import heapq
 import logging
 import math
-import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.knowledge.analyzer import (
+    ACRONYMS,
+    Analyzer,
+    analyze,
+    learn_acronyms,
+)
+from bot.knowledge.answering import (
+    ANSWER_THRESHOLD,
+    CANDIDATES,
+    NAME_MATCH_CONFIDENCE,
+    NAME_MATCH_JACCARD,
+    PHRASE_MIN_WORDS,
+    AnswerRule,
+)
+from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.loader import Knowledge
+from bot.knowledge.names import NameLookup
 from bot.knowledge.text import (
-    QUESTION_STOPWORDS,
-    WEAK_WORDS,
     fold_for_search,
-    number_word,
-    stem,
-    tokenize,
 )
 
 log = logging.getLogger(__name__)
@@ -54,16 +66,9 @@ __all__ = [
 
 SEARCHED_KINDS = ("criteria", "myths", "terms", "topics")
 
-#: Minimum confidence (0-1) for :meth:`SearchIndex.answer` to give an answer. Calibrated on
-#: /work/shared/eval/questions.toml, tests/data/ask_paraphrases.toml and their off-topic cases.
-ANSWER_THRESHOLD = 0.45
-#: Minimum confidence for an entry to be offered as a related suggestion.
-SUGGEST_THRESHOLD = 0.25
+DISTINCT_DF = 5  # a word in at most this many entries is distinctive
 # Distinct question wordings whose answers are remembered.
 ANSWER_CACHE = 4096
-#: Minimum score (0-100) for :meth:`SearchIndex.resolve` to accept a fuzzy match.
-RESOLVE_THRESHOLD = 80.0
-
 # Field weights for BM25F. The name is what an entry is *about*; strong text states it; the body
 # merely mentions things. How much of the question an entry covers is weighted the same way.
 NAME, STRONG, BODY = 0, 1, 2
@@ -73,163 +78,16 @@ FIELD_COVERAGE = (1.0, 0.75, 0.45)
 WEAK_COVERAGE, WEAK_RANKING = 0.3, 0.1
 # One subject word that an entry only mentions (not in its name) is weak evidence.
 SINGLE_WORD_FACTOR = 0.6
-# A question whose subject words are (nearly) exactly an entry's title or alias is answered by it
-# even when those words are common ("is all sex work trafficking").
-NAME_MATCH_JACCARD, NAME_MATCH_CONFIDENCE = 0.75, 0.9
 EVIDENCE_MIN = 2.5  # idf-weighted matched words below which confidence is scaled down
-UNKNOWN_FACTOR = 1.0  # weight of a question word the knowledge base never uses
+# Weight of a question word the knowledge base never uses. Halved since the domain gate refuses
+# off-topic questions: a chatty aside ("lol", "my coworker says") no longer sinks an answer.
+UNKNOWN_FACTOR = 0.5
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
 # Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
 RANK_BY = "bm25"
-CANDIDATES = 12  # entries whose confidence is computed, from the top of the BM25F ranking
 K1, B = 1.2, 0.6
 FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
 PREFIX_MIN = 5  # shortest question word taken as the start of a longer word ("decrim")
-
-# Acronyms members use, with their spelled-out forms. Either form yields the acronym as an extra
-# term, so "NCMEC" finds an entry that only says "National Center for Missing and Exploited
-# Children" and the other way round. More are learnt from "Long Name (ACRONYM)" in the entries.
-ACRONYMS: dict[str, tuple[str, ...]] = {
-    "ncmec": ("national center for missing and exploited children", "national center missing"),
-    "dhs": ("department of homeland security", "homeland security"),
-    "tvpa": ("trafficking victims protection act",),
-    "fosta": ("fight online sex trafficking act",),
-    "sesta": ("stop enabling sex traffickers act",),
-    "swerf": ("sex worker exclusionary radical feminist",),
-    "terf": ("trans exclusionary radical feminist",),
-    "fbi": ("federal bureau of investigation",),
-    "ice": ("immigration and customs enforcement",),
-    "doj": ("department of justice", "justice department"),
-    "nsn": ("national survivor network",),
-    "fnusa": ("freedom network usa", "freedom network"),
-    "swop": ("sex workers outreach project",),
-    "hhs": ("department of health and human services", "health and human services"),
-    "ngo": ("non governmental organization", "nongovernmental organization"),
-    "our": ("operation underground railroad",),
-    "tip": ("trafficking in persons",),
-    "csec": ("commercial sexual exploitation of children",),
-    "earnit": ("earn it act", "earn it"),
-}
-
-# Synonyms that must be applied before stemming, because their stems collide with other words
-# ("stats" and "states" both stem to "stat").
-RAW_SYNONYMS: dict[str, str] = {"stat": "statistic", "stats": "statistic"}
-
-# Colloquial words mapped onto the word the knowledge base is likely to use (after stemming).
-# Both questions and entries are mapped, so this only ever merges, never loses, a match.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "kid": ("child",),
-    "kiddo": ("child",),
-    "children": ("child",),
-    "minor": ("child",),
-    "abduct": ("kidnap",),
-    "abduction": ("kidnap",),
-    "snatch": ("kidnap",),
-    "cop": ("polic",),
-    "prostitution": ("prostitut",),
-    "decrim": ("decriminaliz",),
-    "legaliz": ("legaliz",),
-    "org": ("organiz",),
-    "nonprofit": ("organiz",),
-    "charity": ("organiz",),
-    "sexwork": ("sex", "work"),
-    "sw": ("sex", "work"),
-    "immigrant": ("immigrat",),
-    "migrant": ("immigrat",),
-    "migrat": ("immigrat",),
-    "govt": ("government",),
-    "vic": ("victim",),
-    "money": ("financ",),
-    "fund": ("financ",),
-    "funding": ("financ",),
-    "fundrais": ("financ",),
-    "donat": ("financ",),
-    "donor": ("financ",),
-    "salary": ("financ",),
-    "wage": ("financ",),
-    "wayfare": ("wayfair",),
-    "superbowl": ("super", "bowl"),
-    "nordic": ("nordic",),
-    "swedish": ("nordic",),
-}
-
-_ORDINALS = r"one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}"
-_CRITERION_NUMBER = re.compile(
-    rf"\b(?:criterion|criteria|criterium|crit|critera|criterian)\s*(?:#|no\.?|number|nr\.?)?\s*"
-    rf"(?P<n>{_ORDINALS})\b"
-    rf"|\b(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-    rf"\d{{1,2}}(?:st|nd|rd|th))\s+(?:criterion|criteria|question)\b",
-)
-_ACRONYM_IN_TEXT = re.compile(
-    r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|&|on|in)\s+)*){2,8})\(([A-Z]{2,8})\)"
-)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One entry that matches, with a score: confidence 0-1 for questions, 0-100 for completion."""
-
-    kind: str  # "criteria" | "myths" | "terms" | "topics"
-    id: str
-    title: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The entry that answers a question (None below the confidence threshold) and ≤3 related."""
-
-    best: Hit | None
-    suggestions: list[Hit]
-
-
-def _phrase_terms(text: str) -> tuple[str, ...]:
-    return tuple(stem(tok) for tok in tokenize(text) if tok not in QUESTION_STOPWORDS)
-
-
-class _Analyzer:
-    """Turns text into index terms: stems, plus acronym and synonym terms."""
-
-    def __init__(self, acronyms: Mapping[str, Iterable[str]]) -> None:
-        self.phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for acronym, spelled in acronyms.items():
-            for phrase in spelled:
-                terms = _phrase_terms(phrase)
-                if len(terms) >= 2 and terms not in self.phrases[terms[0]]:
-                    self.phrases[terms[0]].append((*terms, acronym))
-        self.synonyms = {stem(k): v for k, v in SYNONYMS.items()} | SYNONYMS
-        self.weak = frozenset(t for w in WEAK_WORDS for t in self.synonyms.get(stem(w), (stem(w),)))
-
-    def __call__(self, text: str) -> list[str]:
-        tokens = tokenize(text)
-        out: list[str] = []
-        stems = [
-            stem(RAW_SYNONYMS.get(tok, tok)) for tok in tokens if tok not in QUESTION_STOPWORDS
-        ]
-        for i, term in enumerate(stems):
-            out.extend(self.synonyms.get(term, (term,)))
-            for candidate in self.phrases.get(term, ()):
-                *phrase, acronym = candidate
-                if tuple(stems[i : i + len(phrase)]) == tuple(phrase):
-                    out.append(acronym)
-        return out
-
-
-_DEFAULT_ANALYZER = _Analyzer(ACRONYMS)
-
-
-def analyze(text: str) -> list[str]:
-    """Index terms of ``text`` with the built-in acronyms and synonyms (for tests and tools)."""
-    return _DEFAULT_ANALYZER(text)
-
-
-@dataclass(frozen=True)
-class _Doc:
-    kind: str
-    id: str
-    title: str
-    names: tuple[str, ...]  # title/name/aliases/id, folded, for completion and resolve
-    number: int | None
 
 
 def _entry_fields(kind: str, entry: object) -> tuple[str, list[str], list[str], list[str]]:
@@ -263,30 +121,14 @@ def _entry_fields(kind: str, entry: object) -> tuple[str, list[str], list[str], 
     return title, names, strong, body
 
 
-def _learn_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
-    """Acronyms the entries define themselves, as in "Department of Homeland Security (DHS)"."""
-    learnt: dict[str, list[str]] = defaultdict(list)
-    for text in texts:
-        for match in _ACRONYM_IN_TEXT.finditer(text):
-            words = match.group(1).split()
-            acronym = match.group(2)
-            initials = "".join(w[0] for w in words if w[0].isupper())
-            # Only when the initials end with the acronym: the regex may grab leading words.
-            if len(acronym) >= 2 and initials.upper().endswith(acronym):
-                significant = [w for w in words if w[0].isupper()][-len(acronym) :]
-                start = words.index(significant[0])
-                learnt[acronym.casefold()].append(" ".join(words[start:]))
-    return learnt
-
-
-class SearchIndex:
+class SearchIndex(AnswerRule, NameLookup):
     """An immutable index over criteria, myths, terms and topics. Build once, query often."""
 
     def __init__(
         self,
-        docs: list[_Doc],
+        docs: list[Doc],
         fields: list[tuple[list[str], list[str], list[str]]],
-        analyzer: _Analyzer,
+        analyzer: Analyzer,
     ) -> None:
         self._docs = docs
         self._analyzer = analyzer
@@ -297,6 +139,8 @@ class SearchIndex:
         self._by_id = {(d.kind, d.id): i for i, d in enumerate(docs)}
         self._names: dict[str, tuple[list[str], list[int]]] = {}
         self._name_sets: list[list[frozenset[str]]] = [[] for _ in docs]
+        # Names and aliases as word sequences, stopwords kept, by first word.
+        self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         n = max(len(docs), 1)
         # Average field lengths for BM25 length normalization.
         lengths = [[len(f) for f in doc_fields] for doc_fields in fields]
@@ -308,6 +152,8 @@ class SearchIndex:
             for term in set().union(*map(set, doc_fields)):
                 df[term] += 1
         self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        # A word in this few entries is distinctive: it names a subject ("wayfair", "kraft").
+        self._distinct_idf = math.log(1 + (n - DISTINCT_DF + 0.5) / (DISTINCT_DF + 0.5))
         # Unseen words are as informative as the rarest word: they make a question off-topic.
         self._idf_unknown = math.log(1 + (n + 0.5) / 0.5)
         # postings: term -> [(doc, bm25 weight)]; credits: per doc, term -> coverage credit of
@@ -336,6 +182,7 @@ class SearchIndex:
         self._vocab_by_len: dict[int, list[str]] = defaultdict(list)
         for term in self._vocab:
             self._vocab_by_len[len(term)].append(term)
+        self._near_by_len: dict[int, list[str]] = {}
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
 
     @classmethod
@@ -350,15 +197,15 @@ class SearchIndex:
                 )
         acronyms: dict[str, list[str]] = {k: list(v) for k, v in ACRONYMS.items()}
         all_text = (t for item in raw for part in item[3:6] for t in part)
-        for acronym, spelled in _learn_acronyms(all_text).items():
+        for acronym, spelled in learn_acronyms(all_text).items():
             acronyms.setdefault(acronym, []).extend(spelled)
-        analyzer = _Analyzer(acronyms)
-        docs: list[_Doc] = []
+        analyzer = Analyzer(acronyms)
+        docs: list[Doc] = []
         fields: list[tuple[list[str], list[str], list[str]]] = []
         for kind, entry_id, title, names, strong, body, number in raw:
             id_words = entry_id.replace("-", " ")
             docs.append(
-                _Doc(
+                Doc(
                     kind=kind,
                     id=entry_id,
                     title=title,
@@ -378,6 +225,11 @@ class SearchIndex:
             [frozenset(analyzer(name)) - analyzer.weak for name in names_]
             for (_, _, _, names_, _, _, _) in raw
         ]
+        for d, (_, _, _, names_, _, _, _) in enumerate(raw):
+            for name in names_:
+                words = analyzer.phrase(name)
+                if len(words) >= PHRASE_MIN_WORDS:
+                    index._phrases.setdefault(words[0], []).append((words, d))
         log.debug("search index: %d entries, %d terms", len(docs), len(index._vocab))
         return index
 
@@ -390,8 +242,7 @@ class SearchIndex:
         if len(term) < 4 or term.isdigit():
             return ()
         found: dict[str, float] = {}
-        n = len(term)
-        near = [t for size in range(n - 2, n + 3) for t in self._vocab_by_len.get(size, ())]
+        near = self._near_lengths(len(term))
         for match, score, _ in process.extract(
             term, near, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=3
         ):
@@ -403,6 +254,14 @@ class SearchIndex:
                 found.setdefault(vocab_term, 0.85)
         return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:3])
 
+    def _near_lengths(self, n: int) -> list[str]:
+        """Indexed words within two letters of length ``n`` (built once per length)."""
+        near = self._near_by_len.get(n)
+        if near is None:
+            near = [t for size in range(n - 2, n + 3) for t in self._vocab_by_len.get(size, ())]
+            self._near_by_len[n] = near
+        return near
+
     def _prefixed(self, prefix: str) -> list[str]:
         start = bisect.bisect_left(self._vocab, prefix)
         out = []
@@ -410,13 +269,6 @@ class SearchIndex:
             if term.startswith(prefix):
                 out.append(term)
         return out
-
-    def _criterion_number(self, question: str) -> int | None:
-        match = _CRITERION_NUMBER.search(fold_for_search(question))
-        if not match:
-            return None
-        token = match.group("n") or re.sub(r"(?<=\d)(st|nd|rd|th)$", "", match.group("o"))
-        return number_word(token)
 
     def _term_factor(self, term: str) -> tuple[float, float]:
         """(coverage, ranking) multipliers of a question term."""
@@ -426,8 +278,8 @@ class SearchIndex:
             return NUMBER_FACTOR, NUMBER_FACTOR
         return 1.0, 1.0
 
-    def _rank(self, question: str, limit: int) -> list[Hit]:
-        """The best ``limit`` entries sharing a term with ``question``, scored by confidence.
+    def _rank(self, question: str, limit: int) -> list[Scored]:
+        """The best ``limit`` entries sharing a term with ``question``, with their evidence.
 
         BM25F ranks all entries (one dict update per posting); coverage, the confidence, is then
         computed for the few best only, which keeps a 10,000-entry base fast.
@@ -439,7 +291,7 @@ class SearchIndex:
         # Per question term: (coverage weight, is a subject word, expansions).
         plan: list[tuple[float, bool, tuple[tuple[str, float], ...]]] = []
         subjects: set[str] = set()  # the question's subject words, typos resolved
-        total = 0.0
+        total = unknown = 0.0
         for term in terms:
             expansions = self._expand(term)
             cover_factor, rank_factor = self._term_factor(term)
@@ -450,6 +302,7 @@ class SearchIndex:
             else:
                 # A word the knowledge base never uses: likely off-topic, or just an aside.
                 idf = self._idf_unknown * UNKNOWN_FACTOR
+                unknown += idf * cover_factor
             idf *= cover_factor
             total += idf
             plan.append((idf, cover_factor >= 1.0, expansions))
@@ -464,10 +317,10 @@ class SearchIndex:
         pool = max(limit, CANDIDATES)
         best = heapq.nlargest(pool, scores.items(), key=lambda kv: (kv[1], -kv[0]))
         top = best[0][1]
-        hits: list[tuple[float, Hit]] = []
+        scored: list[Scored] = []
         for d, score in best:
             credits = self._credits[d]
-            covered, matched, named = 0.0, 0, False
+            covered, matched, named, distinct = 0.0, 0, False, False
             for idf, subject, expansions in plan:
                 # A guessed typo is less sure than the word itself, hence similarity squared.
                 c = max(
@@ -477,7 +330,9 @@ class SearchIndex:
                     covered += idf * c
                     if subject:
                         matched += 1
-                        named = named or c >= FIELD_COVERAGE[NAME] * 0.95
+                        in_name = c >= FIELD_COVERAGE[NAME] * 0.95
+                        named = named or in_name
+                        distinct = distinct or (in_name and idf >= self._distinct_idf)
             # Confidence is coverage, nudged by how close this entry is to the top BM25 score,
             # so that of two entries covering the question alike the one about it wins.
             confidence = covered / total * (0.75 + 0.25 * score / top)
@@ -487,25 +342,36 @@ class SearchIndex:
             if matched <= 1 and not named:
                 # One word that an entry merely mentions ("joke") is no evidence it answers.
                 confidence *= SINGLE_WORD_FACTOR
-            if any(
+            name_match = any(
                 len(subjects & name) / len(subjects | name) >= NAME_MATCH_JACCARD
                 for name in self._name_sets[d]
                 if name
-            ):
+            )
+            if name_match:
                 # The question is essentially this entry's title or an alias of it.
                 confidence = max(confidence, NAME_MATCH_CONFIDENCE)
             doc = self._docs[d]
-            hits.append((score, Hit(doc.kind, doc.id, doc.title, round(min(confidence, 1.0), 4))))
+            scored.append(
+                Scored(
+                    Hit(doc.kind, doc.id, doc.title, round(min(confidence, 1.0), 4)),
+                    bm25=score,
+                    matched=matched,
+                    subjects=len(subjects),
+                    named=named,
+                    distinct=distinct,
+                    name_match=name_match,
+                    unknown=unknown / total,
+                )
+            )
         if RANK_BY == "bm25":
-            hits.sort(key=lambda sh: (-sh[0], sh[1].kind, sh[1].id))
+            scored.sort(key=lambda s: (-s.bm25, s.hit.kind, s.hit.id))
         else:
-            hits.sort(key=lambda sh: (-sh[1].score, sh[1].kind, sh[1].id))
-        return [h for _, h in hits[:limit]]
+            scored.sort(key=lambda s: (-s.hit.score, s.hit.kind, s.hit.id))
+        return scored[:limit]
 
-    def search(self, question: str, limit: int = 5) -> list[Hit]:
-        """The ``limit`` entries that best match ``question``, best first (score = confidence)."""
-        limit = max(limit, 0)
-        hits = self._rank(question, limit)
+    def _ranked(self, question: str, limit: int) -> list[Scored]:
+        """:meth:`_rank`, with an entry named by its number ("criterion 2") put first."""
+        ranked = self._rank(question, limit)
         number = self._criterion_number(question)
         if number is not None:
             doc = next(
@@ -517,10 +383,15 @@ class SearchIndex:
                 None,
             )
             if doc is not None:
-                hits = [Hit(doc.kind, doc.id, doc.title, 1.0)] + [
-                    h for h in hits if (h.kind, h.id) != (doc.kind, doc.id)
+                hit = Hit(doc.kind, doc.id, doc.title, 1.0)
+                ranked = [Scored(hit, math.inf, 1, 1, True, True, True, 0.0)] + [
+                    s for s in ranked if (s.hit.kind, s.hit.id) != (doc.kind, doc.id)
                 ]
-        return hits[:limit]
+        return ranked[: max(limit, 0)]
+
+    def search(self, question: str, limit: int = 5) -> list[Hit]:
+        """The ``limit`` entries that best match ``question``, best first (score = confidence)."""
+        return [s.hit for s in self._ranked(question, limit)]
 
     def answer(self, question: str) -> Answer:
         """The entry answering ``question`` if confident enough, and up to three related ones.
@@ -538,105 +409,3 @@ class SearchIndex:
         if len(self._answers) > ANSWER_CACHE:
             self._answers.popitem(last=False)
         return answer
-
-    def _answer(self, question: str) -> Answer:
-        hits = self.search(question, limit=4)
-        if hits and hits[0].score >= ANSWER_THRESHOLD:
-            best, rest = hits[0], hits[1:]
-        else:
-            best, rest = None, hits
-        suggestions = [h for h in rest if h.score >= SUGGEST_THRESHOLD][:3]
-        log.debug("answer %r -> %s (%d suggestions)", question, best, len(suggestions))
-        return Answer(best=best, suggestions=suggestions)
-
-    # -- autocomplete ------------------------------------------------------------------------
-
-    def _hit(self, d: int, score: float) -> Hit:
-        doc = self._docs[d]
-        return Hit(doc.kind, doc.id, doc.title, score)
-
-    def _names_of(self, kind: str) -> tuple[list[str], list[int]]:
-        """Every name of every entry of ``kind``, flattened, with the entry each belongs to."""
-        cached = self._names.get(kind)
-        if cached is None:
-            names: list[str] = []
-            owners: list[int] = []
-            for d in self._by_kind.get(kind, []):
-                for name in self._docs[d].names:
-                    names.append(name)
-                    owners.append(d)
-            cached = self._names[kind] = (names, owners)
-        return cached
-
-    def complete(self, kind: str, text: str, limit: int = 25) -> list[Hit]:
-        """Autocomplete choices for an entry option: prefixes first, then fuzzy (≤25)."""
-        limit = max(0, min(limit, 25))
-        ids = self._by_kind.get(kind, [])
-        query = " ".join(fold_for_search(text).split())
-        if not query or not limit:
-            return [self._hit(d, 0.0) for d in ids[:limit]]
-        if kind == "criteria":
-            bare = query.lstrip("#")
-            number = number_word(bare) if bare.isdigit() else self._criterion_number(query)
-            if number is not None:
-                exact = [d for d in ids if self._docs[d].number == number]
-                others = [self._hit(d, 0.0) for d in ids if d not in exact]
-                return ([self._hit(d, 100.0) for d in exact] + others)[:limit]
-        best: dict[int, float] = {}
-        names, owners = self._names_of(kind)
-        # Cheap string tests first: exact, prefix of the name, prefix of a word, substring.
-        for name, d in zip(names, owners, strict=True):
-            if name == query:
-                score = 100.0
-            elif name.startswith(query):
-                score = 95.0 + 4.0 * len(query) / len(name)
-            elif f" {query}" in f" {name}":
-                score = 90.0
-            elif query in name:
-                score = 85.0
-            else:
-                continue
-            if score > best.get(d, 0.0):
-                best[d] = score
-        if len(best) < limit:
-            # Then typos, in C: rapidfuzz over all names at once.
-            for _, score, i in process.extract(
-                query, names, scorer=fuzz.WRatio, score_cutoff=60.0, limit=limit * 3
-            ):
-                d, score = owners[i], 0.95 * score
-                if score > best.get(d, 0.0):
-                    best[d] = score
-        position = {d: p for p, d in enumerate(ids)}
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], position[kv[0]]))
-        return [self._hit(d, round(score, 1)) for d, score in ranked[:limit]]
-
-    def resolve(self, kind: str, text: str) -> Hit | None:
-        """The entry a submitted option value names: id, name, alias, criterion number or fuzzy."""
-        query = " ".join(fold_for_search(text).split())
-        if not query:
-            return None
-        ids = self._by_kind.get(kind, [])
-        if ":" in query:
-            # A value from a pick list, "myths:super-bowl".
-            prefix, _, rest = query.partition(":")
-            if prefix == kind:
-                query = rest
-        if (kind, query) in self._by_id:
-            return self._hit(self._by_id[(kind, query)], 100.0)
-        if kind == "criteria":
-            bare = query.lstrip("#")
-            number = number_word(bare) if bare.isdigit() else self._criterion_number(query)
-            if number is not None:
-                doc = next((d for d in ids if self._docs[d].number == number), None)
-                return self._hit(doc, 100.0) if doc is not None else None
-        for d in ids:
-            if query in self._docs[d].names:
-                return self._hit(d, 100.0)
-        best = self.complete(kind, query, limit=1)
-        if best and best[0].score >= RESOLVE_THRESHOLD:
-            return best[0]
-        return None
-
-    def entries(self, kind: str) -> Sequence[Hit]:
-        """Every entry of ``kind`` in file order (score 0)."""
-        return [self._hit(d, 0.0) for d in self._by_kind.get(kind, [])]

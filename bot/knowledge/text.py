@@ -35,12 +35,12 @@ def _words(text: str) -> list[str]:
 QUESTION_STOPWORDS = frozenset(
     _words(
         """
-    a about above actually after again against all also am an and any are aren arent as at be
+    a about above actually after again against also am an and any are aren arent as at be
     because been before being below between both but by can cant could couldnt did didnt do does
-    doesnt doing dont down during each else even ever every few for from further get gets getting
+    doesnt doing dont down during each else even ever few for from further get gets getting
     give go going got had hadnt has hasnt have havent having he her here hers herself him himself
     his how i id if ill im in into is isnt it its itself ive just let lets like me mean means
-    meant more most much must my myself need no nor not now of off on once one only or other ought
+    meant more much must my myself need no nor not now of off on once one only or other ought
     our ours ourselves out over own please pls plz really right said same say says shall she should
     shouldnt show so some someone something such tell than thank thanks that thats the their theirs
     them themselves then there theres these they theyre thing things think this those though
@@ -67,6 +67,7 @@ WEAK_WORDS = frozenset(
     thing stuff part role point points idea ideas
     whole exactly basically common commonly often usually typically anything everything
     america american americans usa united states country world today now currently right
+    anti all most every always never
     """
     )
 )

@@ -25,6 +25,46 @@ async def test_ask_off_topic_gives_no_answer(fake: FakeDiscord, bot: InProcessBo
     assert not any(i.startswith("vetbot:feedback:") for i in answer.custom_ids)
 
 
+async def test_ask_about_an_organization_shows_its_card(
+    fake: FakeDiscord, bot: InProcessBot
+) -> None:
+    card = await fake.slash("ask", {"question": "is hacking//hustling legit"})
+    assert not card.ephemeral
+    assert "Hacking//Hustling" in card.text
+    assert any(i.startswith("vetbot:report:org:") for i in card.custom_ids)
+
+
+async def test_ask_about_an_unknown_organization_offers_a_report(
+    fake: FakeDiscord, bot: InProcessBot
+) -> None:
+    reply = await fake.slash("ask", {"question": "is polaris project a good organization?"})
+    assert reply.ephemeral
+    assert "I don't know that organization" in reply.text
+    assert any(i.startswith("vetbot:report:new:") for i in reply.custom_ids)
+
+
+async def test_ask_refuses_what_is_not_a_question_about_the_subject(
+    fake: FakeDiscord, bot: InProcessBot
+) -> None:
+    for question in ("@everyone", "is it good", "who won the super bowl last year"):
+        reply = await fake.slash("ask", {"question": question})
+        assert reply.ephemeral, question
+        assert not any(i.startswith("vetbot:feedback:") for i in reply.custom_ids), question
+
+
+async def test_myth_never_presents_another_entry_as_the_answer(
+    fake: FakeDiscord, bot: InProcessBot
+) -> None:
+    reply = await fake.slash("myth", {"topic": "300,000 children"})
+    assert reply.ephemeral
+    assert "I don't have a myth" in reply.text
+    assert reply.custom_ids == ["vetbot:ask:pick"]  # the closest myths, as suggestions
+    labels = [o["label"] for o in reply.message["components"][0]["components"][0]["options"]]
+    assert any("100,000" in label for label in labels)
+    eleven = await fake.slash("criteria", {"criterion": "11"})
+    assert "There are 10 criteria" in eleven.text
+
+
 async def test_myth_is_public_for_organizers(fake: FakeDiscord, bot: InProcessBot) -> None:
     answer = await fake.slash("myth", {"topic": "super bowl"}, user=ORGANIZER)
     assert not answer.ephemeral
@@ -109,7 +149,7 @@ async def test_term(fake: FakeDiscord, bot: InProcessBot) -> None:
     assert "SWERF" in answer.text
     unknown = await fake.slash("term", {"name": "flibbertigibbet"})
     assert unknown.ephemeral
-    assert "I don't know a term" in unknown.text
+    assert "I don't have a term" in unknown.text
 
 
 async def test_feedback_buttons(fake: FakeDiscord, bot: InProcessBot) -> None:

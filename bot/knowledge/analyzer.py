@@ -1,0 +1,193 @@
+"""Text to index terms: the vocabulary tables and the analyzer that questions and entries share.
+
+Acronyms and their spelled-out names, colloquial synonyms, and the word lists the answering rule
+reads (the domain's own words, its neighbours', claim-check cues, phrase fillers) live here, as
+data, apart from the ranking code in :mod:`bot.knowledge.search`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from bot.knowledge.text import QUESTION_STOPWORDS, WEAK_WORDS, stem, tokenize
+
+__all__ = [
+    "ACRONYMS",
+    "CLAIM_CUES",
+    "DOMAIN_TERMS",
+    "NEAR_DOMAIN_TERMS",
+    "PHRASE_FILLERS",
+    "Analyzer",
+    "analyze",
+    "learn_acronyms",
+]
+
+# Acronyms members use, with their spelled-out forms. Either form yields the acronym as an extra
+# term, so "NCMEC" finds an entry that only says "National Center for Missing and Exploited
+# Children" and the other way round. More are learnt from "Long Name (ACRONYM)" in the entries.
+ACRONYMS: dict[str, tuple[str, ...]] = {
+    "ncmec": ("national center for missing and exploited children", "national center missing"),
+    "dhs": ("department of homeland security", "homeland security"),
+    "tvpa": ("trafficking victims protection act",),
+    "fosta": ("fight online sex trafficking act",),
+    "sesta": ("stop enabling sex traffickers act",),
+    "swerf": ("sex worker exclusionary radical feminist",),
+    "terf": ("trans exclusionary radical feminist",),
+    "fbi": ("federal bureau of investigation",),
+    "ice": ("immigration and customs enforcement",),
+    "doj": ("department of justice", "justice department"),
+    "nsn": ("national survivor network",),
+    "fnusa": ("freedom network usa", "freedom network"),
+    "swop": ("sex workers outreach project",),
+    "hhs": ("department of health and human services", "health and human services"),
+    "ngo": ("non governmental organization", "nongovernmental organization"),
+    "our": ("operation underground railroad",),
+    "tip": ("trafficking in persons",),
+    "csec": ("commercial sexual exploitation of children",),
+    "earnit": ("earn it act", "earn it"),
+}
+
+# Synonyms that must be applied before stemming, because their stems collide with other words
+# ("stats" and "states" both stem to "stat").
+RAW_SYNONYMS: dict[str, str] = {"stat": "statistic", "stats": "statistic"}
+
+# Colloquial words mapped onto the word the knowledge base is likely to use (after stemming).
+# Both questions and entries are mapped, so this only ever merges, never loses, a match.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "kid": ("child",),
+    "kiddo": ("child",),
+    "children": ("child",),
+    "minor": ("child",),
+    "abduct": ("kidnap",),
+    "abduction": ("kidnap",),
+    "snatch": ("kidnap",),
+    "cop": ("polic",),
+    "prostitution": ("prostitut",),
+    "decrim": ("decriminaliz",),
+    "legaliz": ("legaliz",),
+    "org": ("organiz",),
+    "nonprofit": ("organiz",),
+    "charity": ("organiz",),
+    "sexwork": ("sex", "work"),
+    "sw": ("sex", "work"),
+    "immigrant": ("immigrat",),
+    "migrant": ("immigrat",),
+    "migrat": ("immigrat",),
+    "govt": ("government",),
+    "vic": ("victim",),
+    "money": ("financ",),
+    "fund": ("financ",),
+    "funding": ("financ",),
+    "fundrais": ("financ",),
+    "donat": ("financ",),
+    "donor": ("financ",),
+    "salary": ("financ",),
+    "wage": ("financ",),
+    "wayfare": ("wayfair",),
+    "superbowl": ("super", "bowl"),
+    "nordic": ("nordic",),
+    "swedish": ("nordic",),
+}
+
+#: Words that make a question a claim check ("is X real?"), where an aside beside the subject
+#: is expected.
+_CLAIM_WORDS = """
+    real really true truth actually fake myth hoax debunk debunked lie lies legit exaggerated
+    conspiracy scam accurate stat stats statistic statistics number numbers figure source
+"""
+CLAIM_CUES = frozenset(_CLAIM_WORDS.split())
+PHRASE_FILLERS = frozenset(
+    ["actually", "really", "just", "even", "like", "um", "please", "pls", "so", "the", "a", "an"]
+)
+#: Words (as index terms) that place a question in this knowledge base's subject. Written from
+#: the subject, not from test questions: trafficking, the sex trades, the people in them and the
+#: state's and organizations' responses, the criteria and the claims they check.
+DOMAIN_WORDS = """
+    trafficking trafficker trafficked sex sexual prostitution prostitute escort brothel pimp johns
+    stripper porn erotic survivor victim exploitation exploited coercion coerced grooming
+    rescue raid sting criminalize decriminalize legalize nordic swerf terf fosta sesta earnit tvpa
+    ncmec qanon myth criterion criteria aftercare trauma abolition abolitionist savior saviorism
+    awareness harm
+"""
+#: Words of neighbouring subjects (police, prisons, migration, statistics, charities): they place
+#: a question in the domain only when its best entry matches every subject word of it, so "how
+#: do I become a police officer" stays out while "do police raids help" is in.
+NEAR_DOMAIN_WORDS = """
+    abuse smuggling kidnapping police cop arrest jail prison incarceration criminal hotline
+    conspiracy statistic outreach consent migrant immigration deportation slave
+    slavery vet vetting trustworthy accountability transparency
+"""
+_ACRONYM_IN_TEXT = re.compile(
+    r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|&|on|in)\s+)*){2,8})\(([A-Z]{2,8})\)"
+)
+
+
+def _phrase_terms(text: str) -> tuple[str, ...]:
+    return tuple(stem(tok) for tok in tokenize(text) if tok not in QUESTION_STOPWORDS)
+
+
+class Analyzer:
+    """Turns text into index terms: stems, plus acronym and synonym terms."""
+
+    def __init__(self, acronyms: Mapping[str, Iterable[str]]) -> None:
+        self.phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for acronym, spelled in acronyms.items():
+            for phrase in spelled:
+                terms = _phrase_terms(phrase)
+                if len(terms) >= 2 and terms not in self.phrases[terms[0]]:
+                    self.phrases[terms[0]].append((*terms, acronym))
+        self.synonyms = {stem(k): v for k, v in SYNONYMS.items()} | SYNONYMS
+        self.weak = frozenset(t for w in WEAK_WORDS for t in self.synonyms.get(stem(w), (stem(w),)))
+
+    def phrase(self, text: str) -> tuple[str, ...]:
+        """``text`` as a word sequence for phrase matching: stemmed and mapped like index terms,
+        but with stopwords kept (an alias like "what can I do" is all stopwords) and fillers
+        ("actually", "the") dropped."""
+        out: list[str] = []
+        for tok in tokenize(text):
+            if tok in PHRASE_FILLERS:
+                continue
+            out.extend(self.synonyms.get(stem(RAW_SYNONYMS.get(tok, tok)), (stem(tok),))[:1])
+        return tuple(out)
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = tokenize(text)
+        out: list[str] = []
+        stems = [
+            stem(RAW_SYNONYMS.get(tok, tok)) for tok in tokens if tok not in QUESTION_STOPWORDS
+        ]
+        for i, term in enumerate(stems):
+            out.extend(self.synonyms.get(term, (term,)))
+            for candidate in self.phrases.get(term, ()):
+                *phrase, acronym = candidate
+                if tuple(stems[i : i + len(phrase)]) == tuple(phrase):
+                    out.append(acronym)
+        return out
+
+
+DEFAULT_ANALYZER = Analyzer(ACRONYMS)
+DOMAIN_TERMS = frozenset(DEFAULT_ANALYZER(DOMAIN_WORDS))
+NEAR_DOMAIN_TERMS = frozenset(DEFAULT_ANALYZER(NEAR_DOMAIN_WORDS))
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of ``text`` with the built-in acronyms and synonyms (for tests and tools)."""
+    return DEFAULT_ANALYZER(text)
+
+
+def learn_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
+    """Acronyms the entries define themselves, as in "Department of Homeland Security (DHS)"."""
+    learnt: dict[str, list[str]] = defaultdict(list)
+    for text in texts:
+        for match in _ACRONYM_IN_TEXT.finditer(text):
+            words = match.group(1).split()
+            acronym = match.group(2)
+            initials = "".join(w[0] for w in words if w[0].isupper())
+            # Only when the initials end with the acronym: the regex may grab leading words.
+            if len(acronym) >= 2 and initials.upper().endswith(acronym):
+                significant = [w for w in words if w[0].isupper()][-len(acronym) :]
+                start = words.index(significant[0])
+                learnt[acronym.casefold()].append(" ".join(words[start:]))
+    return learnt

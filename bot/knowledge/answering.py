@@ -1,0 +1,172 @@
+"""The answering rule: whether the best-ranked entry answers a question, surely or as a hedge.
+
+A mixin of :class:`bot.knowledge.search.SearchIndex`, which ranks the entries; this decides
+(chosen on the tune half of the evaluation, see ``benchmarks/bench_ask.py --compare``):
+
+* an entry whose name or alias the question says word for word, or essentially is, wins over
+  a BM25F winner it does not name;
+* the domain gate refuses questions that share words with the entries but not their subject;
+* confidence (coverage) at :data:`ANSWER_THRESHOLD` with no clearly better rival is a sure
+  answer; a lower one from a clearly best entry is a hedged answer; anything else is none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING
+
+from bot.knowledge.analyzer import CLAIM_CUES, DOMAIN_TERMS, NEAR_DOMAIN_TERMS
+from bot.knowledge.hits import Answer, Doc, Hit, Scored
+from bot.knowledge.text import tokenize
+
+if TYPE_CHECKING:
+    from bot.knowledge.analyzer import Analyzer
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ANSWER_THRESHOLD", "AnswerRule"]
+
+#: Minimum confidence (0-1) for :meth:`SearchIndex.answer` to give an answer. Calibrated on
+#: /work/shared/eval/questions.toml, tests/data/ask_paraphrases.toml and their off-topic cases.
+ANSWER_THRESHOLD = 0.45
+#: Below that, down to this confidence, the clearly best entry is given as a hedged answer
+#: ("probably this") when it is ahead of the runner-up by HEDGE_MARGIN, matches two subject words
+#: and the question has at most HEDGE_UNKNOWN_MAX of its weight in words the base never uses.
+HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
+#: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
+#: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
+DOMAIN_GATE, FOREIGN_MAX = True, 1
+#: A top entry another of the next two outscores in confidence by this much is only a hedge ...
+AMBIGUITY_GAP = 0.05
+#: ... and such a rival, if its name holds a subject word, is taken instead.
+RIVAL_SWITCH = True
+#: An entry whose name holds a subject word stands out enough for a hedged answer.
+HEDGE_NAMED = False
+#: A name or alias of at least this many words said word for word in a question picks its entry.
+PHRASES, PHRASE_MIN_WORDS = True, 3
+#: Prefer an entry the question essentially names over a BM25F winner that it does not name.
+PREFER_NAME_MATCH = True
+
+#: Minimum confidence for an entry to be offered as a related suggestion.
+SUGGEST_THRESHOLD = 0.25
+# A question whose subject words are (nearly) exactly an entry's title or alias is answered by it
+# even when those words are common ("is all sex work trafficking").
+NAME_MATCH_JACCARD, NAME_MATCH_CONFIDENCE = 0.75, 0.9
+CANDIDATES = 12  # entries whose confidence is computed, from the top of the BM25F ranking
+
+
+class AnswerRule:
+    """Deciding on an answer; the index it is mixed into provides these attributes."""
+
+    _docs: list[Doc]
+    _credits: list[dict[str, float]]
+    _analyzer: Analyzer
+    _phrases: dict[str, list[tuple[tuple[str, ...], int]]]
+
+    if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
+
+        def _ranked(self, question: str, limit: int) -> list[Scored]: ...
+
+        def _numbers_agree(self, d: int, terms: set[str]) -> bool: ...
+
+    def _phrase_entries(self, question: str) -> set[int]:
+        """Entries with a name or alias of PHRASE_MIN_WORDS words or more said in the question."""
+        words = self._analyzer.phrase(question)
+        found: set[int] = set()
+        for i, word in enumerate(words):
+            for phrase, d in self._phrases.get(word, ()):
+                if words[i : i + len(phrase)] == phrase:
+                    found.add(d)
+        return found
+
+    def _answer(self, question: str) -> Answer:
+        ranked = self._ranked(question, limit=CANDIDATES)
+        said = self._phrase_entries(question) if PHRASES else set()
+        if len(said) == 1:
+            # The question says one entry's name or alias word for word ("what can I do",
+            # "which laws help"): that entry, if it is a candidate at all.
+            [d] = said
+            key = (self._docs[d].kind, self._docs[d].id)
+            named = next((s for s in ranked if (s.hit.kind, s.hit.id) == key), None)
+            figures = set(self._analyzer(question))
+            if named is not None and self._numbers_agree(d, figures):
+                hit = Hit(*key, named.hit.title, max(named.hit.score, NAME_MATCH_CONFIDENCE))
+                ranked = [dataclasses.replace(named, hit=hit)] + [
+                    s for s in ranked if s is not named
+                ]
+        ranked = ranked[:4]
+        if PREFER_NAME_MATCH and ranked and not ranked[0].name_match:
+            # A question that is essentially an entry's title is about that entry, even when a
+            # rarer word elsewhere in it ranks another entry first by BM25F.
+            named = next((s for s in ranked[:3] if s.name_match), None)
+            if named is not None:
+                ranked = [named] + [s for s in ranked if s is not named]
+        if RIVAL_SWITCH and ranked and not ranked[0].name_match:
+            # The rankers disagree: a close runner-up whose name holds a subject word covers the
+            # question clearly better than the BM25F winner. It is the answer to weigh.
+            rival = max(ranked[1:3], key=lambda s: s.hit.score, default=None)
+            if (
+                rival is not None
+                and rival.named
+                and rival.hit.score >= ranked[0].hit.score + AMBIGUITY_GAP
+            ):
+                ranked = [rival] + [s for s in ranked if s is not rival]
+        verdict = self._verdict(question, ranked)
+        if verdict is None:
+            best, rest, hedged = None, [s.hit for s in ranked], False
+        else:
+            best, rest, hedged = ranked[0].hit, [s.hit for s in ranked[1:]], verdict == "hedged"
+        suggestions = [h for h in rest if h.score >= SUGGEST_THRESHOLD][:3]
+        log.debug("answer %r -> %s (%d suggestions)", question, best, len(suggestions))
+        return Answer(best=best, suggestions=suggestions, hedged=hedged)
+
+    def _in_domain(self, question: str, top: Scored) -> bool:
+        """Whether the question is about this knowledge base's subject at all.
+
+        Near-domain questions share words with the entries but not their subject ("who won the
+        super bowl", "how many states are in the us"). A question is in the domain when it uses
+        one of the domain's own words (:data:`DOMAIN_TERMS`), when it is essentially an entry's
+        name, when it names an entry's distinctive subject with at most one word beside it, or
+        when every subject word of it is in the entry, some in its name.
+        """
+        if not DOMAIN_GATE:
+            return True
+        terms = set(self._analyzer(question))
+        if terms & DOMAIN_TERMS or top.name_match:
+            return True
+        foreign = top.subjects - top.matched
+        if terms & NEAR_DOMAIN_TERMS and foreign == 0 and top.matched >= 2:
+            return True
+        if top.distinct:
+            # "was the wayfair thing fake": checking a claim, one word beside its subject is fine;
+            # "who is playing in the super bowl" is another subject that shares a name.
+            claim = not CLAIM_CUES.isdisjoint(tokenize(question))
+            return foreign == 0 or (claim and foreign <= FOREIGN_MAX)
+        return top.named and top.matched >= 2 and foreign == 0
+
+    def _verdict(self, question: str, ranked: list[Scored]) -> str | None:
+        """ "sure", "hedged" or None (no answer) for the best of ``ranked``.
+
+        Sure: the confidence (coverage) reaches :data:`ANSWER_THRESHOLD`. Hedged: it is lower
+        but at least :data:`HEDGE_THRESHOLD`, two subject words match and the entry stands out
+        from the runner-up (:data:`HEDGE_MARGIN`). Neither when the question is off the
+        knowledge base's subject (:meth:`_in_domain`).
+        """
+        if not ranked:
+            return None
+        top = ranked[0]
+        if top.hit.score < min(ANSWER_THRESHOLD, HEDGE_THRESHOLD):
+            return None
+        if not self._in_domain(question, top):
+            return None
+        # Another close candidate covering the question better: the rankers disagree.
+        rival = max((s.hit.score for s in ranked[1:3]), default=0.0)
+        contested = rival >= top.hit.score + AMBIGUITY_GAP
+        if top.hit.score >= ANSWER_THRESHOLD and not contested:
+            return "sure"
+        runner = ranked[1].hit.score if len(ranked) > 1 else 0.0
+        stands_out = top.hit.score - runner >= HEDGE_MARGIN or (HEDGE_NAMED and top.named)
+        if (top.matched >= 2 or top.distinct) and stands_out and top.unknown <= HEDGE_UNKNOWN_MAX:
+            return "hedged"
+        return None

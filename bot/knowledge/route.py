@@ -1,0 +1,172 @@
+"""What kind of reply a question gets: a knowledge entry, an organization's card, or "I don't know".
+
+Members ask about organizations the way they ask anything else ("is hacking//hustling legit",
+"should i give to one bread foundation"), but organizations are not in the knowledge index: they
+are found by the ``/rate`` matcher (:mod:`bot.orgs.index`), which knows their names, aliases and
+acronyms and never guesses. :func:`org_subject` pulls the "X" out of such a question;
+:func:`decide` combines the knowledge answer and the organization lookup into one :class:`Route`.
+
+Both are pure, so the command (which looks the organization up asynchronously), the CLI and the
+evaluation take exactly the same decision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.knowledge.search import Answer
+from bot.knowledge.text import fold_for_search
+from bot.orgs.index import Candidate, OrgMatch, Outcome
+
+__all__ = ["Route", "RouteKind", "criterion_number", "decide", "org_subject"]
+
+_NUMBER_ONLY = re.compile(
+    r"^\s*(?:(?:criterion|criteria|crit)\s*)?(?:#|no\.?|number\s*)?\s*(\d{1,4})\s*$"
+)
+
+
+def criterion_number(text: str) -> int | None:
+    """The number in "11", "#11" or "criterion 11" (any size, so "11" can be refused)."""
+    match = _NUMBER_ONLY.match(fold_for_search(text))
+    return int(match.group(1)) if match else None
+
+
+# Words that, after "is X good", say what X is ("a good charity", "good on sex work").
+_TAIL = (
+    r"(?:\s+(?:org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group|cause|one|"
+    r"place to (?:donate|give|volunteer)|"
+    r"to (?:donate|give|support|work|volunteer)(?: to| for| with)?|"
+    r"on .{1,40}|for .{1,40}|at .{1,40}|with .{1,40}|or not|at all|or a scam|or what|or bad|"
+    r"tho|though|really))*"
+)
+_GOOD = (
+    r"(?:(?:a |an |any |actually |really |even |still )*"
+    r"(?:good|legit|legitimate|trustworthy|trusted|reliable|reputable|safe|ok|okay|fine|"
+    r"bad|shady|sketchy|problematic|harmful|a scam|scam|scammy|real|worth it|"
+    r"worth (?:supporting|donating to|giving to)|(?:a )?(?:good|safe|trustworthy) (?:bet|choice)))"
+)
+_PATTERNS = [
+    re.compile(rf"^(?:is|are|was|r)\s+(?P<x>.+?)\s+{_GOOD}{_TAIL}$"),
+    re.compile(
+        r"^(?:can|should|could|do|would)\s+(?:i|we|you|people|one)\s+(?:really\s+|actually\s+)?"
+        r"(?:trust|believe|rely on)\s+(?P<x>.+)$"
+    ),
+    re.compile(
+        r"^(?:should|can|could|would it be ok to|is it ok to|is it okay to)\s+(?:i|we)?\s*"
+        r"(?:give|donate|send money|volunteer|support|fundraise|raise money|work|partner)\s+"
+        r"(?:money\s+|with\s+|for\s+|to\s+)*(?P<x>.+)$"
+    ),
+    re.compile(
+        r"^(?:what|wat|wht)\s+(?:do|does|did)\s+(?:you|u|ya|vetbot|the bot|we)\s+"
+        r"(?:know|think|say|have)\s+(?:about|of|on)\s+(?P<x>.+)$"
+    ),
+    re.compile(
+        r"^(?:thoughts|opinions?|views?|your take|any info|info|ratings?|rate)\s+"
+        r"(?:on|about|of|for)?\s*(?P<x>.+)$"
+    ),
+    re.compile(r"^(?:tell me|talk)\s+about\s+(?P<x>.+)$"),
+    # "what about X, can I trust them?": the name first, the question about it after.
+    re.compile(
+        r"^(?:what|how|and)\s+about\s+(?P<x>[^,?.!]+)[,?.!]*\s+(?:can|should|could|do|would)\s+"
+        r"(?:i|we|you|people)\s+(?:really\s+|actually\s+)?(?:trust|believe|rely on|donate to|"
+        r"give to|support)\s+(?:them|it|they|him|her)\b.*$"
+    ),
+    re.compile(
+        r"^(?:what'?s|whats|what is)\s+the\s+(?:deal|story|verdict)\s+(?:with|on)\s+(?P<x>.+)$"
+    ),
+    re.compile(
+        r"^(?:how|hows)\s+(?:good|legit|trustworthy|reliable|safe)\s+(?:is|are)\s+(?P<x>.+)$"
+    ),
+    re.compile(rf"^(?P<x>.+?)\s+(?:(?:is|are)\s+)?{_GOOD}{_TAIL}$"),
+]
+# X that names a subject rather than an organization: pronouns, or the knowledge base's own
+# subjects ("are ncmec numbers reliable", "is the nordic model good"); those go to the entries.
+_NOT_A_NAME = re.compile(
+    r"^(?:it|this|that|they|them|these|those|he|she|you|u|i|we|there|here|one|ok|everything|"
+    r"anything|something)$"
+    r"|\b(?:numbers?|stats?|statistics?|figures?|data|claims?|study|studies|report|reports|"
+    r"research|model|law|laws|act|bill|policy|approach|idea|list|lists|training|campaign|"
+    r"movie|film|article|post|sign|signs|decrim\w*|legali[sz]\w*|sex work|criteri\w*|myth|"
+    r"term|theory|narrative|story|stories|stuff|thing|things|method|system|raids?|"
+    r"stings?|therapy|housing|aftercare)\b"
+)
+_ARTICLE = re.compile(r"^(?:the|a|an|this|that)\s+")
+_TRAILING = re.compile(r"[\s?!.,:;]+$")
+MAX_NAME_WORDS = 7
+
+
+def org_subject(question: str) -> str | None:
+    """The organization a question asks about ("is X legit?" -> "X"), or None.
+
+    Only the shape of the question is read here; whether X is an organization is for the
+    ``/rate`` matcher to say.
+    """
+    text = _TRAILING.sub("", " ".join(fold_for_search(question).split()))
+    text = re.sub(r"^(?:so|ok|okay|hey|hi|yo|um|hmm|quick question|question)[\s,:]+", "", text)
+    for pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        subject = _TRAILING.sub("", match.group("x")).strip(" \"'“”")
+        subject = _ARTICLE.sub("", subject) if not subject.startswith("the new ") else subject
+        words = subject.split()
+        if not words or len(words) > MAX_NAME_WORDS or _NOT_A_NAME.search(subject):
+            return None
+        if " or " in f" {subject} " or (" and " in f" {subject} " and len(words) > 4):
+            return None  # "a food bank or an animal shelter": two things, not one name
+        return subject
+    return None
+
+
+class RouteKind(StrEnum):
+    """The kinds of reply to a question."""
+
+    ENTRY = "entry"  # a knowledge entry answers it (perhaps with a hedge)
+    ORG = "org"  # an organization's rating card
+    ORG_CHOICE = "org-choice"  # several organizations fit the name: the asker picks
+    UNKNOWN_ORG = "unknown-org"  # an organization we have no card for: say so, offer /report
+    NONE = "none"  # no answer
+
+
+@dataclass(frozen=True)
+class Route:
+    """The decision for one question."""
+
+    kind: RouteKind
+    answer: Answer
+    subject: str | None = None  # the organization name asked about, as typed
+    orgs: list[Candidate] = field(default_factory=list)  # the match first, or the choices
+
+
+def decide(
+    answer: Answer,
+    subject: str | None,
+    match: OrgMatch | None,
+    subject_answer: Answer | None = None,
+) -> Route:
+    """Combine the knowledge answer with the organization lookup of ``subject`` (if any).
+
+    An organization question about a known organization gets its card, even if some entry
+    mentions it: the card is the evidence. An unknown name gets "I don't know it", unless the
+    name alone (``subject_answer``) is surely answered, by the entry that answers the whole
+    question or when the whole question gets no sure answer ("is fosta good" is about a law,
+    not an organization): an entry that only answers the framing ("is X a good org") says
+    nothing about X.
+    """
+    if subject is not None and match is not None:
+        if match.outcome is Outcome.MATCH and match.best is not None:
+            return Route(RouteKind.ORG, answer, subject, list(match.candidates))
+        if match.outcome is Outcome.AMBIGUOUS:
+            return Route(RouteKind.ORG_CHOICE, answer, subject, list(match.candidates))
+        # The name alone surely answered: a subject of the knowledge base, not an organization.
+        if subject_answer is not None and subject_answer.best is not None:
+            best, alone = answer.best, subject_answer.best
+            same = best is not None and (best.kind, best.id) == (alone.kind, alone.id)
+            if not subject_answer.hedged and (best is None or answer.hedged or same):
+                return Route(RouteKind.ENTRY, subject_answer, subject)
+        return Route(RouteKind.UNKNOWN_ORG, answer, subject, list(match.candidates))
+    if answer.best is not None:
+        return Route(RouteKind.ENTRY, answer)
+    return Route(RouteKind.NONE, answer)

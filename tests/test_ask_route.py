@@ -1,0 +1,191 @@
+"""Which reply a question gets: organization questions, the domain gate, hedges, strict lookups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.evaluation import route
+from bot.knowledge.loader import Knowledge, load_knowledge
+from bot.knowledge.present import HEDGE_NOTE, present_answer
+from bot.knowledge.route import RouteKind, criterion_number, org_subject
+from bot.knowledge.search import Answer, Hit, SearchIndex
+from bot.orgs.index import OrgIndex, org_records
+
+KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[Knowledge, SearchIndex, OrgIndex]:
+    knowledge = load_knowledge(KNOWLEDGE)
+    return knowledge, SearchIndex.build(knowledge), OrgIndex.build(org_records(knowledge))
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("is hacking//hustling legit", "hacking//hustling"),
+        ("should i give to one bread foundation", "one bread foundation"),
+        ("is polaris project a good organization?", "polaris project"),
+        ("Is Amnesty International good on sex work?", "amnesty international"),
+        ("can i trust ncmec", "ncmec"),
+        ("what do you know about survivor alliance", "survivor alliance"),
+        ("thoughts on swop usa", "swop usa"),
+        ("OUR rescue legit?", "our rescue"),
+        ("should we partner with the new abolitionists", "the new abolitionists"),
+    ],
+)
+def test_organization_questions_name_their_subject(question: str, subject: str) -> None:
+    assert org_subject(question) == subject
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it good",
+        "is this legit",
+        "@everyone",
+        "are ncmec numbers reliable",  # a claim about figures, not the organization
+        "is the nordic model good",  # a policy
+        "should i donate to a food bank or an animal shelter",  # two things, not a name
+        "what is criterion 2",
+        "what's the weather in paris",
+    ],
+)
+def test_other_questions_name_no_organization(question: str) -> None:
+    assert org_subject(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "org_id"),
+    [
+        ("is hacking//hustling legit", "hacking-hustling"),
+        ("should i give to one bread foundation", "one-bread-foundation"),
+        ("what do you know about survivor alliance", "survivor-alliance"),
+        ("is operation underground railroad a scam", "operation-underground-railroad"),
+    ],
+)
+def test_a_known_organization_gets_its_card(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str, org_id: str
+) -> None:
+    _, index, orgs = shipped
+    decision = route(index, orgs, question)
+    assert decision.kind is RouteKind.ORG
+    assert decision.orgs[0].id == org_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is polaris project a good organization?",  # no source names it: no alias any more
+        "is shared hope international legit",
+        "is freedom united a good org",  # the 'judging an organization' topic is not about it
+    ],
+)
+def test_an_unknown_organization_is_said_to_be_unknown(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
+) -> None:
+    _, index, orgs = shipped
+    assert route(index, orgs, question).kind is RouteKind.UNKNOWN_ORG
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it good",
+        "@everyone",
+        "who won the super bowl last year",
+        "who is playing in the super bowl this year",
+        "how many states are in the us",
+        "what is a p value in statistics",
+        "how do i become a police officer",
+    ],
+)
+def test_near_domain_questions_are_refused(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
+) -> None:
+    _, index, orgs = shipped
+    decision = route(index, orgs, question)
+    assert decision.kind is RouteKind.NONE, decision
+
+
+def test_a_claim_check_about_a_distinctive_subject_passes_the_gate(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, _ = shipped
+    answer = index.answer("was the wayfair thing fake")
+    assert answer.best is not None and answer.best.id == "wayfair-cabinets-conspiracy"
+
+
+def test_a_hedged_answer_says_it_is_not_sure(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    knowledge, _, _ = shipped
+    hit = Hit("myths", "wayfair-cabinets-conspiracy", "Wayfair", 0.3)
+    sure = present_answer(knowledge, Answer(best=hit, suggestions=[]))
+    hedged = present_answer(knowledge, Answer(best=hit, suggestions=[], hedged=True))
+    assert HEDGE_NOTE in hedged.text and HEDGE_NOTE not in sure.text
+    assert hedged.data["sure"] is False and sure.data["sure"] is True
+
+
+def test_a_question_that_names_an_entry_beats_a_rarer_word_elsewhere(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, _ = shipped
+    answer = index.answer("whats the difference between sex work and sex trafficking")
+    assert answer.best is not None and answer.best.id == "all-sex-work-is-trafficking"
+
+
+# -- /myth, /term, /criteria: an entry is the answer only when it surely is ---------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("myths", "300,000 children"),  # the 100,000 myth is not about 300,000
+        ("terms", "trafficking"),  # several terms hold the word: no single answer
+        ("myths", "swerf"),
+    ],
+)
+def test_resolve_refuses_a_partial_match(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], kind: str, text: str
+) -> None:
+    _, index, _ = shipped
+    assert index.resolve(kind, text) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "entry_id"),
+    [
+        ("myths", "800k kids", "800000-children-a-year"),
+        ("myths", "superbowl", "super-bowl-trafficking-spike"),
+        ("myths", "kids snatched from target parking lots", "stranger-kidnapping"),
+        ("terms", "nordic modle", "nordic-model"),
+        ("criteria", "decriminalization", "criterion-2-decriminalization"),
+        ("criteria", "10", "criterion-10-statistics"),
+    ],
+)
+def test_resolve_accepts_names_typos_and_sure_answers(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], kind: str, text: str, entry_id: str
+) -> None:
+    _, index, _ = shipped
+    hit = index.resolve(kind, text)
+    assert hit is not None and hit.id == entry_id
+
+
+def test_suggestions_put_the_entry_named_by_the_word_first(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, _ = shipped
+    assert index.suggest("terms", "trafficking")[0].id == "sex-trafficking"
+    near = [h.id for h in index.suggest("myths", "300,000 children")]
+    assert "100000-children-in-sex-trade" in near
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("11", 11), ("#11", 11), ("criterion 12", 12), ("criteria 0", 0), ("abc", None)],
+)
+def test_criterion_number(text: str, number: int | None) -> None:
+    assert criterion_number(text) == number
