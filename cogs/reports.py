@@ -62,15 +62,16 @@ async def _on_report_button(
         actor = await actor_of(interaction)
         reply = await core_reports.approve(core, actor, report_id, confirm=confirm)
         await after_decision(interaction, report_id, reply)
+        return
+    # The rest open a form: first make sure the report is this community's.
+    report = await core.reports.get(report_id, interaction.guild_id or 0)
+    if report is None:
+        await send_reply(interaction, views.moderation_result(NotFound(report_id)))
     elif action is ids.ReportAction.REJECT:
         await interaction.response.send_modal(RejectForm(report_id))
     elif action is ids.ReportAction.RETRACT:
         await interaction.response.send_modal(RetractForm(report_id))
     elif action is ids.ReportAction.EDIT:
-        report = await core.reports.get(report_id, interaction.guild_id or 0)
-        if report is None:
-            await send_reply(interaction, views.moderation_result(NotFound(report_id)))
-            return
         await interaction.response.send_modal(EditForm(report_id, report.text))
 
 

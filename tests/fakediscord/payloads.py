@@ -91,12 +91,14 @@ class FakeUser:
         }
 
     def role_ids(self) -> list[str]:
-        return [str(ROLES[r]["id"]) for r in self.roles]
+        """Ids of the default guild's roles this person holds (a guild of their own, made with
+        ``add_guild``, may give them roles the default guild lacks: those have no id here)."""
+        return [str(ROLES[r]["id"]) for r in self.roles if r in ROLES]
 
     def permissions(self) -> int:
         bits = ROLES["@everyone"]["permissions"]
         for role in self.roles:
-            bits |= ROLES[role]["permissions"]
+            bits |= ROLES[role]["permissions"] if role in ROLES else 0
         return bits
 
     def member_payload(self) -> dict[str, Any]:
