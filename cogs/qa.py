@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -111,7 +112,8 @@ class QA(commands.Cog):
 
 
 class WhyNotHelpful(Form, title="What was missing or wrong?"):
-    """Asks why an answer did not help; the vote itself is already stored."""
+    """Asks why an answer did not help. The form opens at once (Discord allows 3 seconds);
+    the vote is stored right after, and the reason, if any, is added to it on submit."""
 
     reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Tell the organizers (optional)",
@@ -120,39 +122,53 @@ class WhyNotHelpful(Form, title="What was missing or wrong?"):
         max_length=FEEDBACK_REASON_MAX,
     )
 
-    def __init__(self, feedback_id: int) -> None:
+    def __init__(self) -> None:
         super().__init__(timeout=600)
-        self.feedback_id = feedback_id
+        # The stored vote's id, set once the vote is committed (maybe after a quick submit).
+        self.vote: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        feedback_id = await self.vote
         if self.reason.value.strip():
-            await core_of(interaction).feedback.add_reason(self.feedback_id, self.reason.value)
+            await core_of(interaction).feedback.add_reason(feedback_id, self.reason.value)
         await send_reply(
             interaction, Reply(text="Thank you — organizers will see this.", tone=Tone.SUCCESS)
         )
 
 
-async def _vote(interaction: discord.Interaction[Any], vote: ids.FeedbackVote) -> int | None:
+async def _on_feedback(interaction: discord.Interaction[Any], vote: ids.FeedbackVote) -> None:
     core = core_of(interaction)
     if vote.entry_id not in getattr(core.knowledge, vote.kind):
         await send_reply(
             interaction,
             Reply(text="That entry is no longer in the knowledge base.", tone=Tone.ERROR),
         )
-        return None
-    return await core.feedback.record(
-        vote.kind, vote.entry_id, vote.helpful, None, dt.datetime.now(dt.UTC), interaction.guild_id
-    )
-
-
-async def _on_feedback(interaction: discord.Interaction[Any], vote: ids.FeedbackVote) -> None:
-    feedback_id = await _vote(interaction, vote)
-    if feedback_id is None:
         return
+    # Answer Discord before the write: a commit may wait on the disk.
+    form = None
     if vote.helpful:
-        await send_reply(interaction, Reply(text="Thank you for the feedback!", tone=Tone.SUCCESS))
+        await interaction.response.defer(ephemeral=True, thinking=True)
     else:
-        await interaction.response.send_modal(WhyNotHelpful(feedback_id))
+        form = WhyNotHelpful()
+        await interaction.response.send_modal(form)
+    try:
+        feedback_id = await core.feedback.record(
+            vote.kind,
+            vote.entry_id,
+            vote.helpful,
+            None,
+            dt.datetime.now(dt.UTC),
+            interaction.guild_id,
+        )
+    except Exception as exc:
+        if form is not None:
+            form.vote.set_exception(exc)
+        raise
+    if form is not None:
+        form.vote.set_result(feedback_id)
+    else:
+        await send_reply(interaction, Reply(text="Thank you for the feedback!", tone=Tone.SUCCESS))
 
 
 async def _on_post_myth(interaction: discord.Interaction[Any], button: ids.PostMyth) -> None:
