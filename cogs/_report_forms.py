@@ -20,7 +20,6 @@ from cogs._ui import Form, actor_of, core_of, send_reply
 log = logging.getLogger(__name__)
 
 REPORT = COMMANDS["report"]
-REJECT_REASON = COMMANDS["reports reject"].option("reason")
 EDIT_TEXT = COMMANDS["reports edit"].option("text")
 
 
@@ -119,46 +118,39 @@ class ReportForm(Form):
         await send_reply(interaction, back, public=False)
 
 
-class RejectForm(Form, title="Reject this report"):
-    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Reason (the reporter is told)",
-        style=discord.TextStyle.paragraph,
-        max_length=REJECT_REASON.max_length,
-    )
+class ReasonForm(Form):
+    """Asks a moderator why, then runs ``command`` (reject or retract) on the report."""
 
-    def __init__(self, report_id: int) -> None:
-        super().__init__(timeout=1800)
+    def __init__(self, report_id: int, command: str, title: str) -> None:
+        super().__init__(title=title, timeout=1800)
         self.report_id = report_id
+        self.command = COMMANDS[command]
+        self.reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Reason (the reporter is told)",
+            style=discord.TextStyle.paragraph,
+            max_length=self.command.option("reason").max_length,
+        )
+        self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         if not await moderator_only(interaction):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await core_reports.reject(
-            core_of(interaction), await actor_of(interaction), self.report_id, self.reason.value
+        reply = await self.command.run(
+            core_of(interaction),
+            await actor_of(interaction),
+            id=self.report_id,
+            reason=self.reason.value,
         )
         await after_decision(interaction, self.report_id, reply)
 
 
-class RetractForm(Form, title="Retract this approved report"):
-    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Reason (the reporter is told)",
-        style=discord.TextStyle.paragraph,
-        max_length=REJECT_REASON.max_length,
-    )
+def reject_form(report_id: int) -> ReasonForm:
+    return ReasonForm(report_id, "reports reject", "Reject this report")
 
-    def __init__(self, report_id: int) -> None:
-        super().__init__(timeout=1800)
-        self.report_id = report_id
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        if not await moderator_only(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await core_reports.retract(
-            core_of(interaction), await actor_of(interaction), self.report_id, self.reason.value
-        )
-        await after_decision(interaction, self.report_id, reply)
+def retract_form(report_id: int) -> ReasonForm:
+    return ReasonForm(report_id, "reports retract", "Retract this approved report")
 
 
 class EditForm(Form, title="Edit (redact) this report"):

@@ -26,7 +26,7 @@ from bot.reports import replies as views
 from bot.reports.models import NotFound
 from bot.reports.validation import DECISION_REASON_MAX
 from cogs._queue import after_decision, moderator_only
-from cogs._report_forms import EditForm, RejectForm, ReportForm, RetractForm
+from cogs._report_forms import EditForm, ReportForm, reject_form, retract_form
 from cogs._ui import (
     actor_of,
     autocomplete_choices,
@@ -68,9 +68,9 @@ async def _on_report_button(
     if report is None:
         await send_reply(interaction, views.moderation_result(NotFound(report_id)))
     elif action is ids.ReportAction.REJECT:
-        await interaction.response.send_modal(RejectForm(report_id))
+        await interaction.response.send_modal(reject_form(report_id))
     elif action is ids.ReportAction.RETRACT:
-        await interaction.response.send_modal(RetractForm(report_id))
+        await interaction.response.send_modal(retract_form(report_id))
     elif action is ids.ReportAction.EDIT:
         await interaction.response.send_modal(EditForm(report_id, report.text))
 
@@ -97,6 +97,18 @@ async def _on_report_about(interaction: discord.Interaction[Any], button: ids.Re
 
 async def _on_report_new(interaction: discord.Interaction[Any], button: ids.ReportNewOrg) -> None:
     await _open_form(interaction, button.name)
+
+
+async def _decide(
+    interaction: discord.Interaction[Any], command: str, report_id: int, **options: Any
+) -> None:
+    """Run a moderator's decision command, then bring the queue post and the reporter up to
+    date. Discord is answered first: the commit may wait on the disk (3-second window)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    reply = await COMMANDS[command].run(
+        core_of(interaction), await actor_of(interaction), id=report_id, **options
+    )
+    await after_decision(interaction, report_id, reply)
 
 
 async def complete_criterion(
@@ -183,11 +195,7 @@ class Reports(commands.Cog):
         org: app_commands.Range[str, 1, QUERY_MAX] | None = None,
         confirm: bool = False,
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await COMMANDS["reports approve"].run(
-            core_of(interaction), await actor_of(interaction), id=id, org=org, confirm=confirm
-        )
-        await after_decision(interaction, id, reply)
+        await _decide(interaction, "reports approve", id, org=org, confirm=confirm)
 
     @reports.command(name="retract", description=COMMANDS["reports retract"].description)
     @app_commands.describe(**COMMANDS["reports retract"].descriptions())
@@ -197,11 +205,7 @@ class Reports(commands.Cog):
         id: app_commands.Range[int, 1],
         reason: app_commands.Range[str, 1, DECISION_REASON_MAX],
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await COMMANDS["reports retract"].run(
-            core_of(interaction), await actor_of(interaction), id=id, reason=reason
-        )
-        await after_decision(interaction, id, reply)
+        await _decide(interaction, "reports retract", id, reason=reason)
 
     @reports.command(name="reject", description=COMMANDS["reports reject"].description)
     @app_commands.describe(**COMMANDS["reports reject"].descriptions())
@@ -211,12 +215,7 @@ class Reports(commands.Cog):
         id: app_commands.Range[int, 1],
         reason: app_commands.Range[str, 1, DECISION_REASON_MAX],
     ) -> None:
-        # Answer Discord before the write: a commit may wait on the disk.
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await COMMANDS["reports reject"].run(
-            core_of(interaction), await actor_of(interaction), id=id, reason=reason
-        )
-        await after_decision(interaction, id, reply)
+        await _decide(interaction, "reports reject", id, reason=reason)
 
     @reports.command(name="block", description=COMMANDS["reports block"].description)
     @app_commands.describe(**COMMANDS["reports block"].descriptions())

@@ -284,6 +284,12 @@ _ORG = Option(
     max_length=QUERY_MAX,
 )
 _USER = Option("user", "The member", kind=UserId)
+_REASON = Option(
+    "reason",
+    "Why (the reporter is told)",
+    min_length=1,
+    max_length=validation.DECISION_REASON_MAX,
+)
 COMMANDS = [
     Command(
         "report",
@@ -379,15 +385,7 @@ COMMANDS = [
         "reports reject",
         "Reject a pending report, with a reason.",
         reject,
-        options=(
-            _ID,
-            Option(
-                "reason",
-                "Why (the reporter is told)",
-                min_length=1,
-                max_length=validation.DECISION_REASON_MAX,
-            ),
-        ),
+        options=(_ID, _REASON),
         role=Role.MODERATOR,
         guild_only=True,
     ),
@@ -395,15 +393,7 @@ COMMANDS = [
         "reports retract",
         "Take an approved report down, with a reason.",
         retract,
-        options=(
-            _ID,
-            Option(
-                "reason",
-                "Why (the reporter is told)",
-                min_length=1,
-                max_length=validation.DECISION_REASON_MAX,
-            ),
-        ),
+        options=(_ID, _REASON),
         role=Role.MODERATOR,
         guild_only=True,
     ),
