@@ -73,18 +73,25 @@ def _cmd_run(config: Config, args: argparse.Namespace) -> int:
     if not config.token:
         sys.stderr.write(NO_TOKEN + "\n")
         return 2
-    from bot.client import run_bot
-
-    return asyncio.run(run_bot(config))
+    return _run_client(config, sync_only=False)
 
 
 def _cmd_sync(config: Config, args: argparse.Namespace) -> int:
     if not config.token:
         sys.stderr.write(NO_TOKEN + "\n")
         return 2
-    from bot.client import run_bot
+    return _run_client(config, sync_only=True)
 
-    return asyncio.run(run_bot(config, sync_only=True))
+
+def _run_client(config: Config, *, sync_only: bool) -> int:
+    from bot.client import run_bot
+    from bot.communities import Unassigned
+
+    try:
+        return asyncio.run(run_bot(config, sync_only=sync_only))
+    except Unassigned as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
 
 
 def _cmd_kb_check(config: Config, args: argparse.Namespace) -> int:

@@ -274,3 +274,43 @@ async def test_one_configured_server_takes_the_old_records_by_itself(tmp_path) -
     await CommunityStore(db, config).settle_unassigned()
     assert await db.fetchval("SELECT guild_id FROM feedback") == config.guild_ids[0]
     await db.close()
+
+
+def test_run_refuses_to_start_until_old_records_have_a_community(tmp_path) -> None:
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    config = tmp_path / "bot.toml"
+    config.write_text(bot_toml(guild_ids=(111, 222)))
+    database = tmp_path / "vetbot.db"
+    with sqlite3.connect(database) as raw:  # a database as version 4 left it, with one report
+        for migration in sorted((REPO / "bot" / "migrations").glob("000[1-4]_*.sql")):
+            raw.executescript(migration.read_text())
+        raw.execute("PRAGMA user_version = 4")
+        raw.execute(
+            "INSERT INTO reports (org_name, text, basis, created_at) "
+            "VALUES ('OUR', 'old report text', 'first-hand', '2026-01-01T00:00:00+00:00')"
+        )
+    env = {**os.environ, "DISCORD_TOKEN": "not-used"}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip().endswith("python -m bot db assign-guild GUILD_ID")
+    assert "Traceback" not in run.stderr
+    assigned = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "db", "assign-guild", "222"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert assigned.returncode == 0, assigned.stderr
+    assert "Gave 1 record(s)" in assigned.stdout
