@@ -124,3 +124,21 @@ async def test_setup_changes_take_effect_at_once(
     )
     queue = await fake.slash("reports queue", user=intruder, guild=other)
     assert "Only moderators" in queue.text
+
+
+async def test_a_server_outside_guild_ids_gets_one_short_refusal(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    stranger = fake.add_guild("Not configured")
+    config = tmp_path / "bot.toml"
+    home = fake.state.default_guild.id
+    config.write_text(bot_toml([home]), encoding="utf-8")
+    bot = await InProcessBot(fake, config).start()
+    try:
+        # Commands left over from an earlier, global deployment still reach the bot.
+        fake.commands[stranger.id] = fake.commands[home]
+        answer = await fake.slash("about", guild=stranger)
+        assert answer.ephemeral and answer.text == "vetbot is not set up for this server."
+        assert "About vetbot" in (await fake.slash("about")).text
+    finally:
+        await bot.stop()
