@@ -15,6 +15,7 @@ from bot.knowledge.present import (
     present_entry,
 )
 from bot.knowledge.route import RouteKind, criterion_number, decide, org_subject
+from bot.markdown import escape
 from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Role, Tone, error
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ def _not_found(kind: str, text: str, suggestions: list[tuple[str, str]]) -> Repl
     more = "\n\nThe closest entries I have:" if suggestions else ""
     return Reply(
         title=f"I don't have {article} {noun} about that",
-        text=f"I don't have {article} {noun} about “{text}”, and I won't guess. Start typing "
-        f"and pick from the list, or try `/ask`.{more}",
+        text=f"I don't have {article} {noun} about “{escape(text)}”, and I won't guess. "
+        f"Start typing and pick from the list, or try `/ask`.{more}",
         tone=Tone.WARNING,
         choices=[Choice(title, f"{kind}:{entry_id}") for title, entry_id in suggestions],
         choice_id=ids.PickList(ids.PickArea.ASK).custom_id if suggestions else None,
@@ -212,7 +213,7 @@ async def feedback_summary(core: Core, actor: Actor) -> Reply:
         return Reply(title="Feedback", text="No feedback yet.", data=[])
     fields = []
     for item in summary[:25]:
-        reasons = "\n".join(f"• “{r}” ({at:%Y-%m-%d})" for at, r in item.reasons)
+        reasons = "\n".join(f"• “{escape(r)}” ({at:%Y-%m-%d})" for at, r in item.reasons)
         fields.append(
             Field(
                 f"{item.kind[:-1] if item.kind != 'criteria' else 'criterion'} {item.entry_id}",
