@@ -1,7 +1,12 @@
 """The command line: ``run`` (Discord), ``console`` (offline), ``sync`` and one-shot commands.
 
-Exit statuses: 0 ok, 1 the thing asked for failed (invalid knowledge, no answer), 2 bad usage or
-configuration.
+Exit statuses, the same for every command:
+
+- 0: done, or found;
+- 1: not found, or the input was invalid (no answer, no such organization, an invalid
+  knowledge base for ``kb check``);
+- 2: usage or set-up error: bad arguments, the config, a database file that cannot be used,
+  Discord unreachable or the token refused. One line on standard error says what to fix.
 """
 
 from __future__ import annotations
@@ -17,9 +22,17 @@ from typing import Any
 
 from bot import __version__
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.errors import SetupError
 from bot.replies import Role
 
 log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1  # not found, or invalid input
+EXIT_USAGE = 2  # usage or set-up error
+# Subcommands that keep running or talk to a person; every other one prints a result once and
+# accepts --json.
+LONG_RUNNING = ("run", "console", "sync")
 
 NO_TOKEN = (
     f"No bot token: set the {TOKEN_ENV} environment variable, for example\n"
@@ -28,34 +41,54 @@ NO_TOKEN = (
 )
 
 
-def _setup_logging(level: str, quiet: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.WARNING if quiet else getattr(logging, level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+# vetbot's own loggers; at DEBUG only these (and the ones named in logging.debug_loggers) say
+# more, since discord.py's and aiosqlite's debug lines carry report texts and user ids.
+OWN_LOGGERS = ("bot", "cogs")
+
+
+def setup_logging(level: str, debug_loggers: tuple[str, ...] = (), *, quiet: bool = False) -> None:
+    """Log to standard error at ``level``; DEBUG applies to vetbot's own loggers and to
+    ``debug_loggers`` only, every other logger stays at INFO. ``quiet`` shows warnings only."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    if quiet:
+        root.setLevel(logging.WARNING)
+        return
+    wanted = getattr(logging, level)
+    root.setLevel(max(wanted, logging.INFO))
+    for name in (*OWN_LOGGERS, *debug_loggers):
+        logging.getLogger(name).setLevel(wanted)
 
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-async def _with_core(
-    config: Config, work: Callable[[Any], Awaitable[int]], *, unassigned_ok: bool = False
-) -> int:
+async def open_core(config: Config, *, unassigned_ok: bool = False) -> Any:
+    """The core for ``config``; an invalid knowledge base or records without a community become
+    a one-line :class:`SetupError`."""
     from bot.communities import Unassigned
     from bot.core import Core
     from bot.knowledge.loader import KnowledgeInvalid
 
     try:
-        core = await Core.open(config, unassigned_ok=unassigned_ok)
+        return await Core.open(config, unassigned_ok=unassigned_ok)
     except KnowledgeInvalid as exc:
-        sys.stderr.write(f"The knowledge base at {config.knowledge} is invalid:\n")
-        sys.stderr.writelines(f"  {e}\n" for e in exc.errors)
-        return 1
+        raise SetupError(
+            f"{config.knowledge}: the knowledge base has {len(exc.errors)} error(s), first: "
+            f"{exc.errors[0]}; run `python -m bot kb check` to list them all"
+        ) from None
     except Unassigned as exc:
-        sys.stderr.write(f"{exc}\n")
-        return 2
+        raise SetupError(str(exc)) from None
+
+
+async def _with_core(
+    config: Config, work: Callable[[Any], Awaitable[int]], *, unassigned_ok: bool = False
+) -> int:
+    core = await open_core(config, unassigned_ok=unassigned_ok)
     try:
         return await work(core)
     finally:
@@ -63,23 +96,25 @@ async def _with_core(
 
 
 def _cmd_console(config: Config, args: argparse.Namespace) -> int:
-    from bot.console import console_actor, run_console
+    from bot.console import console_actor, run_console, run_interactive
 
     actor = console_actor(args.user, Role(args.role), args.guild)
+    if sys.stdin.isatty():
+        return run_interactive(lambda: open_core(config), actor)
     return asyncio.run(_with_core(config, lambda core: run_console(core, actor)))
 
 
 def _cmd_run(config: Config, args: argparse.Namespace) -> int:
     if not config.token:
         sys.stderr.write(NO_TOKEN + "\n")
-        return 2
+        return EXIT_USAGE
     return _run_client(config, sync_only=False)
 
 
 def _cmd_sync(config: Config, args: argparse.Namespace) -> int:
     if not config.token:
         sys.stderr.write(NO_TOKEN + "\n")
-        return 2
+        return EXIT_USAGE
     return _run_client(config, sync_only=True)
 
 
@@ -91,7 +126,7 @@ def _run_client(config: Config, *, sync_only: bool) -> int:
         return asyncio.run(run_bot(config, sync_only=sync_only))
     except Unassigned as exc:
         sys.stderr.write(f"{exc}\n")
-        return 2
+        return EXIT_USAGE
 
 
 def _cmd_kb_check(config: Config, args: argparse.Namespace) -> int:
@@ -108,7 +143,14 @@ def _cmd_kb_check(config: Config, args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"{path}: ok\n")
         sys.stdout.writelines(f"  {kind:<9} {n}\n" for kind, n in counts.items())
-    return 1 if errors else 0
+    return EXIT_NOT_FOUND if errors else EXIT_OK
+
+
+def exit_status(reply: Any) -> int:
+    """0 for an answer, 1 for an error or for nothing found (``match`` or ``answer`` null)."""
+    data = reply.data if isinstance(reply.data, dict) else {}
+    nothing = any(key in data and data[key] is None for key in ("match", "answer"))
+    return EXIT_NOT_FOUND if reply.tone == "error" or nothing else EXIT_OK
 
 
 def _oneshot(command_name: str, option_names: tuple[str, ...]) -> Callable[..., int]:
@@ -129,7 +171,7 @@ def _oneshot(command_name: str, option_names: tuple[str, ...]) -> Callable[..., 
                 _print_json(reply.data)
             else:
                 sys.stdout.write(render_text(reply) + "\n")
-            return 1 if reply.tone == "error" else 0
+            return exit_status(reply)
 
         return asyncio.run(_with_core(config, work))
 
@@ -150,18 +192,23 @@ ONESHOTS: list[tuple[str, str, tuple[tuple[str, str, bool], ...]]] = [
 def _cmd_reports_export(config: Config, args: argparse.Namespace) -> int:
     from bot.reports.export import export_approved
 
+    if args.json and args.format == "csv":
+        sys.stderr.write("--json and --format csv ask for two formats; choose one.\n")
+        return EXIT_USAGE
+    fmt = "json" if args.json else args.format
+
     async def work(core: Any) -> int:
         from bot.commands.reports import linked_org_name
 
         exported = await export_approved(
             core.reports,
-            args.format,
+            fmt,
             spreadsheet_safe=args.spreadsheet_safe,
             guild_id=args.guild,
             org_name=lambda report: linked_org_name(core, report),
         )
         sys.stdout.write(exported)
-        return 0
+        return EXIT_OK
 
     return asyncio.run(_with_core(config, work))
 
@@ -170,9 +217,12 @@ def _cmd_reports_purge(config: Config, args: argparse.Namespace) -> int:
     import datetime as dt
 
     async def work(core: Any) -> int:
-        erased = await core.reports.purge_reporter_ids(dt.datetime.now(dt.UTC))
-        sys.stdout.write(f"Erased the reporter ids of {erased} decided report(s).\n")
-        return 0
+        erased = await core.purge_reporters(dt.datetime.now(dt.UTC))
+        if args.json:
+            _print_json({"erased": erased})
+        else:
+            sys.stdout.write(f"Erased the reporter ids of {erased} decided report(s).\n")
+        return EXIT_OK
 
     return asyncio.run(_with_core(config, work))
 
@@ -182,8 +232,14 @@ def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
 
     target = Path(args.path)
     if target.exists():
-        sys.stderr.write(f"{target} already exists; choose a new file name.\n")
-        return 2
+        sys.stderr.write(f"{target}: already exists; choose a new file name\n")
+        return EXIT_USAGE
+    if not target.parent.is_dir():
+        sys.stderr.write(
+            f"{target}: the folder {target.parent} does not exist; create it or choose "
+            "another backup path\n"
+        )
+        return EXIT_USAGE
 
     async def work() -> int:
         db = await Database.open(config.database)
@@ -191,16 +247,19 @@ def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
             await db.backup(target)
         finally:
             await db.close()
-        sys.stdout.write(f"Backed up {config.database} to {target}\n")
-        return 0
+        if args.json:
+            _print_json({"database": str(config.database), "backup": str(target)})
+        else:
+            sys.stdout.write(f"Backed up {config.database} to {target}\n")
+        return EXIT_OK
 
     return asyncio.run(work())
 
 
 def _cmd_feedback_export(config: Config, args: argparse.Namespace) -> int:
     async def work(core: Any) -> int:
-        _print_json(await core.feedback.export(args.guild))
-        return 0
+        _print_json(await core.feedback.export(args.guild))  # JSON with or without --json
+        return EXIT_OK
 
     return asyncio.run(_with_core(config, work))
 
@@ -208,10 +267,13 @@ def _cmd_feedback_export(config: Config, args: argparse.Namespace) -> int:
 def _cmd_db_assign_guild(config: Config, args: argparse.Namespace) -> int:
     async def work(core: Any) -> int:
         moved = await core.communities.assign(args.guild_id)
-        sys.stdout.write(
-            f"Gave {moved} record(s) from before communities to server {args.guild_id}.\n"
-        )
-        return 0
+        if args.json:
+            _print_json({"guild_id": args.guild_id, "moved": moved})
+        else:
+            sys.stdout.write(
+                f"Gave {moved} record(s) from before communities to server {args.guild_id}.\n"
+            )
+        return EXIT_OK
 
     return asyncio.run(_with_core(config, work, unassigned_ok=True))
 
@@ -263,8 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="prefix CSV cells starting with = + - @ so spreadsheets never run them",
     )
     p.add_argument("--guild", type=int, help="only this community's reports (default: all)")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
     p.set_defaults(func=_cmd_reports_export)
     p = reports.add_parser("purge", help="erase reporter ids past the retention period now")
+    p.add_argument("--json", action="store_true", help="print the count as JSON")
     p.set_defaults(func=_cmd_reports_purge)
 
     db = sub.add_parser("db", help="database tools").add_subparsers(
@@ -272,11 +336,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = db.add_parser("backup", help="a consistent copy of the live database")
     p.add_argument("path", help="the new backup file")
+    p.add_argument("--json", action="store_true", help="print the paths as JSON")
     p.set_defaults(func=_cmd_db_backup)
     p = db.add_parser(
         "assign-guild", help="give records from before communities to one server, then start"
     )
     p.add_argument("guild_id", type=int, help="the Discord server (guild) id")
+    p.add_argument("--json", action="store_true", help="print the count as JSON")
     p.set_defaults(func=_cmd_db_assign_guild)
 
     feedback = sub.add_parser("feedback", help="answer feedback").add_subparsers(
@@ -284,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = feedback.add_parser("export", help="feedback per entry, least helpful first, as JSON")
     p.add_argument("--guild", type=int, help="only this community's feedback (default: all)")
+    p.add_argument("--json", action="store_true", help="JSON (the only format; for symmetry)")
     p.set_defaults(func=_cmd_feedback_export)
 
     for name, command_name, options in ONESHOTS:
@@ -295,7 +362,34 @@ def build_parser() -> argparse.ArgumentParser:
                 p.add_argument(option, nargs="?", help=help_text)
         p.add_argument("--json", action="store_true", help="print JSON instead of text")
         p.set_defaults(func=_oneshot(command_name, tuple(o[0] for o in options)))
+    _accept_config_anywhere(parser)
     return parser
+
+
+def subcommands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, Any]:
+    """Every leaf subcommand's parser by its full name (``"db backup"``), for docs and tests."""
+    found: dict[str, Any] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                found |= subcommands(child, f"{prefix}{name} ") or {f"{prefix}{name}": child}
+    return found
+
+
+def _accept_config_anywhere(parser: argparse.ArgumentParser) -> None:
+    # --config after the subcommand too (`python -m bot db backup x.db --config y.toml`).
+    # SUPPRESS keeps a subcommand that was not given it from overwriting the top-level value.
+    # Done by walking the tree so subcommands added later get it without thinking about it.
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                child.add_argument(
+                    "--config",
+                    metavar="PATH",
+                    default=argparse.SUPPRESS,
+                    help="config file (default: bundled bot.toml)",
+                )
+                _accept_config_anywhere(child)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,6 +399,12 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(Path(args.config) if args.config else None)
     except ConfigError as exc:
         sys.stderr.write(f"{exc}\n")
-        return 2
-    _setup_logging(config.log_level, quiet=args.command != "run")
-    return args.func(config, args)
+        return EXIT_USAGE
+    setup_logging(config.log_level, config.debug_loggers, quiet=args.command != "run")
+    try:
+        return args.func(config, args)
+    except SetupError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130  # interrupted: the shell's convention, no traceback

@@ -12,13 +12,15 @@ import pkgutil
 import signal
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot.config import Config
+from bot.config import TOKEN_ENV, Config
 from bot.core import Core
+from bot.errors import SetupError
 from cogs._ui import ComponentHandlers, refuse_outside_guilds
 
 log = logging.getLogger(__name__)
@@ -54,10 +56,9 @@ class VetbotTree(app_commands.CommandTree["Vetbot"]):
             message = f"I couldn't understand `{error.value}` for that option."
         else:
             log.error(
-                "Command /%s failed for user %s in guild %s",
+                "Command /%s failed (interaction %s)",
                 command,
-                interaction.user.id,
-                interaction.guild_id,
+                interaction.id,
                 exc_info=getattr(error, "original", error),
             )
             message = SORRY
@@ -80,6 +81,10 @@ class Vetbot(commands.Bot):
     """vetbot's client, built from a ready core (config, knowledge, database)."""
 
     def __init__(self, core: Core, *, sync_only: bool = False) -> None:
+        # vetbot has no voice features: discord.py's two warnings about missing voice
+        # libraries are noise. These are the flags it checks (once) before warning.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -161,11 +166,25 @@ async def run_bot(config: Config, *, sync_only: bool = False) -> int:
         async with bot:
             await bot.start(config.token or "")
     except discord.LoginFailure:
-        log.error("Discord refused the token in DISCORD_TOKEN; check it in the developer portal")
-        return 2
+        raise SetupError(
+            f"{TOKEN_ENV}: Discord refused this token; copy it again from the developer "
+            "portal (Bot tab, Reset Token)"
+        ) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        # Only logging in gets here: once connected, discord.py reconnects by itself.
+        raise SetupError(
+            f"Cannot reach Discord ({_reason(exc)}); check the network connection, a firewall "
+            "or proxy, then run again"
+        ) from None
     finally:
         if stopping:
             await asyncio.gather(*stopping, return_exceptions=True)
         await core.close()
         log.info("Closed the gateway and the database")
     return 0
+
+
+def _reason(exc: BaseException) -> str:
+    # aiohttp's connection errors carry the OS error; its text is the readable part.
+    cause = getattr(exc, "os_error", None) or exc
+    return getattr(cause, "strerror", None) or str(cause) or type(cause).__name__

@@ -54,6 +54,9 @@ class RatingsSection(_Section, frozen=True, kw_only=True):
 
 class LoggingSection(_Section, frozen=True, kw_only=True):
     level: Annotated[str, msgspec.Meta(pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")] = "INFO"
+    # Other libraries' loggers to show at DEBUG too (e.g. "discord.gateway"); off by default
+    # because their debug lines carry report texts and user ids.
+    debug_loggers: list[Annotated[str, msgspec.Meta(min_length=1)]] = []
 
 
 class _ConfigFile(_Section, frozen=True, kw_only=True):
@@ -84,6 +87,7 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     stale_after_days: int
     reports: ReportPolicy
     log_level: str
+    debug_loggers: tuple[str, ...] = ()
 
     @property
     def token(self) -> str | None:
@@ -159,4 +163,5 @@ def load_config(path: Path | None = None) -> Config:
         stale_after_days=parsed.ratings.stale_after_days,
         reports=parsed.reports,
         log_level=parsed.logging.level,
+        debug_loggers=tuple(parsed.logging.debug_loggers),
     )

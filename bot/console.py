@@ -13,7 +13,7 @@ import logging
 import re
 import sys
 import zlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -73,6 +73,13 @@ def console_actor(name: str, role: Role, guild: str = HOME) -> Actor:
     )
 
 
+# `name:` at the start of a word. Only a known option of the command starts an option there.
+_MARK = re.compile(r"(?<!\S)([A-Za-z_][A-Za-z0-9_]*):")
+# What follows `name:` in something that looks like an option (`colour:blue`), as opposed to a
+# colon in prose (`note: …`) or a link (`https://…`).
+_LOOKS_LIKE_VALUE = re.compile(r"[^\s/]")
+
+
 def _convert(option: Option, raw: str) -> Any:
     value = raw.strip()
     if option.kind is UserId and not (value.isascii() and value.isdigit()):
@@ -119,23 +126,67 @@ def parse_command(line: str, commands: Mapping[str, Command] = COMMANDS) -> Pars
     return ParsedCommand(command, *_parse_options(command, rest[0]))
 
 
-def _parse_options(command: Command, rest: str) -> tuple[dict[str, Any], dict[str, str]]:
-    names = [o.name for o in command.options]
+def _quoted(rest: str, start: int, what: str) -> tuple[str, int]:
+    """The text between the quote at ``start`` and its closing quote (the one followed by a
+    space or the end), and where the text after it starts."""
+    close = re.compile(r'"(?=\s|$)').search(rest, start + 1)
+    if close is None:
+        raise UsageError(f'The quote after `{what}` is never closed: end the text with `"`.')
+    return rest[start + 1 : close.start()], close.end()
+
+
+def _split_options(command: Command, rest: str) -> tuple[str, dict[str, str]]:
+    """The free text before the first option, and each option's raw text.
+
+    An option starts only at a known option name of ``command``, at the start of a word, that
+    has not been given yet: ``org:`` inside a text already following ``org:`` stays text. A value
+    in double quotes is taken as it is. Anything else shaped like an option (``colour:blue``)
+    after the first option is an error, so a typo is not silently read as part of a value.
+    """
+    known = {o.name for o in command.options}
     raw: dict[str, str] = {}
-    if names:
-        pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):")
-        marks = list(pattern.finditer(rest))
-        leading = rest[: marks[0].start()] if marks else rest
-        ends = [m.start() for m in marks[1:]] + [len(rest)]
-        for mark, end in zip(marks, ends[: len(marks)], strict=True):
-            raw[mark.group(1)] = rest[mark.end() : end]
-        if leading.strip():
-            free = next((o for o in command.options if o.name not in raw), None)
-            if free is None:
-                raise UsageError(f"I don't know what `{leading.strip()}` is for. {usage(command)}")
-            raw[free.name] = leading
-    elif rest.strip():
-        raise UsageError(f"`/{command.name}` takes no options.")
+    current = ""  # "" is the free text before any option
+    chunks: dict[str, list[str]] = {"": []}
+    pos = 0
+    while pos < len(rest):
+        first = len(rest) - len(rest[pos:].lstrip())
+        if first < len(rest) and rest[first] == '"' and not "".join(chunks[current]).strip():
+            value, pos = _quoted(rest, first, f"{current}:" if current else "the command")
+            chunks[current].append(value)
+            continue
+        mark = _MARK.search(rest, pos)
+        if mark is None:
+            chunks[current].append(rest[pos:])
+            break
+        name = mark.group(1)
+        if name in known and name not in chunks:
+            chunks[current].append(rest[pos : mark.start()])
+            current, pos = name, mark.end()
+            chunks[current] = []
+            continue
+        follows = rest[mark.end() : mark.end() + 1]
+        if current and name not in known and _LOOKS_LIKE_VALUE.match(follows):
+            names = ", ".join(f"`{o.name}:`" for o in command.options)
+            raise UsageError(
+                f"`/{command.name}` has no option `{name}:` (it takes {names}). To use a "
+                f'colon in a text, put the text in quotes: {current}:"…"'
+            )
+        chunks[current].append(rest[pos : mark.end()])
+        pos = mark.end()
+    for name, parts in chunks.items():
+        raw[name] = "".join(parts)
+    return raw.pop(""), raw
+
+
+def _parse_options(command: Command, rest: str) -> tuple[dict[str, Any], dict[str, str]]:
+    leading, raw = _split_options(command, rest)
+    if leading.strip():
+        if not command.options:
+            raise UsageError(f"`/{command.name}` takes no options.")
+        free = next((o for o in command.options if o.name not in raw), None)
+        if free is None:
+            raise UsageError(f"I don't know what `{leading.strip()}` is for. {usage(command)}")
+        raw[free.name] = leading
     options = {}
     for option in command.options:
         if option.name in raw and raw[option.name].strip():
@@ -233,26 +284,51 @@ def _enable_completion() -> None:
 async def run_console(
     core: Core, actor: Actor, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> int:
-    """Read commands until ``/quit`` or end of input; returns the exit status."""
-    interactive = stdin.isatty()
+    """Read commands, one a line, until ``/quit`` or end of input; returns the exit status.
+
+    For scripts and pipes; a person at a terminal gets :func:`run_interactive`.
+    """
     console = Console(core, actor)
-    if interactive:
-        _enable_completion()
-        stdout.write(
-            f"vetbot console — you are {actor.name} ({actor.role}) in {actor.guild_name}. "
-            "Type /help for commands, /quit to leave.\n"
-        )
     while True:
-        try:
-            line = await asyncio.to_thread(input, PROMPT) if interactive else stdin.readline()
-        except (EOFError, KeyboardInterrupt):
-            break
-        if not interactive and line == "":
-            break
-        if line.strip().lower() in ("/quit", "/exit"):
+        line = stdin.readline()
+        if line == "" or line.strip().lower() in ("/quit", "/exit"):
             break
         reply = await console.handle(line)
         if reply is not None:
             stdout.write(render_text(reply, names=console.names) + "\n\n")
             stdout.flush()
+    return 0
+
+
+def run_interactive(
+    open_core: Callable[[], Awaitable[Core]], actor: Actor, stdout: TextIO = sys.stdout
+) -> int:
+    """The console for a person at a terminal, until ``/quit``, Ctrl-D or Ctrl-C.
+
+    The prompt waits outside the event loop, so Ctrl-C ends it at once (an ``input()`` in a
+    worker thread would wait for Enter) and the database still closes cleanly.
+    """
+    with asyncio.Runner() as runner:
+        core = runner.run(open_core())
+        try:
+            console = Console(core, actor)
+            _enable_completion()
+            stdout.write(
+                f"vetbot console — you are {actor.name} ({actor.role}) in {actor.guild_name}. "
+                "Type /help for commands, /quit to leave.\n"
+            )
+            while True:
+                try:
+                    line = input(PROMPT)
+                    if line.strip().lower() in ("/quit", "/exit"):
+                        break
+                    reply = runner.run(console.handle(line))
+                except (EOFError, KeyboardInterrupt):
+                    stdout.write("\n")
+                    break
+                if reply is not None:
+                    stdout.write(render_text(reply, names=console.names) + "\n\n")
+                    stdout.flush()
+        finally:
+            runner.run(core.close())
     return 0

@@ -117,6 +117,13 @@ class Core:
         """Close the database (after the unit of work under way, if any)."""
         await self.db.close()
 
+    async def purge_reporters(self, now: dt.datetime) -> int:
+        """Erase reporter ids past the retention period, then empty the write-ahead log so
+        no copy of them stays on disk. Returns how many reports lost their reporter id."""
+        erased = await self.reports.purge_reporter_ids(now)
+        await self.db.checkpoint()
+        return erased
+
     @property
     def knowledge(self) -> Knowledge:
         return self.state.knowledge

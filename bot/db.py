@@ -29,6 +29,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.errors import SetupError
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -40,8 +42,65 @@ Params = Sequence[Any] | dict[str, Any]
 Row = sqlite3.Row
 
 
-class MigrationError(Exception):
+class MigrationError(SetupError):
     """The migrations on disk, or the database's version, cannot be applied safely."""
+
+
+class DatabaseUnavailable(SetupError):
+    """The database file cannot be used; the message is the one line to show, naming the file
+    and what to do about it."""
+
+
+# The SQLite result codes that mean the file or the disk, not the SQL, is the problem.
+_FILE_PROBLEMS = {
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_NOTADB,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_PERM,
+}
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    # Extended codes (SQLITE_READONLY_DBMOVED, …) keep the primary code in the low byte.
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF
+
+
+def unavailable(path: str | Path, exc: sqlite3.Error, setting: str) -> DatabaseUnavailable:
+    """Phrase an SQLite error about ``path`` as one line; ``setting`` is what to change instead
+    (``storage.database in the config``, or ``another backup path``)."""
+    path = Path(path)
+    code = _primary_code(exc)
+    if code == sqlite3.SQLITE_CANTOPEN and not path.parent.is_dir():
+        problem = f"the folder {path.parent} does not exist; create it or change {setting}"
+    elif code == sqlite3.SQLITE_CANTOPEN:
+        problem = (
+            "cannot open the file; check that vetbot may read and write it and its folder, "
+            f"or change {setting}"
+        )
+    elif code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        problem = (
+            "not a vetbot database, or damaged; restore it from a backup, or change "
+            f"{setting} to a new file"
+        )
+    elif code == sqlite3.SQLITE_READONLY:
+        problem = (
+            "the database is read-only; let vetbot write to the file and its folder, "
+            f"or change {setting}"
+        )
+    elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        problem = "the database is locked by another program; stop it (another vetbot?) first"
+    elif code == sqlite3.SQLITE_FULL:
+        problem = "the disk is full; free some space"
+    else:
+        problem = (
+            f"cannot use the database ({exc}); check the file and the disk, or change {setting}"
+        )
+    return DatabaseUnavailable(f"{path}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -106,11 +165,25 @@ class Database:
         *,
         migrations: Iterable[Migration] | None = None,
         busy_timeout_ms: int = 5000,
+        setting: str = "storage.database in the config",
     ) -> Database:
         """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
         ``migrations`` defaults to the files in ``bot/migrations``; tests pass their own.
+        Raises :class:`DatabaseUnavailable` when the file cannot be read or written (missing
+        folder, not a database, read-only), naming ``setting`` as the thing to change.
         """
+        try:
+            return await cls._open(path, migrations, busy_timeout_ms)
+        except sqlite3.Error as exc:
+            if _primary_code(exc) not in _FILE_PROBLEMS:
+                raise  # a broken migration or query is a bug, not the file's fault
+            raise unavailable(path, exc, setting) from exc
+
+    @classmethod
+    async def _open(
+        cls, path: str | Path, migrations: Iterable[Migration] | None, busy_timeout_ms: int
+    ) -> Database:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -122,8 +195,12 @@ class Database:
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            # Deleted and overwritten content is zeroed on disk, so an erased reporter id
+            # cannot be read back from free space in the file.
+            await conn.execute("PRAGMA secure_delete = ON")
             db = cls(conn, str(path))
             await db._migrate(load_migrations() if migrations is None else list(migrations))
+            await db._check_writable()
         except BaseException:
             await conn.close()
             raise
@@ -154,6 +231,15 @@ class Database:
             log.info("Applying migration %s to %s", migration.name, self.path)
             await self._apply(migration)
             current = migration.version
+
+    async def _check_writable(self) -> None:
+        # A read-only file opens and reads fine; without this, the first report would fail.
+        version = await self.version()
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            await self._conn.execute(f"PRAGMA user_version = {version}")
+        finally:
+            await self._conn.execute("ROLLBACK")
 
     async def _apply(self, migration: Migration) -> None:
         conn = self._conn
@@ -298,15 +384,29 @@ class Database:
         """Copy the live database to ``dest_path`` with SQLite's online backup API.
 
         Safe while the bot runs: the copy is a consistent snapshot, writers wait briefly.
+        Raises :class:`DatabaseUnavailable` when ``dest_path`` cannot be written.
         """
-        # The copy is written from aiosqlite's worker thread, not the thread that opened it.
-        dest = sqlite3.connect(str(dest_path), check_same_thread=False)
         try:
-            async with self._gate.exclusive():
-                await self._conn.backup(dest)
-        finally:
-            dest.close()
+            # The copy is written from aiosqlite's worker thread, not the one that opened it.
+            dest = sqlite3.connect(str(dest_path), check_same_thread=False)
+            try:
+                async with self._gate.exclusive():
+                    await self._conn.backup(dest)
+            finally:
+                dest.close()
+        except sqlite3.Error as exc:
+            raise unavailable(dest_path, exc, "the backup path") from exc
         log.info("Backed up %s to %s", self.path, dest_path)
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it.
+
+        After an erasure this leaves no older copy of the erased rows in ``-wal``.
+        """
+        async with self._gate.exclusive():
+            rows = list(await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if rows and rows[0][0]:
+            log.warning("Checkpoint of %s incomplete: another connection is reading", self.path)
 
     async def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check``: ``"ok"``, or the problems found, one per line."""

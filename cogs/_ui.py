@@ -331,6 +331,6 @@ class Form(discord.ui.Modal):
         from bot.client import SORRY, send_error
 
         log.error(
-            "Form %s failed for user %s", type(self).__name__, interaction.user.id, exc_info=error
+            "Form %s failed (interaction %s)", type(self).__name__, interaction.id, exc_info=error
         )
         await send_error(interaction, SORRY)

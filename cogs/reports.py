@@ -137,7 +137,12 @@ class Reports(commands.Cog):
     @tasks.loop(hours=6)
     async def purge_reporters(self) -> None:
         """Erase reporter ids once a decision is older than the retention period."""
-        erased = await self.bot.core.reports.purge_reporter_ids(dt.datetime.now(dt.UTC))
+        try:
+            erased = await self.bot.core.purge_reporters(dt.datetime.now(dt.UTC))
+        except Exception:
+            # An exception would end the loop for good and ids would stay until a restart.
+            log.exception("Retention purge failed; it runs again at the next interval")
+            return
         if erased:
             log.info("Erased the reporter ids of %d decided report(s)", erased)
 
