@@ -185,6 +185,9 @@ async def run_bot(config: Config, *, sync_only: bool = False) -> int:
 
 
 def _reason(exc: BaseException) -> str:
-    # aiohttp's connection errors carry the OS error; its text is the readable part.
+    # aiohttp's connection errors carry the host and the OS error, whose text is the readable
+    # part ("Name or service not known", "Connect call failed").
     cause = getattr(exc, "os_error", None) or exc
-    return getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+    text = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+    host = getattr(exc, "host", None)
+    return f"{host}:{exc.port}: {text}" if host else text  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -56,3 +56,19 @@ def organizer() -> Actor:
 @pytest.fixture
 def moderator() -> Actor:
     return console_actor("moderator", Role.MODERATOR)
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Put back the logger levels and root handlers that ``bot.cli.main`` sets up."""
+    import logging
+
+    names = ("", "bot", "cogs", "discord", "discord.gateway", "discord.http", "aiosqlite")
+    levels = {name: logging.getLogger(name).level for name in names}
+    handlers = list(logging.getLogger().handlers)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        logging.getLogger().handlers[:] = handlers
