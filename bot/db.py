@@ -223,7 +223,7 @@ class Database:
         if current > latest:
             raise MigrationError(
                 f"{self.path} is at schema version {current}, newer than this code ({latest}); "
-                "refusing to run an older bot against it"
+                "upgrade vetbot, or change storage.database in the config"
             )
         for migration in migrations:
             if migration.version <= current:
