@@ -210,7 +210,11 @@ def help_reply(actor: Actor) -> Reply:
     lines = [
         f"{usage(c)[7:]} — {c.description}" for c in COMMANDS.values() if permits(actor, c.role)
     ]
-    lines += ["`/pick N` — choose from the last list", "`/quit` — leave the console"]
+    lines += [
+        "`/pick N` — choose from the last list",
+        "`/quit` — leave the console (or Ctrl-D, Ctrl-C)",
+        'Put a value in quotes when it contains `name:` itself: `text:"…"`',
+    ]
     return Reply(
         title="Commands", text="\n".join(lines), footer=f"You are {actor.name} ({actor.role})."
     )
