@@ -68,21 +68,25 @@ def _print_json(data: Any) -> None:
 
 
 async def open_core(config: Config, *, unassigned_ok: bool = False) -> Any:
-    """The core for ``config``; an invalid knowledge base or records without a community become
-    a one-line :class:`SetupError`."""
-    from bot.communities import Unassigned
+    """The core for ``config`` (its set-up errors are phrased by :func:`setup_problem`)."""
     from bot.core import Core
+
+    return await Core.open(config, unassigned_ok=unassigned_ok)
+
+
+def setup_problem(config: Config, exc: Exception) -> str | None:
+    """The one line to print for an error that stops a command before it starts, else None."""
+    from bot.communities import Unassigned
     from bot.knowledge.loader import KnowledgeInvalid
 
-    try:
-        return await Core.open(config, unassigned_ok=unassigned_ok)
-    except KnowledgeInvalid as exc:
-        raise SetupError(
+    if isinstance(exc, KnowledgeInvalid):
+        return (
             f"{config.knowledge}: the knowledge base has {len(exc.errors)} error(s), first: "
             f"{exc.errors[0]}; run `python -m bot kb check` to list them all"
-        ) from None
-    except Unassigned as exc:
-        raise SetupError(str(exc)) from None
+        )
+    if isinstance(exc, SetupError | Unassigned):
+        return str(exc)
+    return None
 
 
 async def _with_core(
@@ -403,8 +407,12 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(config.log_level, config.debug_loggers, quiet=args.command != "run")
     try:
         return args.func(config, args)
-    except SetupError as exc:
-        sys.stderr.write(f"{exc}\n")
+    except Exception as exc:
+        # The same line whichever command met it: run, console, a one-shot, db backup.
+        line = setup_problem(config, exc)
+        if line is None:
+            raise
+        sys.stderr.write(f"{line}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130  # interrupted: the shell's convention, no traceback

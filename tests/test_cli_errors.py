@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -321,3 +322,22 @@ def test_usage_and_configuration_errors_exit_2(config_path: Path, capsys) -> Non
         capsys, "--config", str(config_path), "reports", "export", "--json", "--format", "csv"
     )
     assert status == 2 and "choose one" in _one_line(err)
+
+
+@pytest.mark.parametrize("argv", [("run",), ("about",), ("console",)], ids=" ".join)
+def test_an_invalid_knowledge_base_is_one_line(
+    argv: tuple[str, ...], config_path: Path, capsys, monkeypatch
+) -> None:
+    broken = config_path.parent / "knowledge"
+    broken.mkdir()
+    (broken / "criteria.toml").write_text("[[criteria]]\nid = \n")
+    text = re.sub(r'path = ".*"', 'path = "knowledge"', config_path.read_text())
+    config_path.write_text(text)
+    monkeypatch.setenv("DISCORD_TOKEN", "not-used")  # the knowledge fails before Discord is tried
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/about\n"))
+    status, _, err = _run(capsys, "--config", str(config_path), *argv)
+    assert status == 2
+    line = err.strip().splitlines()[-1]
+    assert "Traceback" not in err
+    assert line.startswith(f"{broken}: the knowledge base has ")
+    assert line.endswith("run `python -m bot kb check` to list them all")

@@ -21,6 +21,7 @@ from tests.conftest import REPO
 # as an 8-byte big-endian integer in table and index records.
 REPORTER = 1183412345678901234
 MOD = 9001
+GUILD = 4242
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 LONG_AGO = NOW - dt.timedelta(days=200)  # well past the 90-day retention
 STILL_KNOWN = "SELECT COUNT(*) FROM reports WHERE reporter_id IS NOT NULL"
@@ -51,6 +52,7 @@ async def _decided_reports(core: Core) -> list[int]:
     ids = []
     for criterion in (1, 2, 3):
         report = await core.reports.submit(
+            guild_id=GUILD,
             reporter_id=REPORTER,
             account_age_days=400.0,
             org_id="amnesty-international",
@@ -63,9 +65,9 @@ async def _decided_reports(core: Core) -> list[int]:
         )
         assert isinstance(report, Report), report
         ids.append(report.id)
-    await core.reports.approve(ids[0], MOD, LONG_AGO)
-    await core.reports.reject(ids[1], MOD, "Not about this organization.", LONG_AGO)
-    await core.reports.withdraw(ids[2], REPORTER, LONG_AGO)
+    await core.reports.approve(ids[0], GUILD, MOD, LONG_AGO)
+    await core.reports.reject(ids[1], GUILD, MOD, "Not about this organization.", LONG_AGO)
+    await core.reports.withdraw(ids[2], GUILD, REPORTER, LONG_AGO)
     return ids
 
 
@@ -104,7 +106,7 @@ async def test_the_purge_loop_survives_a_failed_run(config, caplog) -> None:
         [failure] = [r for r in caplog.records if "Retention purge failed" in r.getMessage()]
         assert failure.exc_info is not None and "disk trouble" in str(failure.exc_info[1])
         assert str(REPORTER) not in failure.getMessage()
-        stored = await core.reports.get(approved)
+        stored = await core.reports.get(approved, GUILD)
         assert stored is not None and stored.reporter_id == REPORTER  # nothing half-erased
 
         await core.db.execute("DROP TRIGGER temp.purge_breaks")
