@@ -120,7 +120,12 @@ class Core:
     async def purge_reporters(self, now: dt.datetime) -> int:
         """Erase reporter ids past the retention period, then empty the write-ahead log so
         no copy of them stays on disk. Returns how many reports lost their reporter id."""
-        erased = await self.reports.purge_reporter_ids(now)
+
+        async def retention(guild_id: int) -> int:
+            # Each community's own retention_days (set with /setup), else the deployment's.
+            return (await self.communities.get(guild_id)).policy.retention_days
+
+        erased = await self.reports.purge_reporter_ids(now, retention)
         await self.db.checkpoint()
         return erased
 

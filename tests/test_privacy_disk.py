@@ -88,6 +88,19 @@ async def test_a_purged_reporter_id_is_nowhere_in_the_database_files(config) -> 
     assert _found_on_disk(config.database, REPORTER) == []
 
 
+async def test_the_purge_follows_each_communitys_retention(config) -> None:
+    core = await Core.open(config)
+    try:
+        await _decided_reports(core)
+        # This community keeps reporter ids for 400 days: 200 days on, they stay.
+        await core.communities.change(GUILD, {"retention_days": 400}, by=MOD, now=LONG_AGO)
+        assert await core.purge_reporters(NOW) == 0
+        await core.communities.change(GUILD, {}, by=MOD, now=LONG_AGO, reset=("retention_days",))
+        assert await core.purge_reporters(NOW) == 3
+    finally:
+        await core.close()
+
+
 async def test_the_purge_loop_survives_a_failed_run(config, caplog) -> None:
     from bot.client import Vetbot
     from cogs.reports import Reports
