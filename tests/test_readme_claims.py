@@ -70,6 +70,6 @@ def test_a_key_left_out_does_what_the_readme_says(key: str, tmp_path: Path) -> N
 
 
 def test_the_one_shot_table_names_real_subcommands() -> None:
-    named = set(re.findall(r"^\| `python -m bot ([a-z]+(?: [a-z]+)?)", README, re.M))
+    named = set(re.findall(r"^\| `python -m bot ([a-z-]+(?: [a-z-]+)?)", README, re.M))
     real = set(subcommands(build_parser()))
     assert named - real == set(), named - real
