@@ -123,14 +123,10 @@ def _cmd_sync(config: Config, args: argparse.Namespace) -> int:
 
 
 def _run_client(config: Config, *, sync_only: bool) -> int:
+    # main() turns set-up failures (unassigned records included) into one line.
     from bot.client import run_bot
-    from bot.communities import Unassigned
 
-    try:
-        return asyncio.run(run_bot(config, sync_only=sync_only))
-    except Unassigned as exc:
-        sys.stderr.write(f"{exc}\n")
-        return EXIT_USAGE
+    return asyncio.run(run_bot(config, sync_only=sync_only))
 
 
 def _cmd_kb_check(config: Config, args: argparse.Namespace) -> int:
