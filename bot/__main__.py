@@ -2,4 +2,6 @@
 
 from bot.cli import main
 
-raise SystemExit(main())
+# Guarded: the directory's worker processes are spawned, and spawn imports the main module.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -278,6 +278,100 @@ def _cmd_db_assign_guild(config: Config, args: argparse.Namespace) -> int:
     return asyncio.run(_with_core(config, work, unassigned_ok=True))
 
 
+# -- orgs import / reindex: the registered-nonprofit directory (bot/directory) -----------------
+
+
+def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
+    from bot.db import Database
+    from bot.directory import build_index
+    from bot.directory.importer import ColumnMap, ImportFailed, import_file
+    from bot.directory.registry import IRS
+
+    columns = None
+    if args.format == "csv":
+        try:
+            columns = ColumnMap.parse(args.columns or "")
+        except ValueError as exc:
+            sys.stderr.write(f"--columns: {exc}\n")
+            return 2
+    elif args.columns:
+        sys.stderr.write("--columns is for --format csv; the IRS layout is built in\n")
+        return 2
+    registry = IRS if args.format == "irs-bmf" else args.registry
+
+    async def work() -> int:
+        db = await Database.open(config.database)
+        reports, failed = [], 0
+        try:
+            for name in args.files:
+                try:
+                    report = await import_file(
+                        db,
+                        Path(name),
+                        registry=registry,
+                        columns=columns,
+                        progress=not args.json and not args.no_progress,
+                    )
+                except ImportFailed as exc:
+                    sys.stderr.write(f"{name}: {exc}\n")
+                    failed += 1
+                    continue
+                reports.append(report)
+        finally:
+            await db.close()
+        index = config.directory_index_path
+        changed = any(r.status != "unchanged" for r in reports) or not index.exists()
+        names = await asyncio.to_thread(build_index, config.database, index) if changed else None
+        if args.json:
+            _print_json({"files": [r.as_dict() for r in reports], "indexed": names})
+        for r in [] if args.json else reports:
+            sys.stdout.write(
+                f"{r.source}: {r.status}, {r.rows} rows, {r.malformed} malformed, "
+                f"{r.removed} removed ({r.seconds:.1f} s)\n"
+            )
+            sys.stdout.writelines(f"  line {n}: {p}\n" for n, p in r.malformed_lines)
+            if r.malformed > len(r.malformed_lines):
+                sys.stdout.write(f"  … and {r.malformed - len(r.malformed_lines)} more\n")
+        if names is not None and not args.json:
+            sys.stdout.write(f"Indexed {names} registered organizations into {index}\n")
+        return 1 if failed else 0
+
+    return asyncio.run(work())
+
+
+def _cmd_orgs_reindex(config: Config, args: argparse.Namespace) -> int:
+    from bot.directory import build_index
+
+    names = build_index(config.database, config.directory_index_path)
+    sys.stdout.write(f"Indexed {names} registered organizations\n")
+    return 0
+
+
+def _add_orgs_parser(sub: Any) -> None:
+    orgs = sub.add_parser("orgs", help="the registered-nonprofit directory").add_subparsers(
+        dest="orgs_command", metavar="ORGS_COMMAND", required=True
+    )
+    p = orgs.add_parser(
+        "import",
+        help="import registry files (the IRS exempt organizations CSVs, or another registry)",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="CSV files, e.g. eo1.csv eo2.csv")
+    p.add_argument("--format", choices=["irs-bmf", "csv"], default="irs-bmf")
+    p.add_argument(
+        "--columns",
+        help="for --format csv: name=COLUMN,id=COLUMN[,city=COLUMN][,region=COLUMN]",
+    )
+    p.add_argument("--registry", default="csv", help="for --format csv: the registry's name")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
+    p.set_defaults(func=_cmd_orgs_import)
+    p = orgs.add_parser("reindex", help="rebuild the directory's name index from the database")
+    p.set_defaults(func=_cmd_orgs_reindex)
+
+
+# ------------------------------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m bot`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -352,6 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--guild", type=int, help="only this community's feedback (default: all)")
     p.add_argument("--json", action="store_true", help="JSON (the only format; for symmetry)")
     p.set_defaults(func=_cmd_feedback_export)
+
+    _add_orgs_parser(sub)
 
     for name, command_name, options in ONESHOTS:
         p = sub.add_parser(name, help=f"answer /{command_name} once and exit")

@@ -59,6 +59,21 @@ class LoggingSection(_Section, frozen=True, kw_only=True):
     debug_loggers: list[Annotated[str, msgspec.Meta(min_length=1)]] = []
 
 
+# -- the registered-nonprofit directory (bot/directory) ---------------------------------------
+
+FILINGS_URL = "https://projects.propublica.org/nonprofits/organizations/{ein}"
+
+
+class DirectorySection(_Section, frozen=True, kw_only=True):
+    # Where an organization's public filings are, "{ein}" replaced by its 9-digit EIN.
+    filings_url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S*\{ein\}\S*$")] = FILINGS_URL
+    # The memory-mapped name index; empty: beside the database, as "<database>.directory".
+    index: str = ""
+
+
+# ------------------------------------------------------------------------------------------------
+
+
 class _ConfigFile(_Section, frozen=True, kw_only=True):
     discord: DiscordSection
     roles: RolesSection
@@ -68,6 +83,7 @@ class _ConfigFile(_Section, frozen=True, kw_only=True):
     ratings: RatingsSection = RatingsSection()
     reports: ReportPolicy = ReportPolicy()
     logging: LoggingSection = LoggingSection()
+    directory: DirectorySection = DirectorySection()
 
 
 class ConfigError(Exception):
@@ -88,6 +104,13 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     reports: ReportPolicy
     log_level: str
     debug_loggers: tuple[str, ...] = ()
+    directory_index: Path | None = None  # None: beside the database (see directory_index_path)
+    filings_url: str = FILINGS_URL
+
+    @property
+    def directory_index_path(self) -> Path:
+        """The directory's name index file."""
+        return self.directory_index or self.database.with_name(self.database.name + ".directory")
 
     @property
     def token(self) -> str | None:
@@ -164,4 +187,8 @@ def load_config(path: Path | None = None) -> Config:
         reports=parsed.reports,
         log_level=parsed.logging.level,
         debug_loggers=tuple(parsed.logging.debug_loggers),
+        directory_index=(
+            _resolve(db_base, parsed.directory.index) if parsed.directory.index else None
+        ),
+        filings_url=parsed.directory.filings_url,
     )

@@ -15,6 +15,8 @@ from pathlib import Path
 from bot.communities import Community, CommunityStore
 from bot.config import Config
 from bot.db import Database
+from bot.directory import Directory, open_directory
+from bot.directory.store import current_stamp
 from bot.feedback import FeedbackStore
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge, validate_knowledge
 from bot.knowledge.search import SearchIndex
@@ -91,6 +93,8 @@ class Core:
             db, config.reports, org_exists=lambda org_id: org_id in self.knowledge.orgs
         )
         self._reload_lock = asyncio.Lock()
+        # The registered-nonprofit directory, if one was imported (`python -m bot orgs import`).
+        self.directory: Directory | None = None
 
     @classmethod
     async def open(cls, config: Config, *, unassigned_ok: bool = False) -> Core:
@@ -107,6 +111,11 @@ class Core:
             if not unassigned_ok:
                 await core.communities.settle_unassigned()
             await core.refresh_orgs()
+            core.directory = await asyncio.to_thread(
+                open_directory, config.directory_index_path, await current_stamp(db)
+            )
+            if core.directory is not None:
+                await core.directory.start_workers()
         except BaseException:
             await db.close()
             raise
@@ -115,6 +124,8 @@ class Core:
 
     async def close(self) -> None:
         """Close the database (after the unit of work under way, if any)."""
+        if self.directory is not None:
+            await self.directory.aclose()
         await self.db.close()
 
     async def purge_reporters(self, now: dt.datetime) -> int:

@@ -7,16 +7,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands import COMMANDS
-from bot.commands.rate import QUERY_MAX
+from bot.commands.rate import QUERY_MAX, complete_orgs
 from cogs._ui import autocomplete_choices, core_of, run_command
 
 
 async def complete_org(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    """Organization names for autocomplete; the chosen name is matched again on submit."""
-    candidates = await core_of(interaction).state.orgs.complete_async(current[:100])
-    return autocomplete_choices([(c.name, c.name) for c in candidates])
+    """Organization names for autocomplete; the chosen name is matched again on submit
+    (a registered one by the EIN its value carries)."""
+    return autocomplete_choices(await complete_orgs(core_of(interaction), current[:100]))
 
 
 class Orgs(commands.Cog):

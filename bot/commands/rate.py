@@ -8,11 +8,17 @@ from typing import TYPE_CHECKING
 
 from bot import ids
 from bot.commands.spec import Command, Completion, Option
+from bot.directory.card import registry_card, registry_field
+from bot.directory.match import DirectoryMatch, Listing
+from bot.directory.normalize import registry_key
+from bot.directory.registry import IRS, RegistryRow, format_ein, typed_ein
+from bot.directory.store import fetch_row
 from bot.knowledge.models import Organization, OrgKind
+from bot.limits import AUTOCOMPLETE_CHOICES, AUTOCOMPLETE_NAME, SELECT_TEXT, cut
 from bot.markdown import escape
 from bot.orgs.card import build_card
 from bot.orgs.index import Candidate, Outcome
-from bot.replies import Actor, Button, ButtonStyle, Choice, Reply, Tone, error
+from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Tone, error
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -45,9 +51,57 @@ def community_organization(org_id: str, name: str) -> Organization:
     )
 
 
+def _linked(core: Core, ein: str) -> str | None:
+    """The knowledge-base organization that carries ``ein``: curated entries always win."""
+    for org in core.knowledge.orgs.values():
+        if org.ein == ein:
+            return org.id
+    return None
+
+
+async def _registry_section(core: Core, org: Organization) -> Field | None:
+    """The criterion-3 registry facts of a rated organization (None without a directory)."""
+    directory = core.directory
+    if directory is None or len(directory) == 0:
+        return None
+    row = await fetch_row(core.db, IRS, org.ein) if org.ein else None
+    same: list[RegistryRow] = []
+    if row is None and not org.ein:
+        for key_id in directory.index.exact(registry_key(org.name))[:3]:
+            listing = directory.listing(key_id, 100.0)
+            if (found := await fetch_row(core.db, listing.registry, listing.reg_id)) is not None:
+                same.append(found)
+    return registry_field(row, ein=org.ein, exact_names=same, filings_url=core.config.filings_url)
+
+
+async def _directory_card(
+    core: Core, listing_id: str, sees: tuple[int, ...], row: RegistryRow | None = None
+) -> Reply:
+    """The card of a registered organization: the rated card if the knowledge base links its
+    EIN, otherwise what the registry says (``row``: the facts the index already holds)."""
+    registry, _, reg_id = listing_id.partition(":")
+    if registry == IRS and (org_id := _linked(core, reg_id)) is not None:
+        return await card_for(core, org_id, sees)
+    if row is None:
+        row = await fetch_row(core.db, registry, reg_id)
+    if row is None:
+        return error("That organization is no longer in the imported registry. Try `/rate` again.")
+    label = f"{row.name} (EIN {format_ein(row.reg_id)})" if registry == IRS else row.name
+    report_button = ids.ReportNewOrg.for_name(label)
+    card = registry_card(
+        row,
+        core.knowledge,
+        filings_url=core.config.filings_url,
+        report_id=report_button.custom_id if report_button else None,
+    )
+    return dataclasses.replace(card, data={"match": card.data, "suggestions": []})
+
+
 async def card_for(core: Core, org_id: str, sees: tuple[int, ...]) -> Reply:
     """The rating card of a known organization, with the approved peer reports of the
     communities in ``sees`` (the asker's own first, then those it trusts; none in a DM)."""
+    if ":" in org_id:  # "irs:123456789": a registry listing (knowledge ids are slugs)
+        return await _directory_card(core, org_id, sees)
     org = core.knowledge.orgs.get(org_id)
     listed = core.state.listed(sees)
     if org is None and org_id in listed:
@@ -73,7 +127,72 @@ async def card_for(core: Core, org_id: str, sees: tuple[int, ...]) -> Reply:
             core.state.cards.clear()
         core.state.cards[key] = card
     # A copy: callers set who sees it, and the JSON wraps the card's data.
-    return dataclasses.replace(card, data={"match": card.data, "suggestions": []})
+    fields = card.fields
+    if (section := await _registry_section(core, org)) is not None:
+        at = next(
+            (i for i, f in enumerate(fields) if f.name in ("What the sources say", "Sources")),
+            len(fields),
+        )
+        fields = [*fields[:at], section, *fields[at:]]
+    return dataclasses.replace(card, fields=fields, data={"match": card.data, "suggestions": []})
+
+
+def _place_choice(listing: Listing) -> Choice:
+    return Choice(
+        cut(listing.name, SELECT_TEXT),
+        listing.id,
+        cut(listing.place or "no place listed", SELECT_TEXT) + f" · {_shown_id(listing)}",
+    )
+
+
+def _shown_id(listing: Listing) -> str:
+    return f"EIN {format_ein(listing.reg_id)}" if listing.registry == IRS else listing.reg_id
+
+
+def _directory_pick(query: str, found: DirectoryMatch) -> Reply:
+    total = max(found.total, len(found.candidates))
+    more = (
+        f" Showing {len(found.candidates)} of {total}: add a city or state to narrow it down, "
+        f"like `/rate {escape(cut(query, 60))} boston`."
+        if total > len(found.candidates)
+        else ""
+    )
+    return Reply(
+        title="Which registered organization did you mean?",
+        text=f"{total} registered organizations are close to “{escape(query)}”. Pick one to "
+        f"see what the registry says about it.{more}",
+        choices=[_place_choice(c) for c in found.candidates],
+        choice_id=RATE_PICK,
+        choice_placeholder="Pick an organization (city, state)",
+        data={
+            "match": None,
+            "suggestions": [
+                {"id": c.id, "name": c.name, "place": c.place, "score": c.score}
+                for c in found.candidates
+            ],
+            "total": total,
+        },
+    )
+
+
+async def complete_orgs(core: Core, text: str) -> list[tuple[str, str]]:
+    """Autocomplete for organization names, as ``(label, value)``: rated and community-listed
+    organizations first, then registered ones with their city, state and EIN (the value
+    carries the EIN, so the pick finds that one among identical names)."""
+    found = [(c.name, c.name) for c in await core.state.orgs.complete_async(text[:100])]
+    directory = core.directory
+    room = AUTOCOMPLETE_CHOICES - len(found)
+    if directory is None or room <= 0 or not text.strip():
+        return found
+    for listing in await directory.complete_async(text[:100], room):
+        if listing.registry == IRS and _linked(core, listing.reg_id):
+            continue
+        suffix = f" ({_shown_id(listing)})"
+        value = cut(listing.name, AUTOCOMPLETE_NAME - len(suffix)) + suffix
+        where = f" — {listing.place}" if listing.place else ""
+        label = cut(listing.name, AUTOCOMPLETE_NAME - len(where) - len(suffix)) + where + suffix
+        found.append((label, value))
+    return found
 
 
 async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Reply:
@@ -82,11 +201,30 @@ async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Rep
     if not query:
         return error("Type an organization's name, for example `/rate operation underground`.")
     sees = await core.sees(actor)
+    if (ein := typed_ein(query)) is not None:
+        org_id = _linked(core, ein)
+        if org_id is None and await fetch_row(core.db, IRS, ein) is not None:
+            org_id = f"{IRS}:{ein}"
+        if org_id is not None:
+            reply = await card_for(core, org_id, sees)
+            reply.public = not private
+            return reply
     match = await core.state.orgs_for(sees).lookup_async(query)
     if match.outcome is Outcome.MATCH and match.best is not None:
         reply = await card_for(core, match.best.id, sees)
         reply.public = not private
         return reply
+    # Curated and community-listed organizations win; the registry answers only when they
+    # have nothing (not even a choice) for the name.
+    if match.outcome is Outcome.NONE and core.directory is not None:
+        found = await core.directory.lookup_async(query)
+        if found.outcome is Outcome.MATCH and found.best is not None:
+            row = core.directory.row(found.best)
+            reply = await _directory_card(core, found.best.id, sees, row)
+            reply.public = not private
+            return reply
+        if found.outcome is Outcome.AMBIGUOUS:
+            return _directory_pick(query, found)
     suggestions = [_suggestion(c) for c in match.candidates[:5]]
     if match.outcome is Outcome.AMBIGUOUS:
         return Reply(
@@ -104,9 +242,14 @@ async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Rep
     near = match.candidates[:5]
     return Reply(
         title="I don't know that organization",
-        text=f"No organization called “{escape(query)}” is in the knowledge base or the "
-        "community list, and I won't guess. If you know something about it first-hand or "
-        "from documents, `/report` it: moderators can add it."
+        text=f"No organization called “{escape(query)}” is in the knowledge base"
+        + (
+            ", the community list or the imported registry, "
+            if core.directory is not None
+            else " or the community list, "
+        )
+        + "and I won't guess. If you know something about it first-hand or from documents, "
+        "`/report` it: moderators can add it."
         + ("\n\nNot what you meant? These names are somewhat alike:" if near else ""),
         tone=Tone.WARNING,
         choices=[Choice(c.name, c.id) for c in near],

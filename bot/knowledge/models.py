@@ -161,6 +161,8 @@ class Organization(_Entry, frozen=True, kw_only=True):
     kind: OrgKind
     location: ShortText | None = None
     website: Url | None = None
+    # The US registry id (IRS EIN, 9 digits), linking the card to the imported directory.
+    ein: Annotated[str, msgspec.Meta(pattern=r"^\d{9}$")] | None = None
     summary: Text
     ratings: list[CriterionRating] = []
     views: list[View] = []

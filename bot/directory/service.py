@@ -1,0 +1,48 @@
+"""Opening the directory at start-up and rebuilding its index after an import."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from bot.directory.index import IndexFile, write_index
+from bot.directory.match import Directory
+from bot.directory.store import index_rows, snapshot_stamp
+
+log = logging.getLogger(__name__)
+
+
+def build_index(database: Path, index_path: Path) -> int:
+    """Write the name index of every imported row (blocking: run it in a thread).
+
+    Returns the number of names indexed.
+    """
+    stamp = snapshot_stamp(database)
+    return write_index(index_path, index_rows(database), stamp=stamp)
+
+
+def open_directory(index_path: Path, expected_stamp: int | None = None) -> Directory | None:
+    """Map the index written by the last import; None when there is none.
+
+    An index older than the database's last import still serves (better than nothing), with a
+    warning to run ``python -m bot orgs reindex``; it is never rebuilt at start-up.
+    """
+    started = time.perf_counter()
+    index = IndexFile.open(index_path)
+    if index is None:
+        return None
+    if expected_stamp is not None and index.stamp != expected_stamp:
+        log.warning(
+            "The directory index %s is older than the last import; "
+            "run `python -m bot orgs reindex`",
+            index_path,
+        )
+    directory = Directory(index)
+    directory.warm_up()
+    log.info(
+        "Directory of %d registered organizations mapped in %.1f ms",
+        len(index),
+        (time.perf_counter() - started) * 1000,
+    )
+    return directory

@@ -1,0 +1,68 @@
+"""The directory's rows in the database: fetching one for a card, and the index's snapshot."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.db import Database
+from bot.directory.registry import RegistryRow
+
+_COLUMNS = (
+    "registry, reg_id, name, city, region, subsection, ruling, ntee, tax_period, "
+    "revenue, assets, income"
+)
+
+
+def _row(row: sqlite3.Row | tuple) -> RegistryRow:
+    return RegistryRow(*row)
+
+
+async def fetch_row(db: Database, registry: str, reg_id: str) -> RegistryRow | None:
+    """The stored row of one registered organization, or None."""
+    row = await db.fetchone(
+        f"SELECT {_COLUMNS} FROM directory_orgs WHERE registry = ? AND reg_id = ?",
+        (registry, reg_id),
+    )
+    return None if row is None else _row(tuple(row))
+
+
+async def row_count(db: Database) -> int:
+    """How many registered organizations are imported."""
+    return int(await db.fetchval("SELECT COUNT(*) FROM directory_orgs") or 0)
+
+
+async def current_stamp(db: Database) -> int:
+    """The id of the last finished import: an index built from an older one is out of date."""
+    return int(
+        await db.fetchval("SELECT MAX(id) FROM directory_imports WHERE status = 'done'") or 0
+    )
+
+
+def index_rows(database: Path) -> Iterator[tuple[Any, ...]]:
+    """Every row (as :class:`RegistryRow` fields), streamed from a read-only snapshot.
+
+    A second, read-only connection (WAL lets it read beside the bot's writer) so that 1.9M
+    rows stream through a worker thread instead of being fetched into memory at once.
+    """
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        cursor = conn.execute(f"SELECT {_COLUMNS} FROM directory_orgs")
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
+    finally:
+        conn.close()
+
+
+def snapshot_stamp(database: Path) -> int:
+    """:func:`current_stamp`, read through a plain connection (for the index writer)."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        value = conn.execute(
+            "SELECT MAX(id) FROM directory_imports WHERE status = 'done'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    return int(value or 0)
