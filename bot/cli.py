@@ -343,7 +343,10 @@ def _cmd_orgs_reindex(config: Config, args: argparse.Namespace) -> int:
     from bot.directory import build_index
 
     names = build_index(config.database, config.directory_index_path)
-    sys.stdout.write(f"Indexed {names} registered organizations\n")
+    if args.json:
+        _print_json({"indexed": names, "index": str(config.directory_index_path)})
+    else:
+        sys.stdout.write(f"Indexed {names} registered organizations\n")
     return 0
 
 
@@ -366,6 +369,7 @@ def _add_orgs_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON report")
     p.set_defaults(func=_cmd_orgs_import)
     p = orgs.add_parser("reindex", help="rebuild the directory's name index from the database")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
     p.set_defaults(func=_cmd_orgs_reindex)
 
 
