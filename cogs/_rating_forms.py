@@ -15,7 +15,7 @@ from bot.commands import COMMANDS
 from bot.commands import ratings as core_ratings
 from bot.commands import responses as core_responses
 from bot.ratings.models import Proposal, Response
-from bot.replies import Reply
+from bot.replies import Reply, Tone
 from cogs._queue import find_queue_channel, moderator_only
 from cogs._ui import Form, actor_of, community_of, core_of, message_kwargs, send_reply
 
@@ -78,6 +78,8 @@ async def after_proposal_step(
 ) -> None:
     """Answer the moderator, then bring the proposal's queue post up to date."""
     await send_reply(interaction, reply, public=False)
+    if reply.tone is not Tone.SUCCESS:
+        return  # nothing changed
     core = core_of(interaction)
     proposal: Proposal | None = await core.ratings.get(proposal_id, interaction.guild_id or 0)
     if proposal is not None:
@@ -92,6 +94,8 @@ async def after_response_step(
 ) -> None:
     """Answer the moderator, then bring the response's queue post up to date."""
     await send_reply(interaction, reply, public=False)
+    if reply.tone is not Tone.SUCCESS:
+        return  # nothing changed
     core = core_of(interaction)
     response: Response | None = await core.responses.get(response_id, interaction.guild_id or 0)
     if response is not None:
@@ -191,7 +195,7 @@ class ReplyForm(Form):
             "Links (optional)", paragraph=True, required=False, max_length=links.max_length
         )
         self.verification = _input(
-            "For moderators: how to verify you speak for it",
+            "For moderators only: how to verify you",
             paragraph=True,
             required=False,
             max_length=verification.max_length,
