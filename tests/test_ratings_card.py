@@ -112,3 +112,16 @@ async def test_export_passes_kb_check(core, tmp_path: Path) -> None:
 )
 def test_the_toml_writer_round_trips(data: dict) -> None:
     assert tomllib.loads(to_toml(data)) == data
+
+
+async def test_setup_changes_how_many_moderators_must_agree(core) -> None:
+    admin = Console(core, console_actor("ada", Role.ADMIN))
+    shown = await admin.handle("/setup show")
+    assert shown is not None and shown.tone is not Tone.ERROR
+    assert "Moderators who must agree on a rating" in render_text(shown)
+    changed = await admin.handle("/setup set setting:rating_confirmations value:1")
+    assert changed is not None and changed.tone is Tone.SUCCESS, changed.text
+    proposed = await Console(core, console_actor("alice", Role.MODERATOR)).handle(
+        f"/rating propose org:O.U.R. criterion:6 verdict:partly note:{NOTE}"
+    )
+    assert proposed is not None and "adopted" in proposed.text
