@@ -157,3 +157,52 @@ def _now():
     import datetime as dt
 
     return dt.datetime.now(dt.UTC)
+
+
+async def test_review_prompt_opens_a_prefilled_proposal(
+    fake: FakeDiscord, bot: InProcessBot
+) -> None:
+    for n in range(3):
+        reporter = make_user(f"witness{n}", n=70 + n)
+        start = len(fake.requests)
+        await submit_report(fake, user=reporter, text=f"Witness {n}: they staged a raid in 2019.")
+        post = await fake.wait_for_message("mod-queue", since=start)
+        report_id = int(post["embeds"][0]["title"].split("#")[1].split()[0])
+        mark = len(fake.requests)
+        await fake.click(post, f"vetbot:report:approve:{report_id}", user=MODERATOR)
+    prompt = await fake.wait_for_message(
+        "mod-queue", lambda m: "Review this rating?" in message_text(m), since=mark
+    )
+    review = f"vetbot:rating:review:{_org(bot)}:6"
+    assert review in [c["custom_id"] for row in prompt["components"] for c in row["components"]]
+
+    refused = await fake.click(prompt, review, user=MEMBER)
+    assert "Only moderators" in refused.text
+    form = await fake.click(prompt, review, user=SECOND)
+    assert form.modal is not None and "Verdict on criterion 6" in str(form.modal)
+    answer = await fake.submit_modal(
+        form.modal["custom_id"],
+        {"Verdict on criterion 6": "fails", "Why, in your own words": NOTE},
+        user=SECOND,
+        modal=form.modal,
+    )
+    assert "waiting for 1 more" in answer.text
+
+
+async def test_export_of_decisions_made_in_discord_passes_kb_check(
+    fake: FakeDiscord, bot: InProcessBot, bot_config, tmp_path
+) -> None:
+    from bot.cli import main
+
+    post = await _propose(fake)
+    await fake.click(post, f"vetbot:rating:confirm:{_proposal_id(post)}", user=SECOND)
+    out = tmp_path / "upstream"
+    code = await asyncio.to_thread(
+        main, ["--config", str(bot_config), "ratings", "export", "--guild", str(GUILD_ID), str(out)]
+    )
+    assert code == 0
+    assert (
+        await asyncio.to_thread(main, ["--config", str(bot_config), "kb", "check", str(out)]) == 0
+    )
+    exported = (out / "organizations" / f"{_org(bot)}.toml").read_text(encoding="utf-8")
+    assert NOTE in exported and f"community-{GUILD_ID}" in exported
