@@ -151,6 +151,8 @@ async def test_see_all_reports_pages_newest_first(fake: FakeDiscord, bot: InProc
     assert first.ephemeral and "Page 1 of 2" in first.text
     assert "Report number 6" in first.text and "Report number 0" not in first.text
     assert str(MEMBER.id) not in first.text
+    older = await fake.click(first.message, f"vetbot:card:reports:{_org(bot)}:2", user=MEMBER)
+    assert "Page 2 of 2" in older.text and "Report number 0" in older.text
 
 
 def _now():
