@@ -125,3 +125,30 @@ async def test_setup_changes_how_many_moderators_must_agree(core) -> None:
         f"/rating propose org:O.U.R. criterion:6 verdict:partly note:{NOTE}"
     )
     assert proposed is not None and "adopted" in proposed.text
+
+
+def test_the_ratings_benchmark_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_ratings",
+            "--history",
+            "1",
+            "--confirms",
+            "5",
+            "--rounds",
+            "1",
+            "--dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "confirm that adopts" in result.stdout and "ceiling" in result.stdout

@@ -184,12 +184,14 @@ class RatingService:
                     proposal_id=proposal_id,
                     conn=conn,
                 )
-                if len(proposal.confirmed_by) + 1 >= proposal.needed:
+                updated = replace(proposal, confirmed_by=(*proposal.confirmed_by, moderator_id))
+                if len(updated.confirmed_by) >= proposal.needed:
                     await self._adopt(proposal_id, guild_id, moderator_id, now, conn)
-                updated = await self.store.get(proposal_id, guild_id, conn=conn)
+                    updated = replace(
+                        updated, status=ProposalStatus.ADOPTED, decided_at=now.astimezone(dt.UTC)
+                    )
         except _LostRace:
             return Settled(await self.store.get(proposal_id, guild_id))
-        assert updated is not None
         return updated
 
     async def decline(
@@ -248,10 +250,9 @@ class RatingService:
     async def current(self, sees: tuple[int, ...], org_id: str) -> dict[int, Proposal]:
         """Each criterion's current decision as these communities see it: the asker's own
         community's where it decided, else the first trusted community's."""
-        adopted = await self.store.adopted(sees, org_id)
-        newest: dict[tuple[int, int], Proposal] = {}
-        for proposal in adopted:  # oldest first, so the newest wins
-            newest[(proposal.guild_id, proposal.criterion)] = proposal
+        newest = {
+            (p.guild_id, p.criterion): p for p in await self.store.newest_adopted(sees, org_id)
+        }
         chosen: dict[int, Proposal] = {}
         for guild_id in sees:
             for (g, criterion), proposal in newest.items():
@@ -264,6 +265,6 @@ class RatingService:
     ) -> bool:
         """Whether exactly ``threshold`` approved reports on this criterion arrived since its
         last decision (so the prompt is posted once, when the count is reached)."""
-        adopted = await self.store.adopted((guild_id,), org_id, criterion)
-        since = adopted[-1].decided_at if adopted else None
+        current = await self.current((guild_id,), org_id)
+        since = current[criterion].decided_at if criterion in current else None
         return await self.store.reports_since(guild_id, org_id, criterion, since) == threshold

@@ -164,6 +164,21 @@ class ProposalStore:
         )
         return await self._with_confirmations(rows)
 
+    async def newest_adopted(self, guild_ids: tuple[int, ...], org_id: str) -> list[Proposal]:
+        """The current decision per community and criterion about ``org_id`` (what a card
+        needs), without reading the older decisions behind them."""
+        if not guild_ids:
+            return []
+        marks = ",".join("?" * len(guild_ids))
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY guild_id,"
+            " criterion ORDER BY decided_at DESC, id DESC) AS newest FROM rating_proposals"
+            f" WHERE guild_id IN ({marks}) AND org_id = ? AND status = 'adopted')"
+            " WHERE newest = 1",
+            [*guild_ids, org_id],
+        )
+        return await self._with_confirmations(rows)
+
     async def all_adopted(self, guild_id: int | None) -> list[Proposal]:
         """Every adopted proposal (of one community, or all), oldest first, for the export."""
         where, params = ("AND guild_id = ?", [guild_id]) if guild_id is not None else ("", [])
