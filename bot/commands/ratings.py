@@ -198,7 +198,9 @@ async def reports_page_of(core: Core, actor: Actor, org_id: str, page: int) -> R
             value += escape(cut(answer.text, 300))
         fields.append(
             Field(
-                f"A community member ({report.basis.label}), {when}, {about}{edited}",
+                # The number lets an organization answer this report with /reply.
+                f"#{report.id} · A community member ({report.basis.label}), {when}, "
+                f"{about}{edited}",
                 cut(value, 1024),
             )
         )

@@ -34,6 +34,7 @@ COMMUNITY_NOTE_MAX = 300
 RESPONSE_SHOWN_MAX = 300
 SEE_ALL_REPORTS = "See all reports"
 RATING_HISTORY = "Rating history"
+COMMUNITY_REPORTS = "Community reports"  # the name bot.orgs.card gives its reports field
 
 
 def _decision_line(decision: Proposal, server: str) -> str:
@@ -91,6 +92,9 @@ def with_community(
         fields.append(field)
     if not any(f.name == unrated_name for f in card.fields):
         fields.extend(_decided_unrated(knowledge, decisions, server_names, by_criterion, org))
+    to_reports = [r for r in responses if r.report_id is not None]
+    if to_reports:
+        fields = [_with_report_answers(f, to_reports, org.name) for f in fields]
     if general:
         fields.append(
             Field(f"Response from {cut(org.name, 200)}", _response_line(general[0], org.name))
@@ -131,6 +135,18 @@ def with_community(
         for r in responses
     ]
     return dataclasses.replace(card, text=text, fields=fields, buttons=buttons, data=data)
+
+
+def _with_report_answers(field: Field, answers: Sequence[Response], org_name: str) -> Field:
+    """The community reports field with the organization's newest answer to a report under it
+    (See all reports shows each answer under its own report)."""
+    if field.name != COMMUNITY_REPORTS:
+        return field
+    newest = answers[0]
+    line = _response_line(newest, org_name).replace(
+        "↳ Response from", f"↳ To report #{newest.report_id}, response from", 1
+    )
+    return Field(field.name, cut(f"{field.value}\n{line}", FIELD_VALUE_MAX), field.inline)
 
 
 def _side_by_side(

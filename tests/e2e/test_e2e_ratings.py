@@ -139,6 +139,33 @@ async def test_reply_submitted_approved_and_shown(fake: FakeDiscord, bot: InProc
     assert "mail us" not in card.text  # how to verify is for moderators only
 
 
+async def test_reply_to_a_report_shows_under_it(fake: FakeDiscord, bot: InProcessBot) -> None:
+    mark = len(fake.requests)
+    await submit_report(fake)
+    post = await fake.wait_for_message("mod-queue", since=mark)
+    report_id = int(post["embeds"][0]["title"].split("#")[1].split()[0])
+    await fake.click(post, f"vetbot:report:approve:{report_id}", user=MODERATOR)
+    page = await fake.click(
+        (await fake.slash("rate", {"org": OUR})).message,
+        f"vetbot:card:reports:{_org(bot)}:1",
+        user=MEMBER,
+    )
+    assert f"#{report_id} · A community member" in page.text
+
+    speaker = make_user("speaker", n=80)
+    form = await fake.slash("reply", {"org": OUR, "report": report_id}, user=speaker)
+    mark = len(fake.requests)
+    text = "That raid was run by the police; we only funded a shelter nearby, as our report says."
+    await fake.submit_modal(form.modal["custom_id"], {"Your response": text}, user=speaker)
+    queued = await fake.wait_for_message("mod-queue", since=mark)
+    response_id = int(queued["embeds"][0]["title"].split("#")[1])
+    await fake.click(queued, f"vetbot:response:approve:{response_id}", user=MODERATOR)
+    card = await fake.slash("rate", {"org": OUR})
+    assert f"To report #{report_id}, response from {OUR}" in card.text
+    page = await fake.click(card.message, f"vetbot:card:reports:{_org(bot)}:1", user=MEMBER)
+    assert f"Response from {OUR}" in page.text and "only funded a shelter" in page.text
+
+
 async def test_see_all_reports_pages_newest_first(fake: FakeDiscord, bot: InProcessBot) -> None:
     for n in range(7):
         reporter = make_user(f"reporter{n}", n=60 + n)  # one each: reports are rate-limited
