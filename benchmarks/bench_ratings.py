@@ -62,7 +62,7 @@ path = "{paths.bundled_knowledge().as_posix()}"
 async def _seed(core: Core, history: int) -> int:
     """``history`` adopted decisions per criterion of every organization, and a response each."""
     made = 0
-    for org_id in core.knowledge.orgs:
+    for sender, org_id in enumerate(core.knowledge.orgs, start=1_000):
         for criterion in range(1, 11):
             for n in range(history):
                 result = await core.ratings.propose(
@@ -87,7 +87,7 @@ async def _seed(core: Core, history: int) -> int:
             text=NOTE + " We have changed since.",
             links="",
             verification="",
-            sender_id=99,
+            sender_id=sender,  # one each: responses are rate-limited like reports
             now=START,
         )
         assert isinstance(answer, Response)

@@ -7,12 +7,13 @@ the bot when it loads. Every moderator button checks again that the person is a 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot import ids
 from bot.client import Vetbot
@@ -130,6 +131,22 @@ class Ratings(commands.Cog):
 
     def __init__(self, bot: Vetbot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.purge_senders.start()
+
+    async def cog_unload(self) -> None:
+        self.purge_senders.cancel()
+
+    @tasks.loop(hours=6)
+    async def purge_senders(self) -> None:
+        """Erase who sent each response once its decision is older than the retention period."""
+        core = self.bot.core
+
+        async def retention(guild_id: int) -> int:
+            return (await core.communities.get(guild_id, "")).policy.retention_days
+
+        await core.responses.purge_sender_ids(dt.datetime.now(dt.UTC), retention)
 
     rating = app_commands.Group(
         name="rating",

@@ -287,3 +287,51 @@ async def test_a_response_to_a_report_needs_an_approved_report_here(
     assert answer.subject == f"report #{report.id}"
     assert await responses.get(answer.id, OTHER_GUILD) is None
     assert isinstance(await responses.approve(answer.id, OTHER_GUILD, MOD, LATER), Missing)
+
+
+async def test_responses_share_the_report_limits(
+    responses: ResponseService, reports: ReportService
+) -> None:
+    from bot.reports.policy import ReportPolicy
+
+    policy = ReportPolicy(per_user_per_hour=2, per_user_per_day=10)
+    await respond(responses, criterion=1, policy=policy)
+    duplicate = await responses.submit(
+        **_response_args(criterion=1, policy=policy, now=NOW + dt.timedelta(minutes=1))
+    )
+    assert isinstance(duplicate, Refused) and "still waiting" in duplicate.message
+    await respond(responses, criterion=2, policy=policy)
+    third = await responses.submit(**_response_args(criterion=3, policy=policy))
+    assert isinstance(third, Refused) and "per hour" in third.message
+    await reports.block(GUILD, 88, MOD, "spam", NOW)
+    blocked = await responses.submit(**_response_args(sender_id=88))
+    assert isinstance(blocked, Refused) and "can't send responses" in blocked.message
+
+
+def _response_args(**overrides: object) -> dict:
+    values: dict = {
+        "guild_id": GUILD,
+        "org_id": "rescue-org",
+        "criterion": 3,
+        "report_id": None,
+        "text": RESPONSE,
+        "links": "",
+        "verification": "Call the office.",
+        "sender_id": 77,
+        "now": NOW,
+    }
+    values.update(overrides)
+    return values
+
+
+async def test_senders_are_erased_after_the_retention_period(responses: ResponseService) -> None:
+    answer = await respond(responses)
+    await responses.approve(answer.id, GUILD, MOD, NOW)
+
+    async def days(_guild: int) -> int:
+        return 90
+
+    assert await responses.purge_sender_ids(NOW + dt.timedelta(days=89), days) == 0
+    assert await responses.purge_sender_ids(NOW + dt.timedelta(days=91), days) == 1
+    kept = await responses.get(answer.id, GUILD)
+    assert kept.sender_id is None and kept.verification == "" and kept.text == RESPONSE

@@ -46,6 +46,7 @@ async def reply(
         return error(parsed)
     if report is not None and parsed is not None:
         return error("Answer either one criterion or one report, not both.")
+    community = await core.community_of(actor)
     result = await core.responses.submit(
         guild_id=guild_of(actor),
         org_id=org_id,
@@ -56,6 +57,7 @@ async def reply(
         verification=verification,
         sender_id=actor.user_id,
         now=now(),
+        policy=community.policy if community else None,
     )
     return views.response_result(result)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.ratings.store import ProposalStore
 from bot.reports import validation as v
 from bot.reports.decisions import check_decision_reason
 from bot.reports.pii import find_pii
+from bot.reports.policy import ReportPolicy
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +87,9 @@ class ResponseService:
         verification: str,
         sender_id: int,
         now: dt.datetime,
+        policy: ReportPolicy | None = None,
     ) -> Response | Refused:
-        """Check and store a pending response."""
+        """Check and store a pending response, under the community's limits for reports."""
         clean = v.check_text(text, minimum=RESPONSE_MIN)
         if isinstance(clean, v.Problem):
             return Refused(clean.message.replace("report", "response"))
@@ -97,6 +100,11 @@ class ResponseService:
         if len(verification) > VERIFICATION_MAX:
             return Refused(f"Please keep how to verify under {VERIFICATION_MAX} characters.")
         async with self.db.transaction() as conn:
+            limited = await self._limited(
+                guild_id, sender_id, org_id, criterion, report_id, policy, now, conn
+            )
+            if limited is not None:
+                return limited
             if report_id is not None:
                 about = await self.db.fetchval(
                     "SELECT org_id FROM reports WHERE id = ? AND guild_id = ?"
@@ -131,6 +139,69 @@ class ResponseService:
         assert response is not None
         log.info("Response #%d received", response_id)
         return response
+
+    async def _limited(
+        self,
+        guild_id: int,
+        sender_id: int,
+        org_id: str,
+        criterion: int | None,
+        report_id: int | None,
+        policy: ReportPolicy | None,
+        now: dt.datetime,
+        conn: Any,
+    ) -> Refused | None:
+        """Why this sender may not send a response now (blocked, too many, a duplicate)."""
+        limits = policy or ReportPolicy()
+        blocked = await self.db.fetchval(
+            "SELECT 1 FROM blocklist WHERE guild_id = ? AND user_id = ?",
+            (guild_id, sender_id),
+            conn=conn,
+        )
+        if blocked:
+            return Refused("You can't send responses in this server. Please contact a moderator.")
+        for window, most, word in (
+            (dt.timedelta(hours=1), limits.per_user_per_hour, "hour"),
+            (dt.timedelta(days=1), limits.per_user_per_day, "day"),
+        ):
+            sent = await self.db.fetchval(
+                "SELECT COUNT(*) FROM org_responses WHERE guild_id = ? AND sender_id = ?"
+                " AND created_at > ?",
+                (guild_id, sender_id, to_db_time(now - window)),
+                conn=conn,
+            )
+            if sent >= most:
+                return Refused(f"You can send {most} responses per {word}; please try again later.")
+        pending = await self.db.fetchval(
+            "SELECT id FROM org_responses WHERE guild_id = ? AND sender_id = ? AND org_id = ?"
+            " AND criterion IS ? AND report_id IS ? AND status = 'pending'",
+            (guild_id, sender_id, org_id, criterion, report_id),
+            conn=conn,
+        )
+        if pending:
+            return Refused(f"Your response #{pending} on this is still waiting for the moderators.")
+        return None
+
+    async def purge_sender_ids(
+        self, now: dt.datetime, retention: Callable[[int], Awaitable[int]]
+    ) -> int:
+        """Erase who sent a response, and how to verify them, ``retention(guild)`` days after
+        the decision, as for reporters. Returns how many responses lost their sender."""
+        erased = 0
+        guilds = await self.db.fetchall(
+            "SELECT DISTINCT guild_id FROM org_responses WHERE sender_id IS NOT NULL"
+            " AND decided_at IS NOT NULL"
+        )
+        for row in guilds:
+            cutoff = now - dt.timedelta(days=await retention(row["guild_id"]))
+            erased += await self.db.execute(
+                "UPDATE org_responses SET sender_id = NULL, verification = ''"
+                " WHERE guild_id = ? AND sender_id IS NOT NULL AND decided_at < ?",
+                (row["guild_id"], to_db_time(cutoff)),
+            )
+        if erased:
+            log.info("Retention purge: %d response senders erased", erased)
+        return erased
 
     async def _decide(
         self,
