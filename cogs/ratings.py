@@ -20,7 +20,7 @@ from bot.client import Vetbot
 from bot.commands import COMMANDS
 from bot.commands import ratings as core_ratings
 from bot.commands.rate import QUERY_MAX
-from bot.commands.reports import GENERAL, parse_criterion
+from bot.commands.reports import GENERAL, PAGE_MAX, parse_criterion
 from bot.ratings import replies as views
 from bot.ratings.models import Missing
 from bot.replies import error
@@ -181,6 +181,15 @@ class Ratings(commands.Cog):
         )
         await send_reply(interaction, reply, public=False)
         await post_proposal(interaction, reply)
+
+    @rating.command(name="queue", description=COMMANDS["rating queue"].description)
+    @app_commands.describe(**COMMANDS["rating queue"].descriptions())
+    async def queue(
+        self,
+        interaction: discord.Interaction,
+        page: app_commands.Range[int, 1, PAGE_MAX] = 1,
+    ) -> None:
+        await run_command(interaction, "rating queue", page=page, public=False)
 
     @rating.command(name="revert", description=COMMANDS["rating revert"].description)
     @app_commands.describe(**COMMANDS["rating revert"].descriptions())

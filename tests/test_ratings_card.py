@@ -152,3 +152,20 @@ def test_the_ratings_benchmark_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "confirm that adopts" in result.stdout and "ceiling" in result.stdout
+
+
+async def test_rating_queue_lists_pending_proposals_with_confirm_buttons(core) -> None:
+    moderator = Console(core, console_actor("alice", Role.MODERATOR))
+    empty = await moderator.handle("/rating queue")
+    assert empty is not None and "No proposal is waiting" in empty.text
+    proposed = await moderator.handle(
+        f"/rating propose org:O.U.R. criterion:2 verdict:meets note:{NOTE}"
+    )
+    number = proposed.data["proposal_id"]
+    listed = await moderator.handle("/rating queue")
+    assert listed.data["pending"] == [number]
+    assert [b.custom_id for b in listed.buttons] == [f"vetbot:rating:confirm:{number}"]
+    elsewhere = await Console(core, console_actor("dee", Role.MODERATOR, "other")).handle(
+        "/rating queue"
+    )
+    assert elsewhere.data["pending"] == []

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 from bot import ids
 from bot.commands.rate import QUERY_MAX
-from bot.commands.reports import criterion_titles, guild_of, parse_criterion, resolve_org
+from bot.commands.reports import (
+    PAGE_MAX,
+    criterion_titles,
+    guild_of,
+    parse_criterion,
+    resolve_org,
+)
 from bot.commands.spec import Command, Completion, Option, Surface
 from bot.limits import cut
 from bot.markdown import escape
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 REPORTS_PER_PAGE = 5
+QUEUE_PER_PAGE = 5
 REPORT_SHOWN_MAX = 600
 VERDICT_HELP = "meets, partly, fails, not assessed or contested"
 REPORT_IDS_MAX_CHARS = 200
@@ -145,6 +152,47 @@ async def revert(core: Core, actor: Actor, id: int) -> Reply:
         reverts=earlier.id,
     )
     return views.proposal_result(result)
+
+
+async def queue(core: Core, actor: Actor, page: int = 1) -> Reply:
+    """Proposals waiting for confirmation here, oldest first, with their buttons."""
+    page = max(1, page)
+    pending = await core.ratings.store.pending(
+        guild_of(actor), QUEUE_PER_PAGE + 1, (page - 1) * QUEUE_PER_PAGE
+    )
+    shown, more = pending[:QUEUE_PER_PAGE], len(pending) > QUEUE_PER_PAGE
+    titles = criterion_titles(core)
+    fields, buttons = [], []
+    for p in shown:
+        name = org_name(core, p.org_id, (p.guild_id,))
+        fields.append(
+            Field(
+                cut(f"#{p.id} · {name}, criterion {p.criterion}", 256),
+                cut(
+                    f"{views.VERDICT_LABELS[p.verdict]}: {escape(p.note)}\n"
+                    f"{titles.get(p.criterion, '')} · agreed {len(p.confirmed_by)} of {p.needed}",
+                    1024,
+                ),
+            )
+        )
+        buttons.append(
+            Button(
+                f"Confirm #{p.id}",
+                custom_id=ids.RatingButton(ids.RatingAction.CONFIRM, p.id).custom_id,
+            )
+        )
+    return Reply(
+        title="Rating proposals waiting for confirmation",
+        text=(
+            f"Page {page}."
+            + (" `/rating queue page:" + str(page + 1) + "` for more." if more else "")
+        )
+        if shown
+        else "No proposal is waiting.",
+        fields=fields,
+        buttons=buttons,
+        data={"pending": [p.id for p in shown], "page": page, "more": more},
+    )
 
 
 async def history_of(core: Core, actor: Actor, org_id: str, criterion: int | None) -> Reply:
@@ -267,6 +315,18 @@ COMMANDS = [
         "Propose going back to an earlier decision.",
         revert,
         options=(Option("id", "Decision number (from the history)", kind=int, min_value=1),),
+        role=Role.MODERATOR,
+        guild_only=True,
+    ),
+    Command(
+        "rating queue",
+        "Rating proposals waiting for confirmation.",
+        queue,
+        options=(
+            Option(
+                "page", "Page number", required=False, kind=int, min_value=1, max_value=PAGE_MAX
+            ),
+        ),
         role=Role.MODERATOR,
         guild_only=True,
     ),
