@@ -14,7 +14,8 @@ import discord
 from bot.commands import COMMANDS
 from bot.commands import ratings as core_ratings
 from bot.commands import responses as core_responses
-from bot.ratings.models import Proposal, Response
+from bot.ratings import replies as views
+from bot.ratings.models import Proposal, Response, ResponseStatus
 from bot.replies import Reply, Tone
 from cogs._queue import find_queue_channel, moderator_only
 from cogs._ui import Form, actor_of, community_of, core_of, message_kwargs, send_reply
@@ -103,6 +104,22 @@ async def after_response_step(
         await edit_post(
             interaction, response.queue_channel_id, response.queue_message_id, post_reply
         )
+        await _tell_sender(interaction, response)
+
+
+async def _tell_sender(interaction: discord.Interaction[Any], response: Response) -> None:
+    """Direct-message the sender about a decision, while their id is kept and DMs are open."""
+    told = (ResponseStatus.APPROVED, ResponseStatus.REJECTED)
+    if response.sender_id is None or response.status not in told:
+        return
+    core = core_of(interaction)
+    name = core_ratings.org_name(core, response.org_id, (response.guild_id,))
+    server = interaction.guild.name if interaction.guild else "the server"
+    try:
+        user = await interaction.client.fetch_user(response.sender_id)
+        await user.send(**message_kwargs(views.response_notice(response, name, server)))
+    except discord.HTTPException:
+        log.info("Could not DM the sender of response #%d (DMs closed?)", response.id)
 
 
 def _input(

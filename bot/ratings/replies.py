@@ -278,3 +278,15 @@ def response_result(result: ResponseResult) -> Reply:
     else:
         text = f"Response #{result.id} is now {result.status}."
     return Reply(text=text, tone=Tone.SUCCESS, data=data)
+
+
+def response_notice(response: Response, org_name: str, server: str) -> Reply:
+    """The direct message telling a sender what moderators decided. It names no moderator."""
+    about = f"your response #{response.id} for {escape(org_name)}"
+    if response.status is ResponseStatus.APPROVED:
+        text = f"Moderators on {escape(server)} approved {about}. It now shows on the card."
+    else:
+        text = f"Moderators on {escape(server)} did not approve {about}."
+        if response.decision_reason:
+            text += f"\nTheir reason: {escape(response.decision_reason)}"
+    return Reply(title="Your response was reviewed", text=text, data={"response_id": response.id})

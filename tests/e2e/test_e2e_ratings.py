@@ -132,8 +132,19 @@ async def test_reply_submitted_approved_and_shown(fake: FakeDiscord, bot: InProc
     refused = await fake.click(post, f"vetbot:response:approve:{response_id}", user=MEMBER)
     assert "Only moderators" in refused.text
     assert "Response from" not in (await fake.slash("rate", {"org": OUR})).text
+    mark = len(fake.requests)
     approved = await fake.click(post, f"vetbot:response:approve:{response_id}", user=MODERATOR)
     assert "approved" in approved.text
+    await fake.wait_for_request("POST", "/users/@me/channels", since=mark)
+    dm_channel = str(fake.dm_channels[MEMBER.id])
+    dm = await fake.wait_for_request(
+        "POST",
+        "/channels/{channel_id}/messages",
+        lambda r: r.path.split("/")[2] == dm_channel,
+        since=mark,
+    )
+    assert f"response #{response_id}" in message_text(dm.response)
+    assert str(MODERATOR.id) not in message_text(dm.response)
     card = await fake.slash("rate", {"org": OUR})
     assert f"Response from {OUR}" in card.text
     assert "mail us" not in card.text  # how to verify is for moderators only
