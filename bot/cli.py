@@ -284,11 +284,16 @@ def _cmd_ratings_export(config: Config, args: argparse.Namespace) -> int:
 
     from bot.ratings.export import ExportError, as_json, write_knowledge
 
+    if args.json and args.format == "toml":
+        sys.stderr.write("--json and --format toml ask for two formats; choose one.\n")
+        return EXIT_USAGE
+    fmt = "json" if args.json else args.format or "toml"
+
     async def work(core: Any) -> int:
         decisions = await core.ratings.store.all_adopted(args.guild)
         guilds = sorted({d.guild_id for d in decisions})
         names = await core.communities.names(tuple(guilds))
-        if args.format == "json":
+        if fmt == "json":
             responses = await core.responses.all_approved(args.guild)
             listed = {k: v for g in guilds for k, v in core.state.community.get(g, {}).items()}
             org_names = {**listed, **{o.id: o.name for o in core.knowledge.orgs.values()}}
@@ -297,16 +302,16 @@ def _cmd_ratings_export(config: Config, args: argparse.Namespace) -> int:
                 await asyncio.to_thread(Path(args.out).write_text, text, encoding="utf-8")
             else:
                 sys.stdout.write(text)
-            return 0
+            return EXIT_OK
         if not args.out:
             sys.stderr.write("Give the folder to write, e.g. `ratings export OUT/`.\n")
-            return 2
+            return EXIT_USAGE
         if len(guilds) > 1:
             sys.stderr.write(
                 f"{len(guilds)} communities have decisions; choose one with --guild "
                 f"({', '.join(map(str, guilds))}).\n"
             )
-            return 2
+            return EXIT_USAGE
         listed = core.state.community.get(guilds[0], {}) if guilds else {}
         try:
             changed = await asyncio.to_thread(
@@ -320,13 +325,13 @@ def _cmd_ratings_export(config: Config, args: argparse.Namespace) -> int:
             )
         except ExportError as exc:
             sys.stderr.write(f"{exc}\n")
-            return 2
+            return EXIT_USAGE
         orgs = f": {', '.join(changed)}" if changed else ""
         sys.stdout.write(
             f"Wrote {args.out} with the community's verdicts on {len(changed)} organization(s)"
             f"{orgs}. Check it with `kb check {args.out}`.\n"
         )
-        return 0
+        return EXIT_OK
 
     return asyncio.run(_with_core(config, work))
 
@@ -391,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="current community decisions as knowledge-base files (or JSON)"
     )
     p.add_argument("out", nargs="?", help="the folder to write (TOML) or the file (JSON)")
-    p.add_argument("--format", choices=["toml", "json"], default="toml")
+    p.add_argument("--format", choices=["toml", "json"], help="toml (the default) or json")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
     p.add_argument("--guild", type=int, help="only this community's decisions")
     p.set_defaults(func=_cmd_ratings_export)
 
