@@ -16,6 +16,7 @@ BENCHMARKS = {
     "bench_ask": ([], ["--questions", "200"]),
     "bench_orgs": ([], ["--quick"]),
     "bench_reports": ([], ["--seed", "20000", "--submits", "1000", "--approvals", "300"]),
+    "bench_ratings": ([], ["--history", "3", "--confirms", "100", "--rounds", "2"]),
     "bench_e2e": ([], ["--quick"]),
     "bench_directory": ([], ["--rows", "20000", "--requests", "400"]),
 }

@@ -376,6 +376,64 @@ def _add_orgs_parser(sub: Any) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
+def _cmd_ratings_export(config: Config, args: argparse.Namespace) -> int:
+    """The community's current decisions: a knowledge folder (TOML) or open data (JSON)."""
+    import datetime as dt
+
+    from bot.ratings.export import ExportError, as_json, write_knowledge
+
+    if args.json and args.format == "toml":
+        sys.stderr.write("--json and --format toml ask for two formats; choose one.\n")
+        return EXIT_USAGE
+    fmt = "json" if args.json else args.format or "toml"
+
+    async def work(core: Any) -> int:
+        decisions = await core.ratings.store.all_adopted(args.guild)
+        guilds = sorted({d.guild_id for d in decisions})
+        names = await core.communities.names(tuple(guilds))
+        if fmt == "json":
+            responses = await core.responses.all_approved(args.guild)
+            listed = {k: v for g in guilds for k, v in core.state.community.get(g, {}).items()}
+            org_names = {**listed, **{o.id: o.name for o in core.knowledge.orgs.values()}}
+            text = as_json(decisions, responses, names, org_names)
+            if args.out:
+                await asyncio.to_thread(Path(args.out).write_text, text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            return EXIT_OK
+        if not args.out:
+            sys.stderr.write("Give the folder to write, e.g. `ratings export OUT/`.\n")
+            return EXIT_USAGE
+        if len(guilds) > 1:
+            sys.stderr.write(
+                f"{len(guilds)} communities have decisions; choose one with --guild "
+                f"({', '.join(map(str, guilds))}).\n"
+            )
+            return EXIT_USAGE
+        listed = core.state.community.get(guilds[0], {}) if guilds else {}
+        try:
+            changed = await asyncio.to_thread(
+                write_knowledge,
+                Path(args.out),
+                core.knowledge,
+                decisions,
+                names,
+                listed,
+                dt.date.today(),
+            )
+        except ExportError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return EXIT_USAGE
+        orgs = f": {', '.join(changed)}" if changed else ""
+        sys.stdout.write(
+            f"Wrote {args.out} with the community's verdicts on {len(changed)} organization(s)"
+            f"{orgs}. Check it with `kb check {args.out}`.\n"
+        )
+        return EXIT_OK
+
+    return asyncio.run(_with_core(config, work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m bot`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -428,6 +486,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = reports.add_parser("purge", help="erase reporter ids past the retention period now")
     p.add_argument("--json", action="store_true", help="print the count as JSON")
     p.set_defaults(func=_cmd_reports_purge)
+
+    ratings = sub.add_parser("ratings", help="community rating tools").add_subparsers(
+        dest="ratings_command", metavar="RATINGS_COMMAND", required=True
+    )
+    p = ratings.add_parser(
+        "export", help="current community decisions as knowledge-base files (or JSON)"
+    )
+    p.add_argument("out", nargs="?", help="the folder to write (TOML) or the file (JSON)")
+    p.add_argument("--format", choices=["toml", "json"], help="toml (the default) or json")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
+    p.add_argument("--guild", type=int, help="only this community's decisions")
+    p.set_defaults(func=_cmd_ratings_export)
 
     db = sub.add_parser("db", help="database tools").add_subparsers(
         dest="db_command", metavar="DB_COMMAND", required=True

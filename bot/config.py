@@ -50,6 +50,10 @@ class KnowledgeSection(_Section, frozen=True, kw_only=True):
 
 class RatingsSection(_Section, frozen=True, kw_only=True):
     stale_after_days: PositiveDays = 365
+    # Different moderators who must agree on a community verdict, the proposer first.
+    confirmations: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 2
+    # Approved reports on a criterion since its last decision that prompt a review.
+    review_after_reports: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 3
 
 
 class LoggingSection(_Section, frozen=True, kw_only=True):
@@ -102,6 +106,8 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     knowledge: Path
     stale_after_days: int
     reports: ReportPolicy
+    rating_confirmations: int = 2
+    review_after_reports: int = 3
     log_level: str
     debug_loggers: tuple[str, ...] = ()
     directory_index: Path | None = None  # None: beside the database (see directory_index_path)
@@ -184,6 +190,8 @@ def load_config(path: Path | None = None) -> Config:
         database=_resolve(db_base, parsed.storage.database),
         knowledge=_resolve(base, parsed.knowledge.path),
         stale_after_days=parsed.ratings.stale_after_days,
+        rating_confirmations=parsed.ratings.confirmations,
+        review_after_reports=parsed.ratings.review_after_reports,
         reports=parsed.reports,
         log_level=parsed.logging.level,
         debug_loggers=tuple(parsed.logging.debug_loggers),

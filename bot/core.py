@@ -21,6 +21,7 @@ from bot.feedback import FeedbackStore
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge, validate_knowledge
 from bot.knowledge.search import SearchIndex
 from bot.orgs.index import OrgIndex, OrgRecord, org_records
+from bot.ratings import RatingService, ResponseService
 from bot.replies import Actor, Reply
 from bot.reports.service import ReportService
 
@@ -92,6 +93,8 @@ class Core:
         self.reports = ReportService(
             db, config.reports, org_exists=lambda org_id: org_id in self.knowledge.orgs
         )
+        self.ratings = RatingService(db)
+        self.responses = ResponseService(db)
         self._reload_lock = asyncio.Lock()
         # The registered-nonprofit directory, if one was imported (`python -m bot orgs import`).
         self.directory: Directory | None = None

@@ -37,6 +37,25 @@ class ReportAction(enum.StrEnum):
     RETRACT = "retract"
 
 
+class RatingAction(enum.StrEnum):
+    """What a button on a rating proposal does."""
+
+    CONFIRM = "confirm"
+    DECLINE = "decline"
+
+
+class ResponseAction(enum.StrEnum):
+    """What a button on an organization's response does."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    EDIT = "edit"
+
+
+# Pages of a card's reports one can ask for.
+REPORTS_PAGE_MAX = 10_000
+
+
 class PickArea(enum.StrEnum):
     """The pick lists: which entry, organization or myth did you mean."""
 
@@ -183,6 +202,66 @@ class SetupForm:
 
 _SETTING = re.compile(r"[a-z]+(?:_[a-z]+)*")
 
+
+@dataclass(frozen=True)
+class RatingButton:
+    """Confirm or decline a rating proposal: ``vetbot:rating:confirm:42``."""
+
+    action: RatingAction
+    proposal_id: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:rating:{self.action}:{self.proposal_id}"
+
+
+@dataclass(frozen=True)
+class RatingReview:
+    """ "Review this rating?" in the queue: ``vetbot:rating:review:<org id>:<criterion>``."""
+
+    org_id: str
+    criterion: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:rating:review:{self.org_id}:{self.criterion}"
+
+
+@dataclass(frozen=True)
+class RatingHistory:
+    """ "Rating history" on a card: ``vetbot:rating:history:<org id>``."""
+
+    org_id: str
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:rating:history:{self.org_id}"
+
+
+@dataclass(frozen=True)
+class ReportsPage:
+    """ "See all reports" on a card, a page at a time: ``vetbot:card:reports:<org id>:2``."""
+
+    org_id: str
+    page: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:card:reports:{self.org_id}:{self.page}"
+
+
+@dataclass(frozen=True)
+class ResponseButton:
+    """A moderation button on an organization's response: ``vetbot:response:approve:7``."""
+
+    action: ResponseAction
+    response_id: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:response:{self.action}:{self.response_id}"
+
+
 ButtonId = (
     ReportButton
     | QueuePage
@@ -192,6 +271,11 @@ ButtonId = (
     | PostMyth
     | SetupChoice
     | SetupForm
+    | RatingButton
+    | RatingReview
+    | RatingHistory
+    | ReportsPage
+    | ResponseButton
 )
 ComponentId = ButtonId | PickList
 
@@ -238,6 +322,50 @@ def _feedback(parts: list[str]) -> ComponentId | str:
     return FeedbackVote(vote == "up", EntryKind(kind), entry_id)
 
 
+def _criterion_number(text: str) -> int | None:
+    number = record_id(text)
+    return number if number is not None and number <= 10 else None
+
+
+def _rating(parts: list[str]) -> ComponentId | str:
+    action, *rest = parts
+    if action == "history":
+        org = slug(rest[0]) if len(rest) == 1 else None
+        return RatingHistory(org) if org else "not an organization id"
+    if action == "review":
+        org = slug(rest[0]) if len(rest) == 2 else None
+        number = _criterion_number(rest[1]) if len(rest) == 2 else None
+        return RatingReview(org, number) if org and number else "not a criterion of an org"
+    number = record_id(rest[0]) if len(rest) == 1 else None
+    if number is None:
+        return "not a proposal number"
+    try:
+        return RatingButton(RatingAction(action), number)
+    except ValueError:
+        return f"unknown rating action {action!r}"
+
+
+def _reports_page(parts: list[str]) -> ComponentId | str:
+    if len(parts) != 3 or parts[0] != "reports":
+        return "unknown card button"
+    org, page = slug(parts[1]), record_id(parts[2])
+    if org is None or page is None or page > REPORTS_PAGE_MAX:
+        return "not a page of an organization's reports"
+    return ReportsPage(org, page)
+
+
+def _response(parts: list[str]) -> ComponentId | str:
+    if len(parts) != 2:
+        return "not a response button"
+    number = record_id(parts[1])
+    if number is None:
+        return "not a response number"
+    try:
+        return ResponseButton(ResponseAction(parts[0]), number)
+    except ValueError:
+        return f"unknown response action {parts[0]!r}"
+
+
 def parse(custom_id: str) -> ComponentId | BadId:
     """The component an id stands for, or :class:`BadId` saying what is wrong with it."""
     if len(custom_id) > CUSTOM_ID_MAX:
@@ -257,6 +385,12 @@ def parse(custom_id: str) -> ComponentId | BadId:
         result = _report(parts[1:])
     elif area == "feedback":
         result = _feedback(parts[1:])
+    elif area == "rating":
+        result = _rating(parts[1:])
+    elif area == "card":
+        result = _reports_page(parts[1:])
+    elif area == "response":
+        result = _response(parts[1:])
     elif area == "myth" and action == "post" and len(parts) == 3 and slug(parts[2]):
         result = PostMyth(parts[2])
     elif area == "setup" and action == "choose" and len(parts) == 3:

@@ -105,5 +105,7 @@ async def after_decision(
     if report is None:
         return
     await update_queue_post(interaction, report)
+    # Other extensions follow decisions (cogs.ratings prompts a rating review).
+    interaction.client.dispatch("vetbot_report_decided", interaction, report)
     if notify and reply.tone is Tone.SUCCESS:
         await tell_reporter(interaction, report)

@@ -24,7 +24,11 @@ async def test_rate_outcomes(core, member) -> None:
     assert card.data["match"]["name"] == "Operation Underground Railroad"
     assert card.public is True
     org_id = card.data["match"]["id"]
-    assert [b.custom_id for b in card.buttons] == [f"vetbot:report:org:{org_id}"]
+    assert [b.custom_id for b in card.buttons] == [
+        f"vetbot:report:org:{org_id}",
+        f"vetbot:card:reports:{org_id}:1",
+        f"vetbot:rating:history:{org_id}",
+    ]
     unknown = await run(core, member, "rate", org="Totally Made Up Rescue Mission")
     assert unknown.data["match"] is None
     assert unknown.buttons[0].custom_id.startswith("vetbot:report:new:Totally")

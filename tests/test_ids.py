@@ -19,6 +19,11 @@ typed_ids = st.one_of(
     st.builds(ids.FeedbackVote, st.booleans(), st.sampled_from(ids.EntryKind), slugs),
     st.builds(ids.PostMyth, slugs),
     st.builds(ids.PickList, st.sampled_from(ids.PickArea)),
+    st.builds(ids.RatingButton, st.sampled_from(ids.RatingAction), record_ids),
+    st.builds(ids.RatingReview, slugs, st.integers(min_value=1, max_value=10)),
+    st.builds(ids.RatingHistory, slugs),
+    st.builds(ids.ReportsPage, slugs, st.integers(min_value=1, max_value=ids.REPORTS_PAGE_MAX)),
+    st.builds(ids.ResponseButton, st.sampled_from(ids.ResponseAction), record_ids),
 )
 
 
@@ -38,7 +43,16 @@ def test_any_string_parses_to_a_value_never_an_exception(text: str) -> None:
 
 @given(st.text(alphabet=string.ascii_letters + string.digits + ":-%_", max_size=60))
 def test_strings_close_to_real_ids_are_strict(tail: str) -> None:
-    for head in ("vetbot:report:approve:", "vetbot:report:queue:", "vetbot:feedback:up:myths:"):
+    heads = (
+        "vetbot:report:approve:",
+        "vetbot:report:queue:",
+        "vetbot:feedback:up:myths:",
+        "vetbot:rating:confirm:",
+        "vetbot:rating:review:aclu:",
+        "vetbot:card:reports:aclu:",
+        "vetbot:response:approve:",
+    )
+    for head in heads:
         parsed = ids.parse(head + tail)
         if not isinstance(parsed, ids.BadId):
             assert parsed.custom_id == head + tail
@@ -81,3 +95,24 @@ def test_ids_vetbot_has_always_made_still_parse() -> None:
     )
     assert ids.parse("vetbot:myth:post:super-bowl") == ids.PostMyth("super-bowl")
     assert ids.parse("vetbot:rate:pick") == ids.PickList(ids.PickArea.RATE)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "vetbot:rating:confirm:0",
+        "vetbot:rating:confirm:1:2",
+        "vetbot:rating:adopt:1",
+        "vetbot:rating:review:aclu:11",
+        "vetbot:rating:review:aclu:0",
+        "vetbot:rating:review:ACLU:3",
+        "vetbot:rating:history:",
+        "vetbot:card:reports:aclu:10001",
+        "vetbot:card:reports:aclu:１",
+        "vetbot:card:other:aclu:1",
+        "vetbot:response:publish:3",
+        "vetbot:response:approve:-3",
+    ],
+)
+def test_rating_and_response_ids_are_strict(raw: str) -> None:
+    assert isinstance(ids.parse(raw), ids.BadId)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from bot.commands import meta, qa, rate, reports, setup
+from bot.commands import meta, qa, rate, ratings, reports, responses, setup
 from bot.commands.picks import PickHandler, run_pick
 from bot.commands.spec import Command, Completion, Option, Surface, UserId, permits, refusal
 from bot.ids import PickArea
@@ -39,7 +39,15 @@ def _catalogue(declared: Iterable[Command]) -> Mapping[str, Command]:
 
 
 COMMANDS: Mapping[str, Command] = _catalogue(
-    [*meta.COMMANDS, *qa.COMMANDS, *rate.COMMANDS, *reports.COMMANDS, *setup.COMMANDS]
+    [
+        *meta.COMMANDS,
+        *qa.COMMANDS,
+        *rate.COMMANDS,
+        *reports.COMMANDS,
+        *setup.COMMANDS,
+        *ratings.COMMANDS,
+        *responses.COMMANDS,
+    ]
 )
 
 PICKS: Mapping[PickArea, PickHandler] = MappingProxyType(

@@ -18,6 +18,7 @@ from bot.limits import AUTOCOMPLETE_CHOICES, AUTOCOMPLETE_NAME, SELECT_TEXT, cut
 from bot.markdown import escape
 from bot.orgs.card import build_card
 from bot.orgs.index import Candidate, Outcome
+from bot.ratings.card import with_community
 from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Tone, error
 
 if TYPE_CHECKING:
@@ -109,7 +110,9 @@ async def card_for(core: Core, org_id: str, sees: tuple[int, ...]) -> Reply:
     if org is None:
         return error("That organization is no longer listed. Try `/rate` again.")
     today = dt.date.today()
-    key = (org_id, sees, core.reports.published, today)
+    # Reports, community decisions and responses each count their changes; any change rebuilds.
+    changes = core.reports.published + core.ratings.version + core.responses.version
+    key = (org_id, sees, changes, today)
     card = core.state.cards.get(key)
     if card is None:
         community = await core.reports.community_summary(org_id, sees) if sees else None
@@ -123,6 +126,7 @@ async def card_for(core: Core, org_id: str, sees: tuple[int, ...]) -> Reply:
             stale_after_days=core.config.stale_after_days,
             trusted_names={g: names.get(g, f"server {g}") for g in trusted},
         )
+        card = await _with_community(core, card, org, sees, today)
         if len(core.state.cards) >= CARD_CACHE:
             core.state.cards.clear()
         core.state.cards[key] = card
@@ -193,6 +197,29 @@ async def complete_orgs(core: Core, text: str) -> list[tuple[str, str]]:
         label = cut(listing.name, AUTOCOMPLETE_NAME - len(where) - len(suffix)) + where + suffix
         found.append((label, value))
     return found
+
+
+async def _with_community(
+    core: Core, card: Reply, org: Organization, sees: tuple[int, ...], today: dt.date
+) -> Reply:
+    """The card with the community's decisions and the organization's responses (see
+    :mod:`bot.ratings.card`); a DM shows the knowledge base only."""
+    if not sees:
+        return card
+    decisions = await core.ratings.current(sees, org.id)
+    responses = await core.responses.shown(sees, org.id)
+    names = await core.communities.names(sees)
+    return with_community(
+        card,
+        org,
+        core.knowledge,
+        decisions,
+        responses,
+        {g: names.get(g, f"server {g}") for g in sees},
+        today=today,
+        stale_after_days=core.config.stale_after_days,
+        in_server=True,
+    )
 
 
 async def rate(core: Core, actor: Actor, org: str, private: bool = False) -> Reply:

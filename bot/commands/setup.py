@@ -42,7 +42,9 @@ def _value(community: Community, name: str) -> str:
         return _channel(community.queue_channel)
     if name == "trusted_guilds":
         return ", ".join(map(str, community.trusted_guilds)) or "none (only this community)"
-    return str(getattr(community.policy, name))
+    if hasattr(community.policy, name):
+        return str(getattr(community.policy, name))
+    return str(getattr(community, name))  # another feature's setting (ratings)
 
 
 def summary(community: Community, names: dict[int, str] | None = None) -> Reply:

@@ -39,6 +39,8 @@ class Overrides(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     min_account_age_days: NonNegativeInt | None = None
     retention_days: PositiveInt | None = None
     trusted_guilds: list[Snowflake] | None = None
+    rating_confirmations: PositiveInt | None = None
+    review_after_reports: PositiveInt | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,18 @@ SETTINGS: dict[str, Setting] = {
             "guilds",
             "server ids whose approved reports show here too",
         ),
+        Setting(
+            "rating_confirmations",
+            "Moderators who must agree on a rating",
+            "number",
+            "1 or more, the proposer counting as the first",
+        ),
+        Setting(
+            "review_after_reports",
+            "Reports that prompt a rating review",
+            "number",
+            "approved reports on a criterion since its last decision",
+        ),
     )
 }
 
@@ -91,6 +105,8 @@ class Community:
     queue_channel: RoleRef
     policy: ReportPolicy
     trusted_guilds: tuple[int, ...] = ()
+    rating_confirmations: int = 2
+    review_after_reports: int = 3
     changed: frozenset[str] = field(default_factory=frozenset)  # names set by /setup
 
     def origin(self, name: str) -> str:
@@ -128,6 +144,8 @@ def community_from(guild_id: int, name: str, config: Config, overrides: Override
         else config.moderation_queue,
         policy=policy,
         trusted_guilds=tuple(overrides.trusted_guilds or ()),
+        rating_confirmations=overrides.rating_confirmations or config.rating_confirmations,
+        review_after_reports=overrides.review_after_reports or config.review_after_reports,
         changed=changed,
     )
 

@@ -141,6 +141,8 @@ class Rating(enum.StrEnum):
     PARTLY = "partly"
     FAILS = "fails"
     NOT_ASSESSED = "not-assessed"
+    # The evidence points both ways (a community's verdict exported upstream may say so).
+    CONTESTED = "contested"
 
 
 class CriterionRating(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):

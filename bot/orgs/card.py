@@ -36,6 +36,7 @@ VERDICTS: dict[Rating, str] = {
     Rating.PARTLY: "🟡 Partly",
     Rating.FAILS: "❌ Fails",
     Rating.NOT_ASSESSED: "⚪ Not assessed",
+    Rating.CONTESTED: "⚖️ Contested",
 }
 
 ORG_KIND_LABELS: dict[OrgKind, str] = {
