@@ -12,13 +12,15 @@
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[.'\u2019]/g, "")
       .replace(/[^a-z0-9]+/g, " ");
   }
-  items.forEach(function (item) { item.dataset.folded = fold(item.dataset.search || ""); });
+  // A leading space lets each typed word match the start of a word: "our" finds "O.U.R.",
+  // not every "your" and "resource".
+  items.forEach(function (item) { item.dataset.folded = " " + fold(item.dataset.search || ""); });
   function apply() {
     var words = fold(query.value).split(/\s+/).filter(Boolean);
     var shown = 0;
     items.forEach(function (item) {
       var match = (!kind.value || item.dataset.kind === kind.value) &&
-        words.every(function (w) { return item.dataset.folded.indexOf(w) !== -1; });
+        words.every(function (w) { return item.dataset.folded.indexOf(" " + w) !== -1; });
       item.hidden = !match;
       if (match) shown += 1;
     });
