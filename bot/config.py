@@ -52,6 +52,13 @@ class RatingsSection(_Section, frozen=True, kw_only=True):
     stale_after_days: PositiveDays = 365
 
 
+class SiteSection(_Section, frozen=True, kw_only=True):
+    """The public ratings site (``python -m bot site``): where it is published, if anywhere."""
+
+    # Empty: no site, so the rating card and myth explainers link to none.
+    base_url: Annotated[str, msgspec.Meta(pattern=r"^(https?://\S+)?$", max_length=200)] = ""
+
+
 class LoggingSection(_Section, frozen=True, kw_only=True):
     level: Annotated[str, msgspec.Meta(pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")] = "INFO"
     # Other libraries' loggers to show at DEBUG too (e.g. "discord.gateway"); off by default
@@ -68,6 +75,7 @@ class _ConfigFile(_Section, frozen=True, kw_only=True):
     ratings: RatingsSection = RatingsSection()
     reports: ReportPolicy = ReportPolicy()
     logging: LoggingSection = LoggingSection()
+    site: SiteSection = SiteSection()
 
 
 class ConfigError(Exception):
@@ -88,6 +96,7 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     reports: ReportPolicy
     log_level: str
     debug_loggers: tuple[str, ...] = ()
+    site_base_url: str = ""
 
     @property
     def token(self) -> str | None:
@@ -164,4 +173,5 @@ def load_config(path: Path | None = None) -> Config:
         reports=parsed.reports,
         log_level=parsed.logging.level,
         debug_loggers=tuple(parsed.logging.debug_loggers),
+        site_base_url=parsed.site.base_url,
     )

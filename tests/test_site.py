@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import html5lib
 import pytest
+from fakediscord.config import bot_toml
 from site_fixtures import (
     AFTER_EDIT,
     APPROVED_NEW,
@@ -25,7 +26,10 @@ from site_fixtures import (
 )
 
 from bot.cli import main
+from bot.config import ConfigError, load_config
+from bot.console import console_actor
 from bot.knowledge.models import Rating
+from bot.replies import Role
 from bot.site import urls
 from bot.site.charts import criteria_chart
 from bot.site.data import activity_from, load_site
@@ -192,3 +196,78 @@ def test_absolute_links_need_a_base_url() -> None:
     assert urls.absolute("https://example.org/vet/", urls.org_path("x")) == (
         "https://example.org/vet/orgs/x.html"
     )
+
+
+def _config_with_site(tmp_path: Path, base_url: str) -> Path:
+    path = tmp_path / "site.toml"
+    path.write_text(bot_toml(extra=f'[site]\nbase_url = "{base_url}"\n'), encoding="utf-8")
+    return path
+
+
+def test_site_base_url_is_optional_and_checked(tmp_path: Path, config) -> None:
+    assert config.site_base_url == ""
+    loaded = load_config(_config_with_site(tmp_path, "https://example.org/vet/"))
+    assert loaded.site_base_url == "https://example.org/vet/"
+    with pytest.raises(ConfigError, match=r"site\.base_url"):
+        load_config(_config_with_site(tmp_path, "example.org"))
+
+
+async def test_cards_and_myths_link_to_their_page_when_a_site_is_set(tmp_path: Path) -> None:
+    from bot.commands import COMMANDS
+    from bot.core import Core
+
+    config = load_config(_config_with_site(tmp_path, "https://example.org/vet"))
+    core = await Core.open(config)
+    try:
+        actor = console_actor("cli", Role.MEMBER)
+        card = await COMMANDS["rate"].run(core, actor, org="o.u.r.")
+        url = f"https://example.org/vet/{urls.org_path(OUR)}"
+        assert f"<{url}>" in card.text
+        assert card.data["match"]["site_url"] == url
+        myth = await COMMANDS["myth"].run(core, actor, topic="super bowl")
+        assert "<https://example.org/vet/myths/" in myth.text
+    finally:
+        await core.close()
+
+
+async def test_without_a_site_nothing_links_to_one(core) -> None:
+    from bot.commands import COMMANDS
+
+    actor = console_actor("cli", Role.MEMBER)
+    card = await COMMANDS["rate"].run(core, actor, org="o.u.r.")
+    assert "Full page" not in card.text and card.data["match"]["site_url"] is None
+    myth = await COMMANDS["myth"].run(core, actor, topic="super bowl")
+    assert "On the web" not in myth.text
+
+
+async def test_the_server_answers_the_same_pages_and_sees_approvals(core) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.site.serve import make_app
+
+    await seed(core)
+    async with TestClient(TestServer(make_app(core))) as client:
+        index = await client.get("/")
+        assert index.status == 200 and "Operation Underground Railroad" in await index.text()
+        page = await client.get("/" + urls.org_path(OUR))
+        assert APPROVED_OUR in (await page.text()).replace("&#39;", "'")
+        csv_file = await client.get("/data/reports.csv")
+        assert csv_file.content_type == "text/csv"
+        assert (await client.get("/static/site.css")).status == 200
+        for missing in ("/nope.html", "/../bot.toml", "/orgs/"):
+            assert (await client.get(missing)).status == 404
+        fresh = await core.reports.submit(
+            reporter_id=5150,
+            account_age_days=400.0,
+            org_id=OUR,
+            org_name="O.U.R.",
+            criterion=2,
+            text="A newly approved report shows on the next page load, without a rebuild.",
+            evidence="",
+            basis="documented",
+            now=dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
+        )
+        await core.reports.approve(fresh.id, 9001, dt.datetime(2026, 4, 2, tzinfo=dt.UTC))
+        again = await (await client.get("/" + urls.org_path(OUR))).text()
+        assert "newly approved report shows on the next page load" in again
+        assert "5150" not in again

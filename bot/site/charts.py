@@ -105,7 +105,8 @@ def bar_chart(
 ) -> Markup:
     """Grouped vertical bars, one group per category, each bar labelled with its value."""
     bar, inner, outer, plot_h, top, bottom = 16, 2, 14, 140, 34, 40
-    group_w = len(series) * (bar + inner) - inner
+    bars_w = len(series) * (bar + inner) - inner
+    group_w = max(bars_w, 48)  # room for a "2026-03" label under a single bar
     width = max(260, 40 + len(categories) * (group_w + outer))
     height = top + plot_h + bottom
     peak = max((v or 0 for s in series for v in s.values), default=0) or 1
@@ -125,7 +126,7 @@ def bar_chart(
         gx = 36 + c * (group_w + outer)
         for k, s in enumerate(series):
             value = s.values[c]
-            x = gx + k * (bar + inner)
+            x = gx + (group_w - bars_w) / 2 + k * (bar + inner)
             h = 0 if not value else max(1.0, plot_h * value / peak)
             if h:
                 body.append(
