@@ -16,6 +16,7 @@ BENCHMARKS = {
     "bench_orgs": ([], ["--quick"]),
     "bench_reports": ([], ["--seed", "20000", "--submits", "1000", "--approvals", "300"]),
     "bench_e2e": ([], ["--quick"]),
+    "bench_site": ([], ["--reports", "1000", "--rounds", "50"]),
 }
 
 

@@ -307,13 +307,17 @@ def _cmd_site_serve(config: Config, args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     async def work(core: Any) -> int:
-        await serve(core, host=args.host, port=args.port, guild_id=args.guild, ready=ready)
+        import signal
+
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # stop serving, then close the database
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        await serve(
+            core, host=args.host, port=args.port, guild_id=args.guild, ready=ready, stop=stop
+        )
         return 0
 
-    try:
-        return asyncio.run(_with_core(config, work))
-    except KeyboardInterrupt:
-        return 0
+    return asyncio.run(_with_core(config, work))
 
 
 def _add_site_commands(sub: Any) -> None:

@@ -271,3 +271,11 @@ async def test_the_server_answers_the_same_pages_and_sees_approvals(core) -> Non
         again = await (await client.get("/" + urls.org_path(OUR))).text()
         assert "newly approved report shows on the next page load" in again
         assert "5150" not in again
+
+
+async def test_the_site_benchmark_still_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.bench_site import run
+
+    await run(20, rounds=2)
+    out = capsys.readouterr().out
+    assert "|      20 |" in out and "serve (ceiling)" in out and "OVER" not in out

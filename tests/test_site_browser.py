@@ -118,8 +118,8 @@ def served(community: Path) -> Iterator[str]:
         assert line.startswith("Serving the site at http://127.0.0.1:"), line
         yield line.split(" at ", 1)[1].split()[0]
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        process.terminate()  # SIGTERM: the server stops and closes the database
+        assert process.wait(timeout=10) == 0
 
 
 @pytest.fixture(scope="module")

@@ -306,11 +306,11 @@ def activity_from(rows: list[tuple[str, str, str | None]]) -> Activity:
         created = from_db_time(created_text)
         if created is None:
             continue
-        received[created.strftime("%Y-%m")] += 1
+        received[_month(created)] += 1
         decided = from_db_time(decided_text)
         if decided is None or status not in ("approved", "rejected"):
             continue
-        month = decided.strftime("%Y-%m")
+        month = _month(decided)
         (approved if status == "approved" else rejected)[month] += 1
         days = (decided - created).total_seconds() / 86400
         spans.setdefault(month, []).append(days)
@@ -331,6 +331,10 @@ def activity_from(rows: list[tuple[str, str, str | None]]) -> Activity:
     )
 
 
+def _month(moment: dt.datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"  # strftime costs ten times as much
+
+
 def _fill_months(months: list[str]) -> list[str]:
     """Every month from the first to the last, so a quiet month shows as a gap, not nothing."""
     if not months:
@@ -349,6 +353,20 @@ async def _report_activity(core: Any, guild_id: int | None) -> Activity:
     # the report service has no aggregate query yet; it belongs there when one is added.
     rows = await core.db.fetchall("SELECT status, created_at, decided_at FROM reports")
     return activity_from([(r[0], r[1], r[2]) for r in rows])
+
+
+async def report_version(core: Any) -> tuple[Any, ...]:
+    """A value that changes whenever a report is sent or decided (for the server; approvals
+    and edits also change ``ReportService.published``).
+
+    Two index look-ups, not a scan: the newest report id and the latest decision time (times
+    are fixed-width UTC text). A rejection stamped earlier than the latest decision would go
+    unseen until the next change, which a live clock never does.
+    """
+    row = await core.db.fetchone(
+        "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(decided_at) FROM reports)"
+    )
+    return tuple(row) if row else ()
 
 
 async def load_site(

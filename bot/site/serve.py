@@ -1,7 +1,7 @@
 """``site serve``: the same pages as ``site build``, answered live from the database.
 
-aiohttp (already installed with discord.py) serves each request by rendering the one page asked
-for, from data gathered again whenever what the site shows may have changed, so an approval is
+aiohttp (already installed with discord.py) answers each request by rendering the page asked for
+(once, then from memory) from data gathered again whenever a report changed, so an approval is
 visible on the next page load without a rebuild.
 """
 
@@ -17,57 +17,74 @@ from typing import Any
 from aiohttp import web
 
 from bot.site import render, urls
-from bot.site.data import Site, load_site
+from bot.site.data import Site, load_site, report_version
 
 log = logging.getLogger(__name__)
 
-CACHE_SECONDS = 5.0  # a burst of page loads (one page, its styles, a click) shares one read
-
 
 class SiteCache:
-    """The site's data, read again when it is older than ``max_age`` seconds."""
+    """The site's data and rendered pages, gathered again only when what they show changed.
 
-    def __init__(self, core: Any, guild_id: int | None, max_age: float = CACHE_SECONDS) -> None:
+    A cheap version check on every request (the knowledge base in use, what the report
+    service published, and a count/latest-change summary of the reports table) keeps pages
+    current without reading every report each time.
+    """
+
+    def __init__(self, core: Any, guild_id: int | None) -> None:
         self.core = core
         self.guild_id = guild_id
-        self.max_age = max_age
+        self.env = render.environment()
+        self._key: tuple[Any, ...] | None = None
         self._site: Site | None = None
         self._pages: dict[str, render.Page] = {}
         self._files: dict[str, Callable[[], bytes]] = {}
-        self._read_at = 0.0
-        self._key: tuple[Any, ...] = ()
+        self._rendered: dict[str, bytes] = {}
         self._lock = asyncio.Lock()
 
-    async def get(self) -> tuple[Site, dict[str, render.Page], dict[str, Callable[[], bytes]]]:
-        """The current site data, its page table and its other files."""
-        loop = asyncio.get_running_loop()
+    async def _current(self) -> Site:
+        key = (
+            id(self.core.state),
+            self.core.reports.published,
+            dt.datetime.now(dt.UTC).date(),
+            await report_version(self.core),
+        )
+        if self._site is None or key != self._key:
+            self._site = await load_site(self.core, guild_id=self.guild_id)
+            self._pages = render.pages(self._site)
+            self._files = render.files(self._site)
+            self._rendered = {}
+            self._key = key
+        return self._site
+
+    async def get(self, path: str) -> tuple[bytes, str] | None:
+        """The body and content type of ``path``, or ``None`` when the site has no such file."""
         async with self._lock:
-            key = (id(self.core.state), self.core.reports.published)
-            fresh = loop.time() - self._read_at < self.max_age and key == self._key
-            if self._site is None or not fresh:
-                self._site = await load_site(self.core, guild_id=self.guild_id)
-                self._pages = render.pages(self._site)
-                self._files = render.files(self._site)
-                self._read_at, self._key = loop.time(), key
-            return self._site, self._pages, self._files
+            site = await self._current()
+            if path in self._rendered:
+                return self._rendered[path], "text/html"
+            if path in self._pages:
+                html = render.render(self.env, site, path, self._pages[path]).encode()
+                self._rendered[path] = html
+                return html, "text/html"
+            if path in self._files:
+                kind = render.EXPORTS.get(path) or mimetypes.guess_type(path)[0]
+                return self._files[path](), kind or "application/octet-stream"
+            return None
 
 
 def make_app(core: Any, guild_id: int | None = None) -> web.Application:
     """The aiohttp application serving the site of ``core``'s community."""
     cache = SiteCache(core, guild_id)
-    env = render.environment()
 
     async def handle(request: web.Request) -> web.StreamResponse:
         path = request.match_info["tail"].lstrip("/")
         if path == "" or path.endswith("/"):
             path += urls.INDEX
-        site, pages, files = await cache.get()
-        if path in pages:
-            html = render.render(env, site, path, pages[path])
-            return web.Response(text=html, content_type="text/html", charset="utf-8")
-        if path in files:
-            kind = render.EXPORTS.get(path) or mimetypes.guess_type(path)[0]
-            return web.Response(body=files[path](), content_type=kind or "application/octet-stream")
+        found = await cache.get(path)
+        if found is not None:
+            body, kind = found
+            charset = "utf-8" if kind.startswith(("text/", "application/json")) else None
+            return web.Response(body=body, content_type=kind, charset=charset)
         return web.Response(
             status=404,
             text="Not found. The list of organizations is at /index.html",
