@@ -22,7 +22,7 @@ from typing import Any
 from bot.db import from_db_time
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import Criterion, Myth, Organization, Rating, Source, Term, Topic
-from bot.orgs.card import KINDS
+from bot.orgs.card import ORG_KIND_LABELS
 from bot.reports.export import ExportRow, to_rows
 
 CRITERIA = range(1, 11)
@@ -254,7 +254,7 @@ def _org_page(
         id=org.id,
         name=org.name,
         aliases=tuple(org.aliases),
-        kind=KINDS.get(org.kind, str(org.kind)),
+        kind=ORG_KIND_LABELS.get(org.kind, str(org.kind)),
         location=org.location,
         website=org.website,
         summary=org.summary,

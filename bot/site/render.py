@@ -145,7 +145,7 @@ def files(site: Site) -> dict[str, Callable[[], bytes]]:
     """Every file of the site that is not a page: styles, script and the open-data exports."""
     static = resources.files("bot.site") / "static"
     table: dict[str, Callable[[], bytes]] = {
-        f"static/{name}": (lambda name=name: (static / name).read_bytes()) for name in STATIC_FILES
+        f"static/{name}": (static / name).read_bytes for name in STATIC_FILES
     }
     rows = list(site.exports)
     table["data/reports.json"] = lambda: (to_json(rows) + "\n").encode()
