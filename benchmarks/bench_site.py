@@ -35,6 +35,7 @@ BUILD_TARGET_S = 5.0  # the whole site with 10,000 approved reports
 PAGE_P99_TARGET_MS = 50.0
 TEXT = "They asked survivors to pose for fundraising photos without consent, twice in 2019."
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+GUILD = 1  # one community, as `site build --guild 1` would publish
 CONFIG = """
 [discord]
 guild_ids = []
@@ -57,6 +58,7 @@ async def _seed(core: Core, count: int) -> None:
         created = START + dt.timedelta(hours=7 * i)
         rows.append(
             (
+                GUILD,
                 orgs[i % len(orgs)],
                 "An organization",
                 i % 10 + 1,
@@ -69,8 +71,8 @@ async def _seed(core: Core, count: int) -> None:
         )
     async with core.db.transaction() as conn:
         await conn.executemany(
-            "INSERT INTO reports (org_id, org_name, criterion, text, basis, status, created_at, "
-            "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports (guild_id, org_id, org_name, criterion, text, basis, status, "
+            "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -81,7 +83,7 @@ def _ms(seconds: list[float], pct: float) -> float:
 
 
 async def _serve_latency(core: Core, pages: list[str], rounds: int) -> dict[str, list[float]]:
-    app = make_app(core)
+    app = make_app(core, GUILD)
 
     async def hello(request: web.Request) -> web.Response:
         return web.Response(text="<p>hello</p>", content_type="text/html")
@@ -128,7 +130,7 @@ async def run(count: int, rounds: int) -> None:
         try:
             await _seed(core, count)
             t0 = time.perf_counter()
-            site = await load_site(core)
+            site = await load_site(core, guild_id=GUILD)
             t1 = time.perf_counter()
             written = build(site, folder / "public")
             t2 = time.perf_counter()

@@ -18,7 +18,9 @@ from site_fixtures import (
     AFTER_EDIT,
     APPROVED_NEW,
     APPROVED_OUR,
+    GUILD,
     MODERATOR_ID,
+    OTHER_COMMUNITY,
     OUR,
     PRIVATE_TEXTS,
     REPORTER_IDS,
@@ -30,6 +32,7 @@ from bot.config import ConfigError, load_config
 from bot.console import console_actor
 from bot.knowledge.models import Rating
 from bot.replies import Role
+from bot.reports.export import FIELDS
 from bot.site import urls
 from bot.site.charts import criteria_chart
 from bot.site.data import activity_from, load_site
@@ -41,10 +44,22 @@ TODAY = dt.date(2026, 12, 1)
 @pytest.fixture
 async def built(core, tmp_path: Path) -> Path:
     await seed(core)
-    site = await load_site(core, today=TODAY)
+    site = await load_site(core, guild_id=GUILD, today=TODAY)
     out = tmp_path / "site"
     build(site, out)
     return out
+
+
+async def test_a_community_site_shows_that_community_only(core, tmp_path: Path) -> None:
+    await seed(core)
+    ours = await load_site(core, guild_id=GUILD, today=TODAY)
+    everyone = await load_site(core, today=TODAY)
+    assert OTHER_COMMUNITY not in {r.text for r in ours.exports}
+    assert OTHER_COMMUNITY in {r.text for r in everyone.exports}
+    assert ours.activity.totals["received"] + 1 == everyone.activity.totals["received"]
+    build(ours, tmp_path / "ours")
+    for path in _all_files(tmp_path / "ours"):
+        assert "OTHER-COMMUNITY" not in path.read_text(encoding="utf-8"), path
 
 
 def _all_files(out: Path) -> list[Path]:
@@ -88,7 +103,7 @@ async def test_exports_hold_the_approved_reports_only(built: Path) -> None:
     assert {r["text"] for r in rows} >= {APPROVED_OUR, APPROVED_NEW, AFTER_EDIT}
     assert all(not {"reporter_id", "decided_by", "decision_reason"} & set(r) for r in rows)
     csv_text = (built / "data/reports.csv").read_text(encoding="utf-8")
-    assert csv_text.startswith("id,org_id,org_name,criterion,basis,text,evidence,approved_at")
+    assert csv_text.splitlines()[0] == ",".join(FIELDS)  # the same columns as reports export
     ratings = json.loads((built / "data/ratings.json").read_text(encoding="utf-8"))
     our = next(o for o in ratings if o["id"] == OUR)
     assert [our["criteria"][str(n)]["verdict"] for n in range(1, 11)] == ["fails"] * 10
@@ -149,7 +164,8 @@ def test_the_site_builds_from_the_command_line(config_path: Path, tmp_path: Path
 async def test_the_community_page_charts_reports_per_month(built: Path) -> None:
     page = (built / "community.html").read_text(encoding="utf-8")
     assert page.count('role="img"') == 2
-    assert "2026-01: received 2, approved 1, rejected 1" in page
+    # January: one approved, one rejected, one approved then retracted (neither, now).
+    assert "2026-01: received 3, approved 1, rejected 1" in page
     # 2 days and 4 days to a decision in January: a median of 3.
     assert "2026-01: median days 3 days" in page
     assert "2026-02" in page and "2026-03" in page
@@ -246,7 +262,7 @@ async def test_the_server_answers_the_same_pages_and_sees_approvals(core) -> Non
     from bot.site.serve import make_app
 
     await seed(core)
-    async with TestClient(TestServer(make_app(core))) as client:
+    async with TestClient(TestServer(make_app(core, GUILD))) as client:
         index = await client.get("/")
         assert index.status == 200 and "Operation Underground Railroad" in await index.text()
         page = await client.get("/" + urls.org_path(OUR))
@@ -257,6 +273,7 @@ async def test_the_server_answers_the_same_pages_and_sees_approvals(core) -> Non
         for missing in ("/nope.html", "/../bot.toml", "/orgs/"):
             assert (await client.get(missing)).status == 404
         fresh = await core.reports.submit(
+            guild_id=GUILD,
             reporter_id=5150,
             account_age_days=400.0,
             org_id=OUR,
@@ -267,7 +284,7 @@ async def test_the_server_answers_the_same_pages_and_sees_approvals(core) -> Non
             basis="documented",
             now=dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
         )
-        await core.reports.approve(fresh.id, 9001, dt.datetime(2026, 4, 2, tzinfo=dt.UTC))
+        await core.reports.approve(fresh.id, GUILD, 9001, dt.datetime(2026, 4, 2, tzinfo=dt.UTC))
         again = await (await client.get("/" + urls.org_path(OUR))).text()
         assert "newly approved report shows on the next page load" in again
         assert "5150" not in again

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from fakediscord.config import bot_toml
-from site_fixtures import APPROVED_OUR, OUR, seed
+from site_fixtures import APPROVED_OUR, GUILD, OUR, seed
 
 from bot import paths
 from bot.config import load_config
@@ -89,7 +89,7 @@ def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
         core = await Core.open(load_config(config_path))
         try:
             await seed(core)
-            build(await load_site(core), folder / "public")
+            build(await load_site(core, guild_id=GUILD), folder / "public")
         finally:
             await core.close()
 
@@ -107,7 +107,10 @@ def built(community: Path) -> str:
 def served(community: Path) -> Iterator[str]:
     """``site serve`` in its own process, on a free port; its address."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(community), "site", "serve", "--port", "0"],
+        [
+            *(sys.executable, "-m", "bot", "--config", str(community)),
+            *("site", "serve", "--port", "0", "--guild", str(GUILD)),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,

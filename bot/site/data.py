@@ -5,10 +5,12 @@ for a reporter, a moderator or a responder: a forgotten filter in a template can
 identity that was never handed to it. Peer reports come only from the approved ones
 (:meth:`ReportService.approved_reports`), turned at once into :class:`PublicReport`.
 
+``guild_id`` selects one community (Discord server): its approved reports, the organizations
+its moderators listed, and its moderation figures; without it the site shows every community's.
+
 Later features plug in here, not in the templates: community verdicts (``Verdict.community``),
 organizations' approved responses (``OrgPage.responses``) and registry facts
-(``OrgPage.registry``) are empty until their data exists; ``guild_id`` selects one community's
-reports once reports carry a guild (until then every approved report is the community's).
+(``OrgPage.registry``) are empty until their data exists.
 """
 
 from __future__ import annotations
@@ -351,7 +353,11 @@ def _fill_months(months: list[str]) -> list[str]:
 async def _report_activity(core: Any, guild_id: int | None) -> Activity:
     # Counts only: status and two times per report, no text, no person. Read directly because
     # the report service has no aggregate query yet; it belongs there when one is added.
-    rows = await core.db.fetchall("SELECT status, created_at, decided_at FROM reports")
+    sql = "SELECT status, created_at, decided_at FROM reports"
+    if guild_id is None:
+        rows = await core.db.fetchall(sql)
+    else:
+        rows = await core.db.fetchall(f"{sql} WHERE guild_id = ?", (guild_id,))
     return activity_from([(r[0], r[1], r[2]) for r in rows])
 
 
@@ -372,15 +378,15 @@ async def report_version(core: Any) -> tuple[Any, ...]:
 async def load_site(
     core: Any, *, guild_id: int | None = None, today: dt.date | None = None
 ) -> Site:
-    """Gather one community's public knowledge from a running :class:`bot.core.Core`.
+    """Gather one community's public knowledge from a running :class:`bot.core.Core`, or every
+    community's when ``guild_id`` is ``None``."""
+    from bot.commands.reports import linked_org_name  # the export's naming, for the same rows
 
-    ``guild_id`` is accepted now and selects that community's reports once reports carry a
-    guild; until then every approved report belongs to the one community.
-    """
     knowledge: Knowledge = core.knowledge
     today = today or dt.datetime.now(dt.UTC).date()
     stale_after = core.config.stale_after_days
-    exports = tuple(to_rows(await core.reports.approved_reports()))
+    approved = await core.reports.approved_reports(guild_id)
+    exports = tuple(to_rows(approved, lambda report: linked_org_name(core, report)))
     by_org: dict[str, list[PublicReport]] = {}
     for row in exports:
         if row.org_id:
@@ -390,9 +396,13 @@ async def load_site(
         _org_page(org, knowledge, newest_first.get(org.id, ()), today, stale_after)
         for org in knowledge.orgs.values()
     ]
+    listed_names: dict[str, str] = {}
     for listed in await core.reports.community_orgs():
-        if listed.id not in knowledge.orgs and listed.id in newest_first:
-            orgs.append(_community_page(listed.id, listed.name, knowledge, newest_first[listed.id]))
+        if guild_id is None or listed.guild_id == guild_id:
+            listed_names.setdefault(listed.id, listed.name)  # two communities, one slug: one page
+    for org_id, name in listed_names.items():
+        if org_id not in knowledge.orgs and org_id in newest_first:
+            orgs.append(_community_page(org_id, name, knowledge, newest_first[org_id]))
     return Site(
         knowledge=knowledge,
         orgs=tuple(sorted(orgs, key=lambda o: o.name.casefold())),
