@@ -296,3 +296,15 @@ async def test_the_site_benchmark_still_runs(capsys: pytest.CaptureFixture[str])
     await run(20, rounds=2)
     out = capsys.readouterr().out
     assert "|      20 |" in out and "serve (ceiling)" in out and "OVER" not in out
+
+
+async def test_a_myths_own_figure_is_never_listed_as_a_real_number(built: Path, core) -> None:
+    myths = [m for m in core.knowledge.myths.values() if any(f.claimed for f in m.numbers)]
+    assert myths, "the knowledge base marks at least one claimed figure"
+    for myth in myths:
+        page = (built / urls.myth_path(myth.id)).read_text(encoding="utf-8")
+        claimed, _, reported = page.partition("What the sources report")
+        assert "The claim&#39;s figure" in claimed
+        for figure in myth.numbers:
+            where = claimed if figure.claimed else reported
+            assert f"<strong>{figure.value}</strong>" in where, (myth.id, figure.value)
