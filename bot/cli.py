@@ -32,7 +32,7 @@ EXIT_NOT_FOUND = 1  # not found, or invalid input
 EXIT_USAGE = 2  # usage or set-up error
 # Subcommands that keep running or talk to a person; every other one prints a result once and
 # accepts --json.
-LONG_RUNNING = ("run", "console", "sync")
+LONG_RUNNING = ("run", "console", "sync", "site serve")
 
 NO_TOKEN = (
     f"No bot token: set the {TOKEN_ENV} environment variable, for example\n"
@@ -293,7 +293,11 @@ def _cmd_site_build(config: Config, args: argparse.Namespace) -> int:
     async def work(core: Any) -> int:
         site = await load_site(core, guild_id=args.guild)
         written = await asyncio.to_thread(build, site, out)
-        sys.stdout.write(f"Built {len(written)} files in {out} ({len(site.orgs)} organizations)\n")
+        files, orgs = len(written), len(site.orgs)
+        if args.json:
+            _print_json({"out": str(out), "files": files, "organizations": orgs})
+        else:
+            sys.stdout.write(f"Built {files} files in {out} ({orgs} organizations)\n")
         return 0
 
     return asyncio.run(_with_core(config, work))
@@ -328,6 +332,7 @@ def _add_site_commands(sub: Any) -> None:
     p = site.add_parser("build", help="write the site as static files into a folder")
     p.add_argument("out", help="the folder to write (created if missing)")
     p.add_argument("--guild", type=int, metavar="ID", help=guild_help)
+    p.add_argument("--json", action="store_true", help="print what was built as JSON")
     p.set_defaults(func=_cmd_site_build)
     p = site.add_parser("serve", help="serve the site live from the database")
     p.add_argument("--port", type=int, default=8080, help="the port (default: 8080; 0 picks one)")

@@ -156,6 +156,9 @@ def test_the_site_builds_from_the_command_line(config_path: Path, tmp_path: Path
     assert any((out / "myths").iterdir())
     # The guild is accepted now and filters once reports carry one; it is never shown.
     assert "42" not in (out / "about.html").read_text(encoding="utf-8")
+    again = tmp_path / "again"
+    assert main(["--config", str(config_path), "site", "build", str(again), "--json"]) == 0
+    assert (again / "index.html").is_file()
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     assert main(["--config", str(config_path), "site", "build", str(blocker)]) == 2
