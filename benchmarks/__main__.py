@@ -19,6 +19,7 @@ BENCHMARKS = {
     "bench_ratings": ([], ["--history", "3", "--confirms", "100", "--rounds", "2"]),
     "bench_e2e": ([], ["--quick"]),
     "bench_directory": ([], ["--rows", "20000", "--requests", "400"]),
+    "bench_site": ([], ["--reports", "1000", "--rounds", "50"]),
 }
 
 

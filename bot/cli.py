@@ -32,7 +32,7 @@ EXIT_NOT_FOUND = 1  # not found, or invalid input
 EXIT_USAGE = 2  # usage or set-up error
 # Subcommands that keep running or talk to a person; every other one prints a result once and
 # accepts --json.
-LONG_RUNNING = ("run", "console", "sync")
+LONG_RUNNING = ("run", "console", "sync", "site serve")
 
 NO_TOKEN = (
     f"No bot token: set the {TOKEN_ENV} environment variable, for example\n"
@@ -434,6 +434,72 @@ def _cmd_ratings_export(config: Config, args: argparse.Namespace) -> int:
     return asyncio.run(_with_core(config, work))
 
 
+# -- site: the public ratings site (bot/site) ---------------------------------------------
+
+
+def _cmd_site_build(config: Config, args: argparse.Namespace) -> int:
+    from bot.site.data import load_site
+    from bot.site.render import build
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        sys.stderr.write(f"{out} is a file; give a folder to build the site in.\n")
+        return 2
+
+    async def work(core: Any) -> int:
+        site = await load_site(core, guild_id=args.guild)
+        written = await asyncio.to_thread(build, site, out)
+        files, orgs = len(written), len(site.orgs)
+        if args.json:
+            _print_json({"out": str(out), "files": files, "organizations": orgs})
+        else:
+            sys.stdout.write(f"Built {files} files in {out} ({orgs} organizations)\n")
+        return 0
+
+    return asyncio.run(_with_core(config, work))
+
+
+def _cmd_site_serve(config: Config, args: argparse.Namespace) -> int:
+    from bot.site.serve import serve
+
+    def ready(address: str) -> None:
+        sys.stdout.write(f"Serving the site at {address} (Ctrl+C to stop)\n")
+        sys.stdout.flush()
+
+    async def work(core: Any) -> int:
+        import signal
+
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # stop serving, then close the database
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        await serve(
+            core, host=args.host, port=args.port, guild_id=args.guild, ready=ready, stop=stop
+        )
+        return 0
+
+    return asyncio.run(_with_core(config, work))
+
+
+def _add_site_commands(sub: Any) -> None:
+    site = sub.add_parser("site", help="the public ratings site").add_subparsers(
+        dest="site_command", metavar="SITE_COMMAND", required=True
+    )
+    guild_help = "the community (Discord server id) whose reports to publish"
+    p = site.add_parser("build", help="write the site as static files into a folder")
+    p.add_argument("out", help="the folder to write (created if missing)")
+    p.add_argument("--guild", type=int, metavar="ID", help=guild_help)
+    p.add_argument("--json", action="store_true", help="print what was built as JSON")
+    p.set_defaults(func=_cmd_site_build)
+    p = site.add_parser("serve", help="serve the site live from the database")
+    p.add_argument("--port", type=int, default=8080, help="the port (default: 8080; 0 picks one)")
+    p.add_argument("--host", default="127.0.0.1", help="the address (default: 127.0.0.1)")
+    p.add_argument("--guild", type=int, metavar="ID", help=guild_help)
+    p.set_defaults(func=_cmd_site_serve)
+
+
+# -- end of site ----------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m bot`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -522,6 +588,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_feedback_export)
 
     _add_orgs_parser(sub)
+
+    _add_site_commands(sub)
 
     for name, command_name, options in ONESHOTS:
         p = sub.add_parser(name, help=f"answer /{command_name} once and exit")

@@ -56,6 +56,13 @@ class RatingsSection(_Section, frozen=True, kw_only=True):
     review_after_reports: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 3
 
 
+class SiteSection(_Section, frozen=True, kw_only=True):
+    """The public ratings site (``python -m bot site``): where it is published, if anywhere."""
+
+    # Empty: no site, so the rating card and myth explainers link to none.
+    base_url: Annotated[str, msgspec.Meta(pattern=r"^(https?://\S+)?$", max_length=200)] = ""
+
+
 class LoggingSection(_Section, frozen=True, kw_only=True):
     level: Annotated[str, msgspec.Meta(pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")] = "INFO"
     # Other libraries' loggers to show at DEBUG too (e.g. "discord.gateway"); off by default
@@ -88,6 +95,7 @@ class _ConfigFile(_Section, frozen=True, kw_only=True):
     reports: ReportPolicy = ReportPolicy()
     logging: LoggingSection = LoggingSection()
     directory: DirectorySection = DirectorySection()
+    site: SiteSection = SiteSection()
 
 
 class ConfigError(Exception):
@@ -117,6 +125,8 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     def directory_index_path(self) -> Path:
         """The directory's name index file."""
         return self.directory_index or self.database.with_name(self.database.name + ".directory")
+
+    site_base_url: str = ""
 
     @property
     def token(self) -> str | None:
@@ -199,4 +209,5 @@ def load_config(path: Path | None = None) -> Config:
             _resolve(db_base, parsed.directory.index) if parsed.directory.index else None
         ),
         filings_url=parsed.directory.filings_url,
+        site_base_url=parsed.site.base_url,
     )

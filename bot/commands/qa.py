@@ -62,7 +62,7 @@ def _lookup(core: Core, kind: str, text: str) -> Reply:
     if hit is None:
         near = [(h.title, h.id) for h in search.suggest(kind, text, limit=3)]
         return _not_found(kind, text, near)
-    return present_entry(core.knowledge, kind, hit.id)
+    return present_entry(core.knowledge, kind, hit.id, core.config.site_base_url)
 
 
 async def ask(core: Core, actor: Actor, question: str, private: bool = False) -> Reply:
@@ -117,7 +117,7 @@ async def post_myth(core: Core, actor: Actor, myth_id: str) -> Reply:
     """The public version of a myth explainer, for the "Post to channel" button."""
     if myth_id not in core.knowledge.myths:
         return error("That myth is no longer in the knowledge base.")
-    reply = present_entry(core.knowledge, "myths", myth_id)
+    reply = present_entry(core.knowledge, "myths", myth_id, core.config.site_base_url)
     reply.public = True
     reply.footer = f"{reply.footer} · shared by {actor.name}" if reply.footer else None
     return reply
@@ -156,7 +156,7 @@ async def explain(core: Core, actor: Actor, message: str, message_id: int | None
         and (len(hits) == 1 or hits[0].score >= hits[1].score * EXPLAIN_MARGIN)
     )
     if clear:
-        reply = present_entry(core.knowledge, "myths", hits[0].id)
+        reply = present_entry(core.knowledge, "myths", hits[0].id, core.config.site_base_url)
         reply.public = True
         reply.reply_to = message_id
         return reply
@@ -177,7 +177,7 @@ async def pick_entry(core: Core, actor: Actor, value: str) -> Reply:
     entries = getattr(core.knowledge, kind, None) if kind in KIND_NAMES else None
     if entries is None or entry_id not in entries:
         return error("That entry is no longer in the knowledge base.")
-    return present_entry(core.knowledge, kind, entry_id)
+    return present_entry(core.knowledge, kind, entry_id, core.config.site_base_url)
 
 
 async def pick_explainer(core: Core, actor: Actor, value: str) -> Reply:

@@ -20,6 +20,7 @@ from bot.orgs.card import build_card
 from bot.orgs.index import Candidate, Outcome
 from bot.ratings.card import with_community
 from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Tone, error
+from bot.site.urls import absolute, org_path
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -125,6 +126,7 @@ async def card_for(core: Core, org_id: str, sees: tuple[int, ...]) -> Reply:
             today=today,
             stale_after_days=core.config.stale_after_days,
             trusted_names={g: names.get(g, f"server {g}") for g in trusted},
+            site_url=absolute(core.config.site_base_url, org_path(org_id)),
         )
         card = await _with_community(core, card, org, sees, today)
         if len(core.state.cards) >= CARD_CACHE:

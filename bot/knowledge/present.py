@@ -16,6 +16,7 @@ from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
 from bot.knowledge.search import Answer, Hit
 from bot.limits import cut, embed_size
 from bot.replies import Button, ButtonStyle, Choice, Field, Reply, Tone
+from bot.site.urls import absolute, myth_path
 
 log = logging.getLogger(__name__)
 ASK_PICK = ids.PickList(ids.PickArea.ASK).custom_id
@@ -133,10 +134,12 @@ def _figure_line(knowledge: Knowledge, figure: Any) -> str:
     return f"**{figure.value}** — {figure.meaning}. Origin: {figure.origin}{cited}"
 
 
-def present_myth(knowledge: Knowledge, myth: Myth) -> Reply:
+def present_myth(knowledge: Knowledge, myth: Myth, site_base_url: str = "") -> Reply:
     """A myth: the claim, the verdict, the short answer, the figures with their origin."""
     verdict = _VERDICT_LABELS.get(myth.verdict.value, myth.verdict.value.title())
     text = f"**Claim:** {myth.claim}\n\n**Verdict: {verdict}.** {myth.short}"
+    if site_url := absolute(site_base_url, myth_path(myth.id)):  # site.base_url is set
+        text += f"\n\nOn the web: <{site_url}>"
     fields = []
     # The claim's own figure is kept apart from what the sources report, so a debunked number
     # is never listed as a real one; each line names where it comes from.
@@ -215,12 +218,14 @@ def present_topic(knowledge: Knowledge, topic: Topic) -> Reply:
     )
 
 
-def present_entry(knowledge: Knowledge, kind: str, entry_id: str) -> Reply:
-    """Any entry by kind ("criteria", "myths", "terms", "topics") and id; KeyError if unknown."""
+def present_entry(knowledge: Knowledge, kind: str, entry_id: str, site_base_url: str = "") -> Reply:
+    """Any entry by kind ("criteria", "myths", "terms", "topics") and id; KeyError if unknown.
+
+    With ``site_base_url`` (config ``site.base_url``), a myth links to its page on the site."""
     if kind == "criteria":
         return present_criterion(knowledge, knowledge.criteria[entry_id])
     if kind == "myths":
-        return present_myth(knowledge, knowledge.myths[entry_id])
+        return present_myth(knowledge, knowledge.myths[entry_id], site_base_url)
     if kind == "terms":
         return present_term(knowledge, knowledge.terms[entry_id])
     if kind == "topics":

@@ -194,6 +194,7 @@ def build_card(
     today: dt.date,
     stale_after_days: int = 365,
     trusted_names: Mapping[int, str] | None = None,
+    site_url: str | None = None,
 ) -> Reply:
     """The rating card of ``org``: the rated criteria one by one, the unrated ones together,
     what the sources say, and peer reports."""
@@ -202,6 +203,8 @@ def build_card(
     text_lines = [first_line]
     if org.website:
         text_lines.append(org.website)
+    if site_url:  # the full card on the public site (site.base_url)
+        text_lines.append(f"Full page with every report: <{site_url}>")
     text_lines.append("")
     text_lines.append(cut(org.summary, SUMMARY_MAX))
 
@@ -257,6 +260,7 @@ def build_card(
         "stale": stale,
         "sources": [{"id": s.id, "short": s.short, "url": s.url} for s in sources],
         "community": _community_data(community),
+        "site_url": site_url,
     }
     return Reply(
         title=org.name,

@@ -1,0 +1,1 @@
+"""The public ratings site: a static build (``site build``) or a live preview (``site serve``)."""
