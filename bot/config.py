@@ -15,6 +15,7 @@ import msgspec
 
 from bot import paths
 from bot.reports.policy import ReportPolicy
+from bot.storage.base import is_database_url
 
 TOKEN_ENV = "DISCORD_TOKEN"
 _SECRET_KEY = re.compile(r"(token|secret|password)", re.I)
@@ -82,7 +83,7 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     moderator_roles: tuple[RoleRef, ...]
     organizer_roles: tuple[RoleRef, ...]
     moderation_queue: RoleRef
-    database: Path
+    database: Path | str  # an SQLite file, or a postgresql:// URL kept as written
     knowledge: Path
     stale_after_days: int
     reports: ReportPolicy
@@ -158,7 +159,11 @@ def load_config(path: Path | None = None) -> Config:
         moderator_roles=tuple(parsed.roles.moderators),
         organizer_roles=tuple(parsed.roles.organizers),
         moderation_queue=parsed.channels.moderation_queue,
-        database=_resolve(db_base, parsed.storage.database),
+        database=(
+            parsed.storage.database
+            if is_database_url(parsed.storage.database)
+            else _resolve(db_base, parsed.storage.database)
+        ),
         knowledge=_resolve(base, parsed.knowledge.path),
         stale_after_days=parsed.ratings.stale_after_days,
         reports=parsed.reports,

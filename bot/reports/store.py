@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
 import msgspec
 
 from bot import ids
+from bot.db import Conn as Handle
 from bot.db import Database, Row, from_db_time, to_db_time
 from bot.reports.models import (
     AuditEntry,
@@ -26,7 +26,7 @@ from bot.reports.models import (
     Status,
 )
 
-Conn = aiosqlite.Connection | None
+Conn = Handle | None
 
 _REPORT_COLUMNS = (
     "id, guild_id, org_id, org_name, criterion, text, evidence, basis, reporter_id, status, "
@@ -124,6 +124,9 @@ class ReportStore:
             f"WHERE {' AND '.join(conditions)}",
             params,
             conn=conn,
+            # The limits count this reporter's reports: with several writers (PostgreSQL),
+            # two submissions of theirs must not both see one report too few.
+            serialize_on=f"reports:{guild_id}:{reporter_id}",
         )
 
     async def get(self, report_id: int, guild_id: int, *, conn: Conn = None) -> Report | None:
