@@ -248,9 +248,44 @@ def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
         finally:
             await db.close()
         if args.json:
-            _print_json({"database": str(config.database), "backup": str(target)})
+            _print_json({"database": db.path, "backup": str(target)})
         else:
-            sys.stdout.write(f"Backed up {config.database} to {target}\n")
+            sys.stdout.write(f"Backed up {db.path} to {target}\n")
+        return EXIT_OK
+
+    return asyncio.run(work())
+
+
+def _cmd_db_migrate(config: Config, args: argparse.Namespace) -> int:
+    from bot.db import Database
+
+    async def work() -> int:
+        db = await Database.open(config.database)  # a SetupError is one line (main)
+        try:
+            version = await db.version()
+        finally:
+            await db.close()
+        sys.stdout.write(f"{db.path} ({db.backend}) is at schema version {version}.\n")
+        return EXIT_OK
+
+    return asyncio.run(work())
+
+
+def _cmd_db_copy(config: Config, args: argparse.Namespace) -> int:
+    from bot.storage.copy import copy_database
+
+    async def work() -> int:
+        tables = await copy_database(Path(args.source), args.target)
+        for t in tables:
+            mark = "same" if t.same else "DIFFERENT"
+            sys.stdout.write(
+                f"{t.table:15} {t.source_rows:>8} -> {t.target_rows:>8} rows  "
+                f"checksum {t.target_checksum[:12]}  {mark}\n"
+            )
+        if not all(t.same for t in tables):
+            sys.stderr.write("The copy differs from the source; do not switch to it.\n")
+            return EXIT_NOT_FOUND
+        sys.stdout.write("Every table copied; counts and checksums match.\n")
         return EXIT_OK
 
     return asyncio.run(work())
@@ -335,9 +370,15 @@ def build_parser() -> argparse.ArgumentParser:
         dest="db_command", metavar="DB_COMMAND", required=True
     )
     p = db.add_parser("backup", help="a consistent copy of the live database")
-    p.add_argument("path", help="the new backup file")
+    p.add_argument("path", help="the new backup file (pg_dump's format for PostgreSQL)")
     p.add_argument("--json", action="store_true", help="print the paths as JSON")
     p.set_defaults(func=_cmd_db_backup)
+    p = db.add_parser("migrate", help="bring the database's schema up to date, then exit")
+    p.set_defaults(func=_cmd_db_migrate)
+    p = db.add_parser("copy", help="copy an SQLite database into an empty PostgreSQL one")
+    p.add_argument("source", help="the SQLite file")
+    p.add_argument("target", help="postgresql://user@host/database")
+    p.set_defaults(func=_cmd_db_copy)
     p = db.add_parser(
         "assign-guild", help="give records from before communities to one server, then start"
     )

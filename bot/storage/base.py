@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +36,14 @@ Conn: TypeAlias = Any
 
 
 class Row(Protocol):
-    """One result row: ``row["column"]`` or ``row[0]`` (sqlite3.Row and asyncpg.Record both)."""
+    """One result row: ``row["column"]`` or ``row[0]`` (sqlite3.Row and asyncpg.Record both);
+    iterating gives the values, ``keys()`` the column names."""
 
     def __getitem__(self, key: Any, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def keys(self) -> Iterable[str]: ...
 
 
 class MigrationError(SetupError):
