@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import urllib.parse
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -121,6 +122,10 @@ def _describe(exc: msgspec.ValidationError) -> tuple[str, str]:
     return path or "(top level)", message[0].lower() + message[1:]
 
 
+def _has_password(url: str) -> bool:
+    return urllib.parse.urlsplit(url).password is not None
+
+
 def _resolve(base: Path, value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else (base / path).resolve()
@@ -150,6 +155,11 @@ def load_config(path: Path | None = None) -> Config:
         key, problem = _describe(exc)
         raise ConfigError(f"{shown}: {key}: {problem}") from None
 
+    if is_database_url(parsed.storage.database) and _has_password(parsed.storage.database):
+        raise ConfigError(
+            f"{shown}: storage.database: the URL has a password, which does not belong in the "
+            "config file; remove it and set PGPASSWORD (or use ~/.pgpass) instead"
+        )
     base = source.resolve().parent
     # An installed wheel's folder is not ours to write to: keep the database where the user is.
     db_base = Path.cwd() if paths.is_installed_copy(source) else base

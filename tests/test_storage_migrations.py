@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.db import MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR, load_migrations
@@ -48,3 +50,20 @@ def test_passwords_never_show_in_the_name_of_the_database() -> None:
         "postgresql://bot@db.example:5433/vetbot"
     )
     assert redact("postgresql://bot@localhost/vetbot") == "postgresql://bot@localhost/vetbot"
+
+
+def test_a_password_in_the_database_url_is_refused(tmp_path: Path) -> None:
+    from fakediscord.config import bot_toml
+
+    from bot.config import ConfigError, load_config
+
+    path = tmp_path / "bot.toml"
+    url = "postgresql://bot:s3cret@db.example/vetbot"
+    path.write_text(bot_toml().replace('database = "vetbot.db"', f'database = "{url}"'))
+    with pytest.raises(ConfigError, match="PGPASSWORD") as caught:
+        load_config(path)
+    assert "s3cret" not in str(caught.value)
+    path.write_text(
+        bot_toml().replace('database = "vetbot.db"', 'database = "postgresql://bot@db/v"')
+    )
+    assert load_config(path).database == "postgresql://bot@db/v"
