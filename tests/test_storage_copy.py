@@ -96,3 +96,18 @@ async def test_db_migrate_brings_an_empty_database_up(config_path: Path) -> None
     assert "is at schema version" in result.stdout
     again = await asyncio.to_thread(_cli, "--config", str(config_path), "db", "migrate")
     assert again.stdout == result.stdout
+
+
+def test_an_unreachable_server_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "bot.toml"
+    from fakediscord.config import bot_toml
+
+    # Port 1 on the loopback: nothing listens, so the connection is refused at once.
+    url = "postgresql://vetbot@127.0.0.1:1/vetbot"
+    path.write_text(bot_toml().replace('database = "vetbot.db"', f'database = "{url}"'))
+    result = _cli("--config", str(path), "db", "migrate")
+    assert result.returncode == 2  # a set-up error, like an unusable SQLite file
+    assert result.stderr.startswith(
+        "Cannot connect to PostgreSQL at postgresql://vetbot@127.0.0.1:1"
+    )
+    assert "Traceback" not in result.stderr
