@@ -9,6 +9,7 @@ listing for a new organization approved from two processes at once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import storage_writer as w
 
+from bot.communities import CommunityStore
+from bot.config import load_config
 from bot.db import Database
 from bot.reports.models import Report
 from bot.reports.policy import ReportPolicy
@@ -126,3 +129,27 @@ async def test_writers_in_several_processes_keep_every_guarantee(
         assert listed == (1 if approved_new else 0)
     finally:
         await db.close()
+
+
+async def test_settings_changed_at_once_from_two_connections_keep_every_change(
+    database_target: Path | str,
+) -> None:
+    # Two database objects are two connections (two pools on PostgreSQL), as two processes
+    # have; three administrators change different settings of one community at once.
+    config = load_config()
+    first, second = await Database.open(database_target), await Database.open(database_target)
+    try:
+        stores = [CommunityStore(first, config), CommunityStore(second, config)]
+        changes = [("per_user_per_hour", 5), ("per_user_per_day", 20), ("retention_days", 30)]
+        await asyncio.gather(
+            *(
+                stores[i % 2].change(w.GUILD, {key: value}, by=w.MODERATORS["a"], now=w.NOW)
+                for i, (key, value) in enumerate(changes)
+            )
+        )
+        community = await CommunityStore(first, config).get(w.GUILD)
+        assert community.changed == {key for key, _ in changes}
+        assert (community.policy.per_user_per_hour, community.policy.retention_days) == (5, 30)
+    finally:
+        await first.close()
+        await second.close()

@@ -159,6 +159,12 @@ class Database(ABC):
         does a helper called without ``conn`` from that task.
         """
 
+    @abstractmethod
+    async def serialize(self, key: str, *, conn: Conn) -> None:
+        """Inside the transaction ``conn``: wait until no other transaction, in any process,
+        holds ``key``, and hold it until this one ends. For read-then-write units of work
+        (read the settings, change one, write them back) that must not interleave."""
+
     # -- query helpers ---------------------------------------------------------------------
 
     @abstractmethod

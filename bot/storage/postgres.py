@@ -157,6 +157,10 @@ class PostgresDatabase(Database):
                 if task is not None:
                     self._owners.pop(task, None)
 
+    async def serialize(self, key: str, *, conn: asyncpg.Connection) -> None:
+        """A transaction-scoped advisory lock on ``key`` (released at COMMIT or ROLLBACK)."""
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+
     @asynccontextmanager
     async def _use(self, conn: asyncpg.Connection | None) -> AsyncIterator[asyncpg.Connection]:
         """The connection for one helper call: the caller's, the current transaction's, or
@@ -215,7 +219,7 @@ class PostgresDatabase(Database):
             async with self._use(conn) as c:
                 return await c.fetchval(statement, *args)
         async with self.transaction() if conn is None else _joined(conn) as c:
-            await c.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", serialize_on)
+            await self.serialize(serialize_on, conn=c)
             return await c.fetchval(statement, *args)
 
     async def fetchall(

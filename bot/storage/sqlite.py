@@ -191,6 +191,10 @@ class SQLiteDatabase(Database):
             finally:
                 self._owner = None
 
+    async def serialize(self, key: str, *, conn: aiosqlite.Connection) -> None:
+        """Nothing to do: a transaction here already runs alone (``BEGIN IMMEDIATE`` takes the
+        database's write lock, so even another process waits)."""
+
     @asynccontextmanager
     async def _use(self, conn: aiosqlite.Connection | None) -> AsyncIterator[aiosqlite.Connection]:
         """The connection for one helper call: the caller's, the current transaction's, or a
