@@ -265,7 +265,10 @@ def _cmd_db_migrate(config: Config, args: argparse.Namespace) -> int:
             version = await db.version()
         finally:
             await db.close()
-        sys.stdout.write(f"{db.path} ({db.backend}) is at schema version {version}.\n")
+        if args.json:
+            _print_json({"database": db.path, "backend": db.backend, "version": version})
+        else:
+            sys.stdout.write(f"{db.path} ({db.backend}) is at schema version {version}.\n")
         return EXIT_OK
 
     return asyncio.run(work())
@@ -276,6 +279,10 @@ def _cmd_db_copy(config: Config, args: argparse.Namespace) -> int:
 
     async def work() -> int:
         tables = await copy_database(Path(args.source), args.target)
+        same = all(t.same for t in tables)
+        if args.json:
+            _print_json({"same": same, "tables": [vars(t) for t in tables]})
+            return EXIT_OK if same else EXIT_NOT_FOUND
         for t in tables:
             mark = "same" if t.same else "DIFFERENT"
             sys.stdout.write(
@@ -374,10 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the paths as JSON")
     p.set_defaults(func=_cmd_db_backup)
     p = db.add_parser("migrate", help="bring the database's schema up to date, then exit")
+    p.add_argument("--json", action="store_true", help="print the version as JSON")
     p.set_defaults(func=_cmd_db_migrate)
     p = db.add_parser("copy", help="copy an SQLite database into an empty PostgreSQL one")
     p.add_argument("source", help="the SQLite file")
     p.add_argument("target", help="postgresql://user@host/database")
+    p.add_argument("--json", action="store_true", help="print the tables' counts as JSON")
     p.set_defaults(func=_cmd_db_copy)
     p = db.add_parser(
         "assign-guild", help="give records from before communities to one server, then start"

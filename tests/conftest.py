@@ -1,8 +1,8 @@
 """Shared fixtures: a config on a temporary path, and a real core over the shipped knowledge.
 
 Everything that stores data runs once per storage backend: SQLite on a temporary file, and
-PostgreSQL in a database of its own created for the test (from ``VETBOT_TEST_POSTGRES``, a URL
-to a server where we may create databases; ``.ci/run`` starts one).
+PostgreSQL in a schema of its own made for the test (from ``VETBOT_TEST_POSTGRES``, a URL
+to a server where we may create schemas; ``.ci/run`` starts one).
 """
 
 from __future__ import annotations
@@ -48,6 +48,25 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
         and "open_service" in path.read_text(encoding="utf-8")
     ):
         collector.add_marker(pytest.mark.usefixtures("database_target"))
+
+
+# Modules whose tests are about the SQLite file itself (a corrupt, read-only or missing file,
+# what the file and its journal keep on disk): their PostgreSQL runs would test nothing.
+SQLITE_FILE_MODULES = frozenset({"test_cli_errors.py", "test_privacy_disk.py"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the PostgreSQL runs of tests about the SQLite file."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = (
+            callspec is not None and callspec.params.get("database_target") == "postgresql"
+        )
+        (drop if on_postgres and item.path.name in SQLITE_FILE_MODULES else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture
