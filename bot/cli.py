@@ -248,9 +248,51 @@ def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
         finally:
             await db.close()
         if args.json:
-            _print_json({"database": str(config.database), "backup": str(target)})
+            _print_json({"database": db.path, "backup": str(target)})
         else:
-            sys.stdout.write(f"Backed up {config.database} to {target}\n")
+            sys.stdout.write(f"Backed up {db.path} to {target}\n")
+        return EXIT_OK
+
+    return asyncio.run(work())
+
+
+def _cmd_db_migrate(config: Config, args: argparse.Namespace) -> int:
+    from bot.db import Database
+
+    async def work() -> int:
+        db = await Database.open(config.database)  # a SetupError is one line (main)
+        try:
+            version = await db.version()
+        finally:
+            await db.close()
+        if args.json:
+            _print_json({"database": db.path, "backend": db.backend, "version": version})
+        else:
+            sys.stdout.write(f"{db.path} ({db.backend}) is at schema version {version}.\n")
+        return EXIT_OK
+
+    return asyncio.run(work())
+
+
+def _cmd_db_copy(config: Config, args: argparse.Namespace) -> int:
+    from bot.storage.copy import copy_database
+
+    async def work() -> int:
+        tables = await copy_database(Path(args.source), args.target)
+        same = all(t.same for t in tables)
+        if args.json:
+            _print_json({"same": same, "tables": [vars(t) for t in tables]})
+            return EXIT_OK if same else EXIT_NOT_FOUND
+        for t in tables:
+            mark = "same" if t.same else "DIFFERENT"
+            sys.stdout.write(
+                f"{t.table:15} {t.source_rows:>8} -> {t.target_rows:>8} rows  "
+                f"checksum {t.target_checksum[:12]}  {mark}\n"
+            )
+        if not all(t.same for t in tables):
+            sys.stderr.write("The copy differs from the source; do not switch to it.\n")
+            return EXIT_NOT_FOUND
+        sys.stdout.write("Every table copied; counts and checksums match.\n")
         return EXIT_OK
 
     return asyncio.run(work())
@@ -281,6 +323,12 @@ def _cmd_db_assign_guild(config: Config, args: argparse.Namespace) -> int:
 # -- orgs import / reindex: the registered-nonprofit directory (bot/directory) -----------------
 
 
+DIRECTORY_NEEDS_SQLITE = (
+    "storage.database: the registered-nonprofit directory is imported into a SQLite database "
+    "for now; import it with a SQLite path (then `db copy` moves the rest)."
+)
+
+
 def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
     from bot.db import Database
     from bot.directory import build_index
@@ -298,6 +346,10 @@ def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
         sys.stderr.write("--columns is for --format csv; the IRS layout is built in\n")
         return 2
     registry = IRS if args.format == "irs-bmf" else args.registry
+    if not isinstance(config.database, Path):
+        sys.stderr.write(DIRECTORY_NEEDS_SQLITE + "\n")
+        return 2
+    database = config.database
 
     async def work() -> int:
         db = await Database.open(config.database)
@@ -321,7 +373,7 @@ def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
             await db.close()
         index = config.directory_index_path
         changed = any(r.status != "unchanged" for r in reports) or not index.exists()
-        names = await asyncio.to_thread(build_index, config.database, index) if changed else None
+        names = await asyncio.to_thread(build_index, database, index) if changed else None
         if args.json:
             _print_json({"files": [r.as_dict() for r in reports], "indexed": names})
         for r in [] if args.json else reports:
@@ -342,6 +394,9 @@ def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
 def _cmd_orgs_reindex(config: Config, args: argparse.Namespace) -> int:
     from bot.directory import build_index
 
+    if not isinstance(config.database, Path):
+        sys.stderr.write(DIRECTORY_NEEDS_SQLITE + "\n")
+        return 2
     names = build_index(config.database, config.directory_index_path)
     if args.json:
         _print_json({"indexed": names, "index": str(config.directory_index_path)})
@@ -569,9 +624,17 @@ def build_parser() -> argparse.ArgumentParser:
         dest="db_command", metavar="DB_COMMAND", required=True
     )
     p = db.add_parser("backup", help="a consistent copy of the live database")
-    p.add_argument("path", help="the new backup file")
+    p.add_argument("path", help="the new backup file (pg_dump's format for PostgreSQL)")
     p.add_argument("--json", action="store_true", help="print the paths as JSON")
     p.set_defaults(func=_cmd_db_backup)
+    p = db.add_parser("migrate", help="bring the database's schema up to date, then exit")
+    p.add_argument("--json", action="store_true", help="print the version as JSON")
+    p.set_defaults(func=_cmd_db_migrate)
+    p = db.add_parser("copy", help="copy an SQLite database into an empty PostgreSQL one")
+    p.add_argument("source", help="the SQLite file")
+    p.add_argument("target", help="postgresql://user@host/database")
+    p.add_argument("--json", action="store_true", help="print the tables' counts as JSON")
+    p.set_defaults(func=_cmd_db_copy)
     p = db.add_parser(
         "assign-guild", help="give records from before communities to one server, then start"
     )

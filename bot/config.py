@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import urllib.parse
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ import msgspec
 
 from bot import paths
 from bot.reports.policy import ReportPolicy
+from bot.storage.base import is_database_url
 
 TOKEN_ENV = "DISCORD_TOKEN"
 _SECRET_KEY = re.compile(r"(token|secret|password)", re.I)
@@ -110,7 +112,7 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     moderator_roles: tuple[RoleRef, ...]
     organizer_roles: tuple[RoleRef, ...]
     moderation_queue: RoleRef
-    database: Path
+    database: Path | str  # an SQLite file, or a postgresql:// URL kept as written
     knowledge: Path
     stale_after_days: int
     reports: ReportPolicy
@@ -123,8 +125,12 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def directory_index_path(self) -> Path:
-        """The directory's name index file."""
-        return self.directory_index or self.database.with_name(self.database.name + ".directory")
+        """The directory's name index file (beside the SQLite file, or the config file)."""
+        if self.directory_index is not None:
+            return self.directory_index
+        if isinstance(self.database, Path):
+            return self.database.with_name(self.database.name + ".directory")
+        return self.source.resolve().parent / "vetbot.directory"
 
     site_base_url: str = ""
 
@@ -159,6 +165,10 @@ def _describe(exc: msgspec.ValidationError) -> tuple[str, str]:
     return path or "(top level)", message[0].lower() + message[1:]
 
 
+def _has_password(url: str) -> bool:
+    return urllib.parse.urlsplit(url).password is not None
+
+
 def _resolve(base: Path, value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else (base / path).resolve()
@@ -188,6 +198,11 @@ def load_config(path: Path | None = None) -> Config:
         key, problem = _describe(exc)
         raise ConfigError(f"{shown}: {key}: {problem}") from None
 
+    if is_database_url(parsed.storage.database) and _has_password(parsed.storage.database):
+        raise ConfigError(
+            f"{shown}: storage.database: the URL has a password, which does not belong in the "
+            "config file; remove it and set PGPASSWORD (or use ~/.pgpass) instead"
+        )
     base = source.resolve().parent
     # An installed wheel's folder is not ours to write to: keep the database where the user is.
     db_base = Path.cwd() if paths.is_installed_copy(source) else base
@@ -197,7 +212,11 @@ def load_config(path: Path | None = None) -> Config:
         moderator_roles=tuple(parsed.roles.moderators),
         organizer_roles=tuple(parsed.roles.organizers),
         moderation_queue=parsed.channels.moderation_queue,
-        database=_resolve(db_base, parsed.storage.database),
+        database=(
+            parsed.storage.database
+            if is_database_url(parsed.storage.database)
+            else _resolve(db_base, parsed.storage.database)
+        ),
         knowledge=_resolve(base, parsed.knowledge.path),
         stale_after_days=parsed.ratings.stale_after_days,
         rating_confirmations=parsed.ratings.confirmations,

@@ -16,13 +16,17 @@ TEXT = "They asked survivors to pose for fundraising photos without consent."
 MOD, MOD2 = 9001, 9002
 # The community (Discord server) the reports are sent in.
 GUILD = 4242
+# The database the current test runs on when it is not an SQLite file in its tmp_path (set by
+# the ``database_target`` fixture in conftest.py, which runs every report test on each backend).
+TARGET: Path | str | None = None
 
 
 async def open_service(
     tmp_path: Path, policy: ReportPolicy | None = None, **kw: Any
 ) -> ReportService:
-    """A service over a fresh database in ``tmp_path``."""
-    db = await Database.open(tmp_path / "reports.db")
+    """A service over the test's fresh database (in ``tmp_path`` on SQLite)."""
+    target = tmp_path / "reports.db" if TARGET is None or isinstance(TARGET, Path) else TARGET
+    db = await Database.open(target)
     return ReportService(db, policy or ReportPolicy(), **kw)
 
 

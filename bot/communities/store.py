@@ -70,6 +70,9 @@ class CommunityStore:
     ) -> Community:
         """Apply ``changes`` (validated overrides) and clear ``reset`` ones; audited."""
         async with self.db.transaction() as conn:
+            # Two administrators changing different settings at once, in two processes, must
+            # not each write back what they read before the other's change.
+            await self.db.serialize(f"communities:{guild_id}", conn=conn)
             row = await self.db.fetchone(
                 "SELECT settings FROM communities WHERE guild_id = ?", (guild_id,), conn=conn
             )

@@ -174,8 +174,10 @@ class ResponseService:
                 return Refused(f"You can send {most} responses per {word}; please try again later.")
         pending = await self.db.fetchval(
             "SELECT id FROM org_responses WHERE guild_id = ? AND sender_id = ? AND org_id = ?"
-            " AND criterion IS ? AND report_id IS ? AND status = 'pending'",
-            (guild_id, sender_id, org_id, criterion, report_id),
+            # COALESCE, not "IS ?": the same null-safe match in SQLite and PostgreSQL.
+            " AND COALESCE(criterion, 0) = ? AND COALESCE(report_id, 0) = ?"
+            " AND status = 'pending'",
+            (guild_id, sender_id, org_id, criterion or 0, report_id or 0),
             conn=conn,
         )
         if pending:
@@ -232,13 +234,13 @@ class ResponseService:
                 # The newer approved response on a subject replaces the older one.
                 await self.db.execute(
                     "UPDATE org_responses SET status = 'replaced' WHERE guild_id = ?"
-                    " AND org_id = ? AND criterion IS ? AND report_id IS ? AND status = 'approved'"
-                    " AND id != ?",
+                    " AND org_id = ? AND COALESCE(criterion, 0) = ? AND COALESCE(report_id, 0) = ?"
+                    " AND status = 'approved' AND id != ?",
                     (
                         guild_id,
                         response.org_id,
-                        response.criterion,
-                        response.report_id,
+                        response.criterion or 0,
+                        response.report_id or 0,
                         response_id,
                     ),
                     conn=conn,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from bot.db import Database, Row, from_db_time, to_db_time
@@ -49,13 +50,13 @@ class ProposalStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def _with_confirmations(self, rows: list[Row], conn: Any = None) -> list[Proposal]:
+    async def _with_confirmations(self, rows: Sequence[Row], conn: Any = None) -> list[Proposal]:
         if not rows:
             return []
         marks = ",".join("?" * len(rows))
         confirmations = await self.db.fetchall(
             f"SELECT proposal_id, moderator_id FROM rating_confirmations "
-            f"WHERE proposal_id IN ({marks}) ORDER BY at, rowid",
+            f"WHERE proposal_id IN ({marks}) ORDER BY at, moderator_id",
             [r["id"] for r in rows],
             conn=conn,
         )
@@ -118,8 +119,9 @@ class ProposalStore:
     ) -> bool:
         """Record one moderator's agreement; False if they had already agreed."""
         added = await self.db.execute(
-            "INSERT OR IGNORE INTO rating_confirmations (proposal_id, moderator_id, at)"
-            " VALUES (?, ?, ?)",
+            # Portable to both backends (SQLite >= 3.24 and PostgreSQL).
+            "INSERT INTO rating_confirmations (proposal_id, moderator_id, at)"
+            " VALUES (?, ?, ?) ON CONFLICT (proposal_id, moderator_id) DO NOTHING",
             (proposal_id, moderator_id, to_db_time(now)),
             conn=conn,
         )
@@ -173,7 +175,7 @@ class ProposalStore:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY guild_id,"
             " criterion ORDER BY decided_at DESC, id DESC) AS newest FROM rating_proposals"
-            f" WHERE guild_id IN ({marks}) AND org_id = ? AND status = 'adopted')"
+            f" WHERE guild_id IN ({marks}) AND org_id = ? AND status = 'adopted') AS ranked"
             " WHERE newest = 1",
             [*guild_ids, org_id],
         )

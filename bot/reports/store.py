@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
 import msgspec
 
 from bot import ids
+from bot.db import Conn as Handle
 from bot.db import Database, Row, from_db_time, to_db_time
 from bot.reports.models import (
     AuditEntry,
@@ -26,7 +26,7 @@ from bot.reports.models import (
     Status,
 )
 
-Conn = aiosqlite.Connection | None
+Conn = Handle | None
 
 _REPORT_COLUMNS = (
     "id, guild_id, org_id, org_name, criterion, text, evidence, basis, reporter_id, status, "
@@ -124,6 +124,9 @@ class ReportStore:
             f"WHERE {' AND '.join(conditions)}",
             params,
             conn=conn,
+            # The limits count this reporter's reports: with several writers (PostgreSQL),
+            # two submissions of theirs must not both see one report too few.
+            serialize_on=f"reports:{guild_id}:{reporter_id}",
         )
 
     async def get(self, report_id: int, guild_id: int, *, conn: Conn = None) -> Report | None:
@@ -408,15 +411,15 @@ class ReportStore:
         conn: Conn = None,
     ) -> bool:
         """Add ``user_id`` to the community's block list; ``False`` if already there."""
-        if await self.is_blocked(guild_id, user_id, conn=conn):
-            return False
-        await self.db.execute(
+        # ON CONFLICT: a second moderator blocking at the same moment, in another process,
+        # finds the row there instead of failing on the unique key.
+        added = await self.db.execute(
             "INSERT INTO blocklist (guild_id, user_id, blocked_by, reason, blocked_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, user_id, by, reason, to_db_time(at)),
             conn=conn,
         )
-        return True
+        return added == 1
 
     async def unblock(self, guild_id: int, user_id: int, *, conn: Conn = None) -> bool:
         """Remove ``user_id`` from the community's block list; ``False`` if not on it."""
@@ -452,10 +455,11 @@ class ReportStore:
         *,
         conn: Conn = None,
     ) -> None:
-        """List a new org under ``org_id``."""
+        """List a new org under ``org_id`` (unless it was listed meanwhile: two moderators in
+        two processes approving reports about the same new org both get the one listing)."""
         await self.db.execute(
             "INSERT INTO community_orgs (guild_id, id, name, created_at, created_by, report_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, org_id, name, to_db_time(created_at), created_by, report_id),
             conn=conn,
         )

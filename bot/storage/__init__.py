@@ -1,0 +1,34 @@
+"""Storage: one interface, two backends (SQLite by default, PostgreSQL for several processes).
+
+``Database.open(target)`` picks the backend from ``storage.database``: a file path opens SQLite,
+a ``postgresql://`` URL opens PostgreSQL. Import from here (or :mod:`bot.db`), never from a
+backend module, so callers cannot come to depend on one backend's types.
+"""
+
+from bot.storage.base import (
+    Conn,
+    Database,
+    Migration,
+    MigrationError,
+    Params,
+    Row,
+    StorageError,
+    from_db_time,
+    is_database_url,
+    load_migrations,
+    to_db_time,
+)
+
+__all__ = [
+    "Conn",
+    "Database",
+    "Migration",
+    "MigrationError",
+    "Params",
+    "Row",
+    "StorageError",
+    "from_db_time",
+    "is_database_url",
+    "load_migrations",
+    "to_db_time",
+]

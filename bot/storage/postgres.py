@@ -1,0 +1,332 @@
+"""The PostgreSQL backend: a pool of asyncpg connections, for several bot processes at once.
+
+Callers' SQL is the same as for SQLite: ``?`` placeholders become ``$1, $2, …`` here, an
+``insert`` gets its id through ``RETURNING id``, and rows are asyncpg records (indexed by name
+or position, like sqlite3 rows).
+
+With several writers nothing is serialized for free, so every guarantee rests on the database:
+guarded updates (``… WHERE status = 'pending'``) decide once because a second writer waits for
+the first and then re-checks the row; a partial unique index keeps one pending report per
+reporter, organization and criterion; and conditional inserts that count rows (rate limits)
+take a transaction-scoped advisory lock on what they count. Migrations run under an advisory
+lock too, so two processes starting at once apply each one exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import shutil
+import urllib.parse
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bot.storage.base import (
+    POSTGRES_MIGRATIONS_DIR,
+    Database,
+    Migration,
+    MigrationError,
+    Params,
+    StorageError,
+    load_migrations,
+)
+
+log = logging.getLogger(__name__)
+
+# Where the schema version lives (SQLite keeps it in PRAGMA user_version).
+VERSION_TABLE = "vetbot_schema"
+# Advisory lock keys are one 64-bit number; this one guards migrations (b"vetbot:m").
+_MIGRATION_LOCK = 0x7665_7462_6F74_3A6D
+POOL_MAX = 10
+# URL parameters that pg_dump (libpq) understands as well as asyncpg.
+_LIBPQ_PARAMETERS = frozenset(
+    {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name"}
+)
+
+
+class PostgresDatabase(Database):
+    """A pool of connections to one PostgreSQL database. Create with :meth:`open`."""
+
+    backend = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool = pool
+        self.url = url
+        self.path = redact(url)
+        # The connection of each task's open transaction, so helpers called without ``conn``
+        # from that task join it (as with SQLite) instead of taking another connection.
+        self._owners: dict[asyncio.Task[Any], asyncpg.Connection] = {}
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        migrations: Iterable[Migration] | None = None,
+        setting: str = "storage.database in the config",
+        **_: Any,
+    ) -> PostgresDatabase:
+        """Connect to the database at the URL ``path`` and bring its schema up to date.
+
+        ``migrations`` defaults to the files in ``bot/migrations/postgres``.
+        """
+        url = str(path)
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_MAX)
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise StorageError(
+                f"Cannot connect to PostgreSQL at {redact(url)}: {exc}; start the server, "
+                f"or change {setting}"
+            ) from exc
+        db = cls(pool, url)
+        try:
+            chosen = load_migrations(POSTGRES_MIGRATIONS_DIR) if migrations is None else migrations
+            await db._migrate(list(chosen))
+        except BaseException:
+            await pool.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Wait for the connections in use to be given back, then close them."""
+        await self._pool.close()
+        log.info("Closed database %s", self.path)
+
+    async def version(self) -> int:
+        """The number of the last migration run (0 for an empty database)."""
+        async with self._pool.acquire() as conn:
+            return await _version(conn)
+
+    async def _migrate(self, migrations: list[Migration]) -> None:
+        latest = migrations[-1].version if migrations else 0
+        async with self._pool.acquire() as conn:
+            for migration in [*migrations, None]:
+                # One transaction per migration, each under the lock, so a second process
+                # starting at the same moment waits and then finds the work done.
+                async with conn.transaction():
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+                    await conn.execute(
+                        f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} ("
+                        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                    )
+                    current = await _version(conn)
+                    if current > latest:
+                        raise MigrationError(
+                            f"{self.path} is at schema version {current}, newer than this code "
+                            f"({latest}); upgrade vetbot, or change storage.database in the config"
+                        )
+                    if migration is None or migration.version <= current:
+                        continue
+                    log.info("Applying migration %s to %s", migration.name, self.path)
+                    await conn.execute(migration.sql)
+                    await conn.execute(
+                        f"INSERT INTO {VERSION_TABLE} (version, name) VALUES ($1, $2)",
+                        migration.version,
+                        migration.name,
+                    )
+
+    # -- units of work ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """``async with db.transaction() as conn:`` — commit on success, roll back on error.
+
+        A transaction opened inside another one (same task) simply joins the outer one. Unlike
+        SQLite's, transactions of different tasks run side by side (READ COMMITTED).
+        """
+        task = asyncio.current_task()
+        owned = self._owners.get(task) if task is not None else None
+        if owned is not None:
+            yield owned
+            return
+        async with self._pool.acquire() as conn, conn.transaction():
+            if task is not None:
+                self._owners[task] = conn
+            try:
+                yield conn
+            finally:
+                if task is not None:
+                    self._owners.pop(task, None)
+
+    async def serialize(self, key: str, *, conn: asyncpg.Connection) -> None:
+        """A transaction-scoped advisory lock on ``key`` (released at COMMIT or ROLLBACK)."""
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+
+    @asynccontextmanager
+    async def _use(self, conn: asyncpg.Connection | None) -> AsyncIterator[asyncpg.Connection]:
+        """The connection for one helper call: the caller's, the current transaction's, or
+        one from the pool in autocommit."""
+        if conn is not None:
+            yield conn
+            return
+        task = asyncio.current_task()
+        owned = self._owners.get(task) if task is not None else None
+        if owned is not None:
+            yield owned
+            return
+        async with self._pool.acquire() as pooled:
+            yield pooled
+
+    # -- query helpers ---------------------------------------------------------------------
+
+    async def execute(
+        self, sql: str, params: Params = (), *, conn: asyncpg.Connection | None = None
+    ) -> int:
+        """Run one statement; return the number of rows it changed."""
+        async with self._use(conn) as c:
+            status = await c.execute(placeholders(sql), *_args(params))
+        # The command tag ends with the row count: "UPDATE 3", "INSERT 0 1", "DELETE 0".
+        last = status.rsplit(" ", 1)[-1]
+        return int(last) if last.isdigit() else 0
+
+    async def insert(
+        self, sql: str, params: Params = (), *, conn: asyncpg.Connection | None = None
+    ) -> int:
+        """Run one ``INSERT``; return the new row's id."""
+        async with self._use(conn) as c:
+            new_id = await c.fetchval(f"{_bare(sql)} RETURNING id", *_args(params))
+        if new_id is None:
+            raise RuntimeError("INSERT returned no row id")
+        return int(new_id)
+
+    async def insert_if(
+        self,
+        sql: str,
+        params: Params = (),
+        *,
+        conn: asyncpg.Connection | None = None,
+        serialize_on: str | None = None,
+    ) -> int | None:
+        """Run an ``INSERT ... SELECT ... WHERE``; the new row's id, or ``None`` if the
+        condition held no row or a unique index already has its twin.
+
+        With ``serialize_on``, the statement runs in a transaction holding an advisory lock on
+        that key, so a count in the condition (a rate limit) cannot be passed by two writers
+        that each saw one row too few.
+        """
+        statement = f"{_bare(sql)} ON CONFLICT DO NOTHING RETURNING id"
+        args = _args(params)
+        if serialize_on is None:
+            async with self._use(conn) as c:
+                return await c.fetchval(statement, *args)
+        async with self.transaction() if conn is None else _joined(conn) as c:
+            await self.serialize(serialize_on, conn=c)
+            return await c.fetchval(statement, *args)
+
+    async def fetchall(
+        self, sql: str, params: Params = (), *, conn: asyncpg.Connection | None = None
+    ) -> list[asyncpg.Record]:
+        """All rows of a query."""
+        async with self._use(conn) as c:
+            return list(await c.fetch(placeholders(sql), *_args(params)))
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    async def backup(self, dest_path: str | Path) -> None:
+        """A consistent snapshot in ``pg_dump``'s custom format (``pg_restore`` reads it)."""
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
+            raise StorageError(
+                "pg_dump is not installed here: install the PostgreSQL client tools "
+                "(Debian: postgresql-client) or use your PostgreSQL provider's backups."
+            )
+        # The password, if the URL has one, goes through the environment, never the arguments.
+        parts = urllib.parse.urlsplit(self.url)
+        env = dict(os.environ)
+        if parts.password:
+            env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
+        # asyncpg passes unknown URL parameters to the server as settings; libpq (pg_dump)
+        # refuses them, so keep its own and turn a search_path into the schema to dump.
+        query = urllib.parse.parse_qsl(parts.query)
+        kept = urllib.parse.urlencode([(k, v) for k, v in query if k in _LIBPQ_PARAMETERS])
+        schemas = [f"--schema={v}" for k, v in query if k == "search_path"]
+        dsn = redact(urllib.parse.urlunsplit(parts._replace(query=kept)))
+        process = await asyncio.create_subprocess_exec(
+            pg_dump,
+            "--format=custom",
+            f"--file={dest_path}",
+            f"--dbname={dsn}",
+            *schemas,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        _, err = await process.communicate()
+        if process.returncode != 0:
+            raise StorageError(f"pg_dump failed: {err.decode(errors='replace').strip()}")
+        log.info("Backed up %s to %s", self.path, dest_path)
+
+    async def checkpoint(self) -> None:
+        """Nothing vetbot can do: PostgreSQL's write-ahead log and the space of deleted rows
+        belong to the server (its checkpoints and VACUUM reclaim them)."""
+
+    async def integrity_check(self) -> str:
+        """``"ok"`` when the server answers and every constraint is validated."""
+        rows = await self.fetchall(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+            "WHERE NOT convalidated AND connamespace = current_schema()::regnamespace"
+        )
+        return "\n".join(f"{r[0]}: {r[1]} not validated" for r in rows) or "ok"
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for logs and messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}{host}"))
+
+
+@functools.lru_cache(maxsize=1024)
+def placeholders(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1, $2, …``; a ``?`` inside quotes is left alone."""
+    out: list[str] = []
+    number = 0
+    quote: str | None = None
+    for char in sql:
+        if quote is not None:
+            if char == quote:
+                quote = None
+        elif char in ("'", '"'):
+            quote = char
+        elif char == "?":
+            number += 1
+            out.append(f"${number}")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _bare(sql: str) -> str:
+    """The statement translated, without a trailing semicolon, ready for a suffix."""
+    return placeholders(sql.strip().rstrip(";").rstrip())
+
+
+def _args(params: Params) -> Sequence[Any]:
+    if isinstance(params, dict):
+        raise TypeError("the PostgreSQL backend takes positional ? parameters, not named ones")
+    return params
+
+
+@asynccontextmanager
+async def _joined(conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
+    yield conn
+
+
+async def _version(conn: asyncpg.Connection) -> int:
+    if await conn.fetchval("SELECT to_regclass($1)", VERSION_TABLE) is None:
+        return 0
+    return int(await conn.fetchval(f"SELECT COALESCE(MAX(version), 0) FROM {VERSION_TABLE}"))
