@@ -13,23 +13,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bot import __version__
+from bot.cli_support import (
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    open_core,
+    print_json,
+    setup_problem,
+    with_core,
+)
+from bot.cli_tools import add_tool_parsers
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
-from bot.errors import SetupError
 from bot.replies import Role
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_NOT_FOUND = 1  # not found, or invalid input
-EXIT_USAGE = 2  # usage or set-up error
 # Subcommands that keep running or talk to a person; every other one prints a result once and
 # accepts --json.
 LONG_RUNNING = ("run", "console", "sync", "site serve")
@@ -63,49 +68,13 @@ def setup_logging(level: str, debug_loggers: tuple[str, ...] = (), *, quiet: boo
         logging.getLogger(name).setLevel(wanted)
 
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-async def open_core(config: Config, *, unassigned_ok: bool = False) -> Any:
-    """The core for ``config`` (its set-up errors are phrased by :func:`setup_problem`)."""
-    from bot.core import Core
-
-    return await Core.open(config, unassigned_ok=unassigned_ok)
-
-
-def setup_problem(config: Config, exc: Exception) -> str | None:
-    """The one line to print for an error that stops a command before it starts, else None."""
-    from bot.communities import Unassigned
-    from bot.knowledge.loader import KnowledgeInvalid
-
-    if isinstance(exc, KnowledgeInvalid):
-        return (
-            f"{config.knowledge}: the knowledge base has {len(exc.errors)} error(s), first: "
-            f"{exc.errors[0]}; run `python -m bot kb check` to list them all"
-        )
-    if isinstance(exc, SetupError | Unassigned):
-        return str(exc)
-    return None
-
-
-async def _with_core(
-    config: Config, work: Callable[[Any], Awaitable[int]], *, unassigned_ok: bool = False
-) -> int:
-    core = await open_core(config, unassigned_ok=unassigned_ok)
-    try:
-        return await work(core)
-    finally:
-        await core.close()
-
-
 def _cmd_console(config: Config, args: argparse.Namespace) -> int:
     from bot.console import console_actor, run_console, run_interactive
 
     actor = console_actor(args.user, Role(args.role), args.guild)
     if sys.stdin.isatty():
         return run_interactive(lambda: open_core(config), actor)
-    return asyncio.run(_with_core(config, lambda core: run_console(core, actor)))
+    return asyncio.run(with_core(config, lambda core: run_console(core, actor)))
 
 
 def _cmd_run(config: Config, args: argparse.Namespace) -> int:
@@ -136,7 +105,7 @@ def _cmd_kb_check(config: Config, args: argparse.Namespace) -> int:
     knowledge, errors = validate_knowledge(path)
     counts = knowledge.counts() if knowledge else dict.fromkeys(COLLECTIONS, 0)
     if args.json:
-        _print_json({"ok": not errors, "counts": counts, "errors": [str(e) for e in errors]})
+        print_json({"ok": not errors, "counts": counts, "errors": [str(e) for e in errors]})
     elif errors:
         sys.stdout.write(f"{path}: {len(errors)} error(s)\n")
         sys.stdout.writelines(f"{e}\n" for e in errors)
@@ -168,12 +137,12 @@ def _oneshot(command_name: str, option_names: tuple[str, ...]) -> Callable[..., 
         async def work(core: Any) -> int:
             reply = await command.run(core, actor, **options)
             if args.json:
-                _print_json(reply.data)
+                print_json(reply.data)
             else:
                 sys.stdout.write(render_text(reply) + "\n")
             return exit_status(reply)
 
-        return asyncio.run(_with_core(config, work))
+        return asyncio.run(with_core(config, work))
 
     return run
 
@@ -210,7 +179,7 @@ def _cmd_reports_export(config: Config, args: argparse.Namespace) -> int:
         sys.stdout.write(exported)
         return EXIT_OK
 
-    return asyncio.run(_with_core(config, work))
+    return asyncio.run(with_core(config, work))
 
 
 def _cmd_reports_purge(config: Config, args: argparse.Namespace) -> int:
@@ -219,12 +188,12 @@ def _cmd_reports_purge(config: Config, args: argparse.Namespace) -> int:
     async def work(core: Any) -> int:
         erased = await core.purge_reporters(dt.datetime.now(dt.UTC))
         if args.json:
-            _print_json({"erased": erased})
+            print_json({"erased": erased})
         else:
             sys.stdout.write(f"Erased the reporter ids of {erased} decided report(s).\n")
         return EXIT_OK
 
-    return asyncio.run(_with_core(config, work))
+    return asyncio.run(with_core(config, work))
 
 
 def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
@@ -248,7 +217,7 @@ def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
         finally:
             await db.close()
         if args.json:
-            _print_json({"database": db.path, "backup": str(target)})
+            print_json({"database": db.path, "backup": str(target)})
         else:
             sys.stdout.write(f"Backed up {db.path} to {target}\n")
         return EXIT_OK
@@ -266,7 +235,7 @@ def _cmd_db_migrate(config: Config, args: argparse.Namespace) -> int:
         finally:
             await db.close()
         if args.json:
-            _print_json({"database": db.path, "backend": db.backend, "version": version})
+            print_json({"database": db.path, "backend": db.backend, "version": version})
         else:
             sys.stdout.write(f"{db.path} ({db.backend}) is at schema version {version}.\n")
         return EXIT_OK
@@ -281,7 +250,7 @@ def _cmd_db_copy(config: Config, args: argparse.Namespace) -> int:
         tables = await copy_database(Path(args.source), args.target)
         same = all(t.same for t in tables)
         if args.json:
-            _print_json({"same": same, "tables": [vars(t) for t in tables]})
+            print_json({"same": same, "tables": [vars(t) for t in tables]})
             return EXIT_OK if same else EXIT_NOT_FOUND
         for t in tables:
             mark = "same" if t.same else "DIFFERENT"
@@ -300,259 +269,24 @@ def _cmd_db_copy(config: Config, args: argparse.Namespace) -> int:
 
 def _cmd_feedback_export(config: Config, args: argparse.Namespace) -> int:
     async def work(core: Any) -> int:
-        _print_json(await core.feedback.export(args.guild))  # JSON with or without --json
+        print_json(await core.feedback.export(args.guild))  # JSON with or without --json
         return EXIT_OK
 
-    return asyncio.run(_with_core(config, work))
+    return asyncio.run(with_core(config, work))
 
 
 def _cmd_db_assign_guild(config: Config, args: argparse.Namespace) -> int:
     async def work(core: Any) -> int:
         moved = await core.communities.assign(args.guild_id)
         if args.json:
-            _print_json({"guild_id": args.guild_id, "moved": moved})
+            print_json({"guild_id": args.guild_id, "moved": moved})
         else:
             sys.stdout.write(
                 f"Gave {moved} record(s) from before communities to server {args.guild_id}.\n"
             )
         return EXIT_OK
 
-    return asyncio.run(_with_core(config, work, unassigned_ok=True))
-
-
-# -- orgs import / reindex: the registered-nonprofit directory (bot/directory) -----------------
-
-
-DIRECTORY_NEEDS_SQLITE = (
-    "storage.database: the registered-nonprofit directory is imported into a SQLite database "
-    "for now; import it with a SQLite path (then `db copy` moves the rest)."
-)
-
-
-def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
-    from bot.db import Database
-    from bot.directory import build_index
-    from bot.directory.importer import ColumnMap, ImportFailed, import_file
-    from bot.directory.registry import IRS
-
-    columns = None
-    if args.format == "csv":
-        try:
-            columns = ColumnMap.parse(args.columns or "")
-        except ValueError as exc:
-            sys.stderr.write(f"--columns: {exc}\n")
-            return 2
-    elif args.columns:
-        sys.stderr.write("--columns is for --format csv; the IRS layout is built in\n")
-        return 2
-    registry = IRS if args.format == "irs-bmf" else args.registry
-    if not isinstance(config.database, Path):
-        sys.stderr.write(DIRECTORY_NEEDS_SQLITE + "\n")
-        return 2
-    database = config.database
-
-    async def work() -> int:
-        db = await Database.open(config.database)
-        reports, failed = [], 0
-        try:
-            for name in args.files:
-                try:
-                    report = await import_file(
-                        db,
-                        Path(name),
-                        registry=registry,
-                        columns=columns,
-                        progress=not args.json and not args.no_progress,
-                    )
-                except ImportFailed as exc:
-                    sys.stderr.write(f"{name}: {exc}\n")
-                    failed += 1
-                    continue
-                reports.append(report)
-        finally:
-            await db.close()
-        index = config.directory_index_path
-        changed = any(r.status != "unchanged" for r in reports) or not index.exists()
-        names = await asyncio.to_thread(build_index, database, index) if changed else None
-        if args.json:
-            _print_json({"files": [r.as_dict() for r in reports], "indexed": names})
-        for r in [] if args.json else reports:
-            sys.stdout.write(
-                f"{r.source}: {r.status}, {r.rows} rows, {r.malformed} malformed, "
-                f"{r.removed} removed ({r.seconds:.1f} s)\n"
-            )
-            sys.stdout.writelines(f"  line {n}: {p}\n" for n, p in r.malformed_lines)
-            if r.malformed > len(r.malformed_lines):
-                sys.stdout.write(f"  … and {r.malformed - len(r.malformed_lines)} more\n")
-        if names is not None and not args.json:
-            sys.stdout.write(f"Indexed {names} registered organizations into {index}\n")
-        return 1 if failed else 0
-
-    return asyncio.run(work())
-
-
-def _cmd_orgs_reindex(config: Config, args: argparse.Namespace) -> int:
-    from bot.directory import build_index
-
-    if not isinstance(config.database, Path):
-        sys.stderr.write(DIRECTORY_NEEDS_SQLITE + "\n")
-        return 2
-    names = build_index(config.database, config.directory_index_path)
-    if args.json:
-        _print_json({"indexed": names, "index": str(config.directory_index_path)})
-    else:
-        sys.stdout.write(f"Indexed {names} registered organizations\n")
-    return 0
-
-
-def _add_orgs_parser(sub: Any) -> None:
-    orgs = sub.add_parser("orgs", help="the registered-nonprofit directory").add_subparsers(
-        dest="orgs_command", metavar="ORGS_COMMAND", required=True
-    )
-    p = orgs.add_parser(
-        "import",
-        help="import registry files (the IRS exempt organizations CSVs, or another registry)",
-    )
-    p.add_argument("files", nargs="+", metavar="FILE", help="CSV files, e.g. eo1.csv eo2.csv")
-    p.add_argument("--format", choices=["irs-bmf", "csv"], default="irs-bmf")
-    p.add_argument(
-        "--columns",
-        help="for --format csv: name=COLUMN,id=COLUMN[,city=COLUMN][,region=COLUMN]",
-    )
-    p.add_argument("--registry", default="csv", help="for --format csv: the registry's name")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--json", action="store_true", help="print a JSON report")
-    p.set_defaults(func=_cmd_orgs_import)
-    p = orgs.add_parser("reindex", help="rebuild the directory's name index from the database")
-    p.add_argument("--json", action="store_true", help="print a JSON report")
-    p.set_defaults(func=_cmd_orgs_reindex)
-
-
-# ------------------------------------------------------------------------------------------------
-
-
-def _cmd_ratings_export(config: Config, args: argparse.Namespace) -> int:
-    """The community's current decisions: a knowledge folder (TOML) or open data (JSON)."""
-    import datetime as dt
-
-    from bot.ratings.export import ExportError, as_json, write_knowledge
-
-    if args.json and args.format == "toml":
-        sys.stderr.write("--json and --format toml ask for two formats; choose one.\n")
-        return EXIT_USAGE
-    fmt = "json" if args.json else args.format or "toml"
-
-    async def work(core: Any) -> int:
-        decisions = await core.ratings.store.all_adopted(args.guild)
-        guilds = sorted({d.guild_id for d in decisions})
-        names = await core.communities.names(tuple(guilds))
-        if fmt == "json":
-            responses = await core.responses.all_approved(args.guild)
-            listed = {k: v for g in guilds for k, v in core.state.community.get(g, {}).items()}
-            org_names = {**listed, **{o.id: o.name for o in core.knowledge.orgs.values()}}
-            text = as_json(decisions, responses, names, org_names)
-            if args.out:
-                await asyncio.to_thread(Path(args.out).write_text, text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
-            return EXIT_OK
-        if not args.out:
-            sys.stderr.write("Give the folder to write, e.g. `ratings export OUT/`.\n")
-            return EXIT_USAGE
-        if len(guilds) > 1:
-            sys.stderr.write(
-                f"{len(guilds)} communities have decisions; choose one with --guild "
-                f"({', '.join(map(str, guilds))}).\n"
-            )
-            return EXIT_USAGE
-        listed = core.state.community.get(guilds[0], {}) if guilds else {}
-        try:
-            changed = await asyncio.to_thread(
-                write_knowledge,
-                Path(args.out),
-                core.knowledge,
-                decisions,
-                names,
-                listed,
-                dt.date.today(),
-            )
-        except ExportError as exc:
-            sys.stderr.write(f"{exc}\n")
-            return EXIT_USAGE
-        orgs = f": {', '.join(changed)}" if changed else ""
-        sys.stdout.write(
-            f"Wrote {args.out} with the community's verdicts on {len(changed)} organization(s)"
-            f"{orgs}. Check it with `kb check {args.out}`.\n"
-        )
-        return EXIT_OK
-
-    return asyncio.run(_with_core(config, work))
-
-
-# -- site: the public ratings site (bot/site) ---------------------------------------------
-
-
-def _cmd_site_build(config: Config, args: argparse.Namespace) -> int:
-    from bot.site.data import load_site
-    from bot.site.render import build
-
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        sys.stderr.write(f"{out} is a file; give a folder to build the site in.\n")
-        return 2
-
-    async def work(core: Any) -> int:
-        site = await load_site(core, guild_id=args.guild)
-        written = await asyncio.to_thread(build, site, out)
-        files, orgs = len(written), len(site.orgs)
-        if args.json:
-            _print_json({"out": str(out), "files": files, "organizations": orgs})
-        else:
-            sys.stdout.write(f"Built {files} files in {out} ({orgs} organizations)\n")
-        return 0
-
-    return asyncio.run(_with_core(config, work))
-
-
-def _cmd_site_serve(config: Config, args: argparse.Namespace) -> int:
-    from bot.site.serve import serve
-
-    def ready(address: str) -> None:
-        sys.stdout.write(f"Serving the site at {address} (Ctrl+C to stop)\n")
-        sys.stdout.flush()
-
-    async def work(core: Any) -> int:
-        import signal
-
-        stop = asyncio.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):  # stop serving, then close the database
-            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-        await serve(
-            core, host=args.host, port=args.port, guild_id=args.guild, ready=ready, stop=stop
-        )
-        return 0
-
-    return asyncio.run(_with_core(config, work))
-
-
-def _add_site_commands(sub: Any) -> None:
-    site = sub.add_parser("site", help="the public ratings site").add_subparsers(
-        dest="site_command", metavar="SITE_COMMAND", required=True
-    )
-    guild_help = "the community (Discord server id) whose reports to publish"
-    p = site.add_parser("build", help="write the site as static files into a folder")
-    p.add_argument("out", help="the folder to write (created if missing)")
-    p.add_argument("--guild", type=int, metavar="ID", help=guild_help)
-    p.add_argument("--json", action="store_true", help="print what was built as JSON")
-    p.set_defaults(func=_cmd_site_build)
-    p = site.add_parser("serve", help="serve the site live from the database")
-    p.add_argument("--port", type=int, default=8080, help="the port (default: 8080; 0 picks one)")
-    p.add_argument("--host", default="127.0.0.1", help="the address (default: 127.0.0.1)")
-    p.add_argument("--guild", type=int, metavar="ID", help=guild_help)
-    p.set_defaults(func=_cmd_site_serve)
-
-
-# -- end of site ----------------------------------------------------------------------------
+    return asyncio.run(with_core(config, work, unassigned_ok=True))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -608,18 +342,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the count as JSON")
     p.set_defaults(func=_cmd_reports_purge)
 
-    ratings = sub.add_parser("ratings", help="community rating tools").add_subparsers(
-        dest="ratings_command", metavar="RATINGS_COMMAND", required=True
-    )
-    p = ratings.add_parser(
-        "export", help="current community decisions as knowledge-base files (or JSON)"
-    )
-    p.add_argument("out", nargs="?", help="the folder to write (TOML) or the file (JSON)")
-    p.add_argument("--format", choices=["toml", "json"], help="toml (the default) or json")
-    p.add_argument("--json", action="store_true", help="the same as --format json")
-    p.add_argument("--guild", type=int, help="only this community's decisions")
-    p.set_defaults(func=_cmd_ratings_export)
-
     db = sub.add_parser("db", help="database tools").add_subparsers(
         dest="db_command", metavar="DB_COMMAND", required=True
     )
@@ -650,9 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON (the only format; for symmetry)")
     p.set_defaults(func=_cmd_feedback_export)
 
-    _add_orgs_parser(sub)
-
-    _add_site_commands(sub)
+    add_tool_parsers(sub)
 
     for name, command_name, options in ONESHOTS:
         p = sub.add_parser(name, help=f"answer /{command_name} once and exit")
