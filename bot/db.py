@@ -15,6 +15,7 @@ from bot.storage import (
     from_db_time,
     is_database_url,
     load_migrations,
+    placeholders,
     to_db_time,
 )
 from bot.storage.base import FOREIGN_KEYS_OFF, MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR
@@ -33,5 +34,6 @@ __all__ = [
     "from_db_time",
     "is_database_url",
     "load_migrations",
+    "placeholders",
     "to_db_time",
 ]

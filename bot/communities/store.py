@@ -10,7 +10,7 @@ import msgspec
 
 from bot.communities.settings import Community, Overrides, community_from
 from bot.config import Config
-from bot.db import Database, to_db_time
+from bot.db import Database, placeholders, to_db_time
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +103,9 @@ class CommunityStore:
         """The names vetbot last saw for these servers (a missing one was never seen)."""
         if not guild_ids:
             return {}
-        marks = ", ".join("?" for _ in guild_ids)
         rows = await self.db.fetchall(
-            f"SELECT guild_id, name FROM communities WHERE guild_id IN ({marks})", guild_ids
+            f"SELECT guild_id, name FROM communities WHERE guild_id IN ({placeholders(guild_ids)})",
+            guild_ids,
         )
         return {r["guild_id"]: r["name"] for r in rows if r["name"]}
 

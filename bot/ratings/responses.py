@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from bot.db import Database, Row, from_db_time, to_db_time
+from bot.db import Database, Row, from_db_time, placeholders, to_db_time
 from bot.ratings.models import Missing, Refused, Response, ResponseResult, ResponseStatus, Settled
 from bot.ratings.store import ProposalStore
 from bot.reports import validation as v
@@ -319,7 +319,7 @@ class ResponseService:
         """The approved responses of an organization in these communities, newest first."""
         if not sees:
             return []
-        marks = ",".join("?" * len(sees))
+        marks = placeholders(sees)
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM org_responses WHERE guild_id IN ({marks}) AND org_id = ?"
             " AND status = 'approved' ORDER BY decided_at DESC, id DESC",

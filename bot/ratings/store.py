@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.db import Database, Row, from_db_time, to_db_time
+from bot.db import Database, Row, from_db_time, placeholders, to_db_time
 from bot.ratings.models import Proposal, ProposalStatus, Verdict
 
 _COLUMNS = (
@@ -53,7 +53,7 @@ class ProposalStore:
     async def _with_confirmations(self, rows: Sequence[Row], conn: Any = None) -> list[Proposal]:
         if not rows:
             return []
-        marks = ",".join("?" * len(rows))
+        marks = placeholders(rows)
         confirmations = await self.db.fetchall(
             f"SELECT proposal_id, moderator_id FROM rating_confirmations "
             f"WHERE proposal_id IN ({marks}) ORDER BY at, moderator_id",
@@ -153,7 +153,7 @@ class ProposalStore:
         """Adopted proposals about ``org_id`` in these communities, oldest first."""
         if not guild_ids:
             return []
-        marks = ",".join("?" * len(guild_ids))
+        marks = placeholders(guild_ids)
         params: list[Any] = [*guild_ids, org_id]
         extra = ""
         if criterion is not None:
@@ -171,7 +171,7 @@ class ProposalStore:
         needs), without reading the older decisions behind them."""
         if not guild_ids:
             return []
-        marks = ",".join("?" * len(guild_ids))
+        marks = placeholders(guild_ids)
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY guild_id,"
             " criterion ORDER BY decided_at DESC, id DESC) AS newest FROM rating_proposals"
@@ -215,7 +215,7 @@ class ProposalStore:
         """Which of ``report_ids`` are approved reports about ``org_id`` in this community."""
         if not report_ids:
             return set()
-        marks = ",".join("?" * len(report_ids))
+        marks = placeholders(report_ids)
         rows = await self.db.fetchall(
             f"SELECT id FROM reports WHERE id IN ({marks}) AND guild_id = ? AND org_id = ?"
             " AND status = 'approved'",

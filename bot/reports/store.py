@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import ids
 from bot.db import Conn as Handle
-from bot.db import Database, Row, from_db_time, to_db_time
+from bot.db import Database, Row, from_db_time, placeholders, to_db_time
 from bot.reports.models import (
     Basis,
     PiiKind,
@@ -280,7 +280,7 @@ class ReportStore(Records):
         sql = f"SELECT {_REPORT_COLUMNS} FROM reports WHERE status = 'approved'"
         params: list[Any] = []
         if guild_ids is not None:
-            sql += f" AND guild_id IN ({_marks(guild_ids)})"
+            sql += f" AND guild_id IN ({placeholders(guild_ids)})"
             params += guild_ids
         if org_id is not None:
             sql += " AND org_id = ?"
@@ -298,7 +298,7 @@ class ReportStore(Records):
         general)."""
         rows = await self.db.fetchall(
             "SELECT criterion, COUNT(*) FROM reports WHERE status = 'approved' AND org_id = ? "
-            f"AND guild_id IN ({_marks(guild_ids)}) GROUP BY criterion",
+            f"AND guild_id IN ({placeholders(guild_ids)}) GROUP BY criterion",
             (org_id, *guild_ids),
             conn=conn,
         )
@@ -321,11 +321,6 @@ class ReportStore(Records):
             "SELECT DISTINCT guild_id FROM reports WHERE guild_id IS NOT NULL", conn=conn
         )
         return [r[0] for r in rows]
-
-
-def _marks(values: Sequence[Any]) -> str:
-    """``?, ?, ?`` for an ``IN (…)`` of ``values`` (never empty: ``IN ()`` is invalid)."""
-    return ", ".join("?" for _ in values) or "NULL"
 
 
 def _duplicate_where(

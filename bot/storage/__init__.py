@@ -16,6 +16,7 @@ from bot.storage.base import (
     from_db_time,
     is_database_url,
     load_migrations,
+    placeholders,
     to_db_time,
 )
 
@@ -30,5 +31,6 @@ __all__ = [
     "from_db_time",
     "is_database_url",
     "load_migrations",
+    "placeholders",
     "to_db_time",
 ]

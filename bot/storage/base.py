@@ -87,6 +87,12 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
+def placeholders(values: Sequence[Any]) -> str:
+    """``?, ?, ?`` for the values of an ``IN (…)`` list or a row; ``NULL`` for none, since
+    ``IN ()`` is not valid SQL (and ``IN (NULL)`` matches nothing)."""
+    return ", ".join("?" for _ in values) or "NULL"
+
+
 def to_db_time(moment: dt.datetime) -> str:
     """A timezone-aware moment as fixed-width UTC ISO-8601 text, so text order is time order."""
     if moment.tzinfo is None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.base import Database, Row, StorageError, is_database_url
+from bot.storage.base import Database, Row, StorageError, is_database_url, placeholders
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,7 @@ async def _copy(src: Database, dst: Database) -> list[TableCopy]:
             if not rows:
                 continue
             columns = list(rows[0].keys())
-            marks = ", ".join("?" for _ in columns)
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(columns)})"
             for row in rows:
                 await dst.execute(sql, tuple(row), conn=conn)
             log.info("Copied %d row(s) of %s", len(rows), table)
