@@ -30,8 +30,9 @@ from bot.directory.index import IndexFile
 from bot.directory.normalize import registry_key
 from bot.directory.registry import RegistryRow
 from bot.directory.workers import Workers
-from bot.orgs.index import OrgIndex, Outcome, _Tier
+from bot.orgs.index import Outcome
 from bot.orgs.normalize import compact
+from bot.orgs.tiers import Tier, classify
 
 log = logging.getLogger(__name__)
 
@@ -291,9 +292,9 @@ class Directory:
             scored[:_CLASSIFY]
             + [s for s in scored[_CLASSIFY:] if count_of[s[1]] == top_count][:_CLASSIFY]
         )
-        by_tier: dict[_Tier, dict[str, Listing]] = {tier: {} for tier in _Tier}
+        by_tier: dict[Tier, dict[str, Listing]] = {tier: {} for tier in Tier}
         for value, key_id, key, q_words, q_text in shortlist:
-            tier = OrgIndex._classify(q_text, compact(q_text), q_words, expansions, key)
+            tier = classify(q_text, compact(q_text), q_words, expansions, key)
             if tier is None:
                 continue
             listing = self.listing(key_id, value)
@@ -361,12 +362,12 @@ class Directory:
         return self.complete(text, limit)
 
 
-def _decide(by_tier: dict[_Tier, dict[str, Listing]]) -> DirectoryMatch:
-    def ranked(tier: _Tier) -> list[Listing]:
+def _decide(by_tier: dict[Tier, dict[str, Listing]]) -> DirectoryMatch:
+    def ranked(tier: Tier) -> list[Listing]:
         return sorted(by_tier[tier].values(), key=lambda c: (-c.score, c.name, c.region, c.id))
 
-    full = ranked(_Tier.FULL)
-    partial = ranked(_Tier.PARTIAL)
+    full = ranked(Tier.FULL)
+    partial = ranked(Tier.PARTIAL)
     if full:
         if len(full) == 1 or full[0].score - full[1].score >= _MARGIN:
             return DirectoryMatch(Outcome.MATCH, full[0], full[:MAX_CHOICES], 1)
@@ -375,8 +376,8 @@ def _decide(by_tier: dict[_Tier, dict[str, Listing]]) -> DirectoryMatch:
         return DirectoryMatch(Outcome.MATCH, partial[0], partial, 1)
     if partial:
         return DirectoryMatch(Outcome.AMBIGUOUS, None, partial[:MAX_CHOICES], len(partial))
-    weak = ranked(_Tier.WEAK)
+    weak = ranked(Tier.WEAK)
     if len(weak) > 1:
         return DirectoryMatch(Outcome.AMBIGUOUS, None, weak[:MAX_CHOICES], len(weak))
-    near = weak + [c for c in ranked(_Tier.NEAR) if c.id not in by_tier[_Tier.WEAK]]
+    near = weak + [c for c in ranked(Tier.NEAR) if c.id not in by_tier[Tier.WEAK]]
     return DirectoryMatch(Outcome.NONE, None, near[:5], 0)
