@@ -20,7 +20,8 @@ from bot.client import Vetbot
 from bot.commands import COMMANDS
 from bot.commands import ratings as core_ratings
 from bot.commands.rate import QUERY_MAX
-from bot.commands.reports import GENERAL, PAGE_MAX, parse_criterion
+from bot.commands.reports import GENERAL, parse_criterion
+from bot.commands.spec import PAGE_MAX
 from bot.ratings import replies as views
 from bot.ratings.models import Missing
 from bot.replies import error

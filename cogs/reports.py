@@ -21,6 +21,7 @@ from bot.client import Vetbot
 from bot.commands import COMMANDS
 from bot.commands import reports as core_reports
 from bot.commands.rate import QUERY_MAX
+from bot.commands.spec import PAGE_MAX
 from bot.replies import Reply, Tone
 from bot.reports import replies as views
 from bot.reports.models import NotFound
@@ -181,7 +182,7 @@ class Reports(commands.Cog):
     async def queue(
         self,
         interaction: discord.Interaction,
-        page: app_commands.Range[int, 1, core_reports.PAGE_MAX] = 1,
+        page: app_commands.Range[int, 1, PAGE_MAX] = 1,
     ) -> None:
         await run_command(interaction, "reports queue", page=page, public=False)
 

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 from bot import ids
 from bot.commands.rate import QUERY_MAX
 from bot.commands.reports import (
-    PAGE_MAX,
     criterion_titles,
     guild_of,
     parse_criterion,
     resolve_org,
 )
-from bot.commands.spec import Command, Completion, Option, Surface
+from bot.commands.spec import PAGE, Command, Completion, Option, Surface, decision_reason, numbered
 from bot.limits import cut
 from bot.markdown import escape
 from bot.ratings import replies as views
@@ -276,7 +275,7 @@ _ORG = Option(
     min_length=1,
     max_length=QUERY_MAX,
 )
-_ID = Option("id", "Proposal number", kind=int, min_value=1)
+_ID = numbered("Proposal")
 _CRITERION = Option(
     "criterion",
     "Which of the ten criteria (1-10)",
@@ -322,11 +321,7 @@ COMMANDS = [
         "rating queue",
         "Rating proposals waiting for confirmation.",
         queue,
-        options=(
-            Option(
-                "page", "Page number", required=False, kind=int, min_value=1, max_value=PAGE_MAX
-            ),
-        ),
+        options=(PAGE,),
         role=Role.MODERATOR,
         guild_only=True,
     ),
@@ -345,7 +340,7 @@ COMMANDS = [
         decline,
         options=(
             _ID,
-            Option("reason", "Why", min_length=1, max_length=validation.DECISION_REASON_MAX),
+            decision_reason(),
         ),
         role=Role.MODERATOR,
         surface=Surface.BUTTONS,

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.commands.rate import QUERY_MAX
-from bot.commands.spec import NEEDS_SERVER, Command, Completion, Option, Surface, UserId
+from bot.commands.spec import (
+    NEEDS_SERVER,
+    NEW_TEXT,
+    PAGE,
+    Command,
+    Completion,
+    Option,
+    Surface,
+    UserId,
+    decision_reason,
+    numbered,
+)
 from bot.orgs.index import Outcome
 from bot.replies import Actor, Reply, Role, Tone, error
 from bot.reports import replies as views
@@ -25,8 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GENERAL = "general"
-# Pages of the moderation queue one can ask for.
-PAGE_MAX = 10_000
 BLOCK_REASON_MAX = 500
 BASIS_WORDS = {
     "first": Basis.FIRST_HAND,
@@ -275,7 +284,7 @@ async def unblock(core: Core, actor: Actor, user: int) -> Reply:
     return Reply(text=text, tone=Tone.SUCCESS, data={"changed": changed})
 
 
-_ID = Option("id", "Report number", kind=int, min_value=1)
+_ID = numbered("Report")
 _ORG = Option(
     "org",
     "The organization (start typing; unlisted ones are fine)",
@@ -284,12 +293,7 @@ _ORG = Option(
     max_length=QUERY_MAX,
 )
 _USER = Option("user", "The member", kind=UserId)
-_REASON = Option(
-    "reason",
-    "Why (the reporter is told)",
-    min_length=1,
-    max_length=validation.DECISION_REASON_MAX,
-)
+_REASON = decision_reason("Why (the reporter is told)")
 COMMANDS = [
     Command(
         "report",
@@ -341,11 +345,7 @@ COMMANDS = [
         "reports queue",
         "Pending reports, a page at a time.",
         queue,
-        options=(
-            Option(
-                "page", "Page number", required=False, kind=int, min_value=1, max_value=PAGE_MAX
-            ),
-        ),
+        options=(PAGE,),
         role=Role.MODERATOR,
         guild_only=True,
     ),
@@ -403,7 +403,7 @@ COMMANDS = [
         edit,
         options=(
             _ID,
-            Option("text", "The new text", min_length=1, max_length=validation.TEXT_MAX),
+            NEW_TEXT,
         ),
         role=Role.MODERATOR,
         surface=Surface.BUTTONS,

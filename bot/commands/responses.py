@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 from bot.commands.rate import QUERY_MAX
 from bot.commands.ratings import known_org, now, org_name
 from bot.commands.reports import GENERAL, guild_of, parse_criterion
-from bot.commands.spec import Command, Completion, Option, Surface
+from bot.commands.spec import (
+    NEW_TEXT,
+    Command,
+    Completion,
+    Option,
+    Surface,
+    decision_reason,
+    numbered,
+)
 from bot.ratings import replies as views
 from bot.ratings.responses import RESPONSE_MIN, VERIFICATION_MAX
 from bot.replies import Actor, Reply, Role, error
@@ -83,7 +91,7 @@ async def edit(core: Core, actor: Actor, id: int, text: str) -> Reply:
     )
 
 
-_ID = Option("id", "Response number", kind=int, min_value=1)
+_ID = numbered("Response")
 COMMANDS = [
     Command(
         "reply",
@@ -147,7 +155,7 @@ COMMANDS = [
         reject,
         options=(
             _ID,
-            Option("reason", "Why", min_length=1, max_length=validation.DECISION_REASON_MAX),
+            decision_reason(),
         ),
         role=Role.MODERATOR,
         surface=Surface.BUTTONS,
@@ -159,7 +167,7 @@ COMMANDS = [
         edit,
         options=(
             _ID,
-            Option("text", "The new text", min_length=1, max_length=validation.TEXT_MAX),
+            NEW_TEXT,
         ),
         role=Role.MODERATOR,
         surface=Surface.BUTTONS,

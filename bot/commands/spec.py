@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.replies import Actor, Reply, Role, error
+from bot.reports import validation
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -67,6 +68,22 @@ class Option:
     min_value: int | None = None
     max_value: int | None = None
     in_form: bool = False  # on Discord it is a field of the form the command opens
+
+
+# Options that several commands share: one declaration, so their limits cannot drift apart.
+PAGE_MAX = 10_000  # pages of a moderation queue one can ask for
+PAGE = Option("page", "Page number", required=False, kind=int, min_value=1, max_value=PAGE_MAX)
+NEW_TEXT = Option("text", "The new text", min_length=1, max_length=validation.TEXT_MAX)
+
+
+def numbered(what: str) -> Option:
+    """The ``id`` option naming one numbered item: ``numbered("Report")``."""
+    return Option("id", f"{what} number", kind=int, min_value=1)
+
+
+def decision_reason(description: str = "Why") -> Option:
+    """The ``reason`` a moderator gives for a decision (shown to whoever it concerns)."""
+    return Option("reason", description, min_length=1, max_length=validation.DECISION_REASON_MAX)
 
 
 @dataclass(frozen=True)
