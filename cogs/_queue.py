@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
-from bot.commands import refusal
+from bot.commands import COMMANDS, refusal
 from bot.commands import reports as core_reports
 from bot.communities import Community
 from bot.replies import Reply, Role, Tone
 from bot.reports import replies as views
 from bot.reports.models import Report, Status
-from cogs._ui import community_of, core_of, message_kwargs, role_of, send_reply
+from cogs._ui import Form, actor_of, community_of, core_of, message_kwargs, role_of, send_reply
 
 log = logging.getLogger(__name__)
+
+# What a moderation form does once its step has run: answer the moderator and update the post.
+AfterStep = Callable[[discord.Interaction[Any], int, Reply], Awaitable[None]]
 
 
 def find_queue_channel(
@@ -109,3 +113,50 @@ async def after_decision(
     interaction.client.dispatch("vetbot_report_decided", interaction, report)
     if notify and reply.tone is Tone.SUCCESS:
         await tell_reporter(interaction, report)
+
+
+class ModerationForm(Form):
+    """One text a moderator types about one numbered item (a reason, or a redacted text).
+
+    On submit: only a moderator gets past, Discord is answered first, then the catalogue
+    command runs with the item's ``id`` and the typed text as its option ``field``, and
+    ``after`` brings the moderator and the queue post up to date. The field's length limit is
+    the command's option limit, as on the console.
+    """
+
+    def __init__(
+        self,
+        command: str,
+        field: str,
+        item_id: int,
+        after: AfterStep,
+        *,
+        title: str,
+        label: str,
+        default: str | None = None,
+    ) -> None:
+        super().__init__(title=title, timeout=1800)
+        self.command = COMMANDS[command]
+        self.field = field
+        self.item_id = item_id
+        self.after = after
+        max_length = self.command.option(field).max_length
+        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=label,
+            style=discord.TextStyle.paragraph,
+            default=default[:max_length] if default is not None and max_length else default,
+            max_length=max_length,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        if not await moderator_only(interaction):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await self.command.run(
+            core_of(interaction),
+            await actor_of(interaction),
+            id=self.item_id,
+            **{self.field: self.text.value},
+        )
+        await self.after(interaction, self.item_id, reply)

@@ -17,16 +17,13 @@ from bot.commands import responses as core_responses
 from bot.ratings import replies as views
 from bot.ratings.models import Proposal, Response, ResponseStatus
 from bot.replies import Reply, Tone
-from cogs._queue import find_queue_channel, moderator_only
+from cogs._queue import ModerationForm, find_queue_channel, moderator_only
 from cogs._ui import Form, actor_of, community_of, core_of, message_kwargs, send_reply
 
 log = logging.getLogger(__name__)
 
 PROPOSE = COMMANDS["rating propose"]
-DECLINE_REASON = COMMANDS["rating decline"].option("reason")
 REPLY = COMMANDS["reply"]
-REJECT_REASON = COMMANDS["responses reject"].option("reason")
-EDIT_TEXT = COMMANDS["responses edit"].option("text")
 
 
 async def post(interaction: discord.Interaction[Any], reply: Reply) -> discord.Message | None:
@@ -178,23 +175,15 @@ class ProposeForm(Form):
         await post_proposal(interaction, reply)
 
 
-class DeclineForm(Form, title="Decline this rating proposal"):
-    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Reason", style=discord.TextStyle.paragraph, max_length=DECLINE_REASON.max_length
+def decline_form(proposal_id: int) -> ModerationForm:
+    return ModerationForm(
+        "rating decline",
+        "reason",
+        proposal_id,
+        after_proposal_step,
+        title="Decline this rating proposal",
+        label="Reason",
     )
-
-    def __init__(self, proposal_id: int) -> None:
-        super().__init__(timeout=1800)
-        self.proposal_id = proposal_id
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        if not await moderator_only(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await core_ratings.decline(
-            core_of(interaction), await actor_of(interaction), self.proposal_id, self.reason.value
-        )
-        await after_proposal_step(interaction, self.proposal_id, reply)
 
 
 class ReplyForm(Form):
@@ -249,42 +238,24 @@ class ReplyForm(Form):
             )
 
 
-class RejectResponseForm(Form, title="Reject this response"):
-    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Reason", style=discord.TextStyle.paragraph, max_length=REJECT_REASON.max_length
+def reject_response_form(response_id: int) -> ModerationForm:
+    return ModerationForm(
+        "responses reject",
+        "reason",
+        response_id,
+        after_response_step,
+        title="Reject this response",
+        label="Reason",
     )
 
-    def __init__(self, response_id: int) -> None:
-        super().__init__(timeout=1800)
-        self.response_id = response_id
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        if not await moderator_only(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await core_responses.reject(
-            core_of(interaction), await actor_of(interaction), self.response_id, self.reason.value
-        )
-        await after_response_step(interaction, self.response_id, reply)
-
-
-class EditResponseForm(Form, title="Edit (redact) this response"):
-    def __init__(self, response_id: int, current: str) -> None:
-        super().__init__(timeout=1800)
-        self.response_id = response_id
-        self.text = _input(
-            "Response text",
-            paragraph=True,
-            default=current[: EDIT_TEXT.max_length],
-            max_length=EDIT_TEXT.max_length,
-        )
-        self.add_item(self.text)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        if not await moderator_only(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await core_responses.edit(
-            core_of(interaction), await actor_of(interaction), self.response_id, self.text.value
-        )
-        await after_response_step(interaction, self.response_id, reply)
+def edit_response_form(response_id: int, current: str) -> ModerationForm:
+    return ModerationForm(
+        "responses edit",
+        "text",
+        response_id,
+        after_response_step,
+        title="Edit (redact) this response",
+        label="Response text",
+        default=current,
+    )

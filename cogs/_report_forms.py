@@ -5,6 +5,7 @@ Their fields' limits come from the command catalogue, as the console's do.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -14,13 +15,12 @@ from bot.commands import COMMANDS
 from bot.commands import reports as core_reports
 from bot.replies import Reply, Tone
 from bot.reports.models import Basis
-from cogs._queue import after_decision, moderator_only, post_to_queue
+from cogs._queue import ModerationForm, after_decision, post_to_queue
 from cogs._ui import Form, actor_of, core_of, send_reply
 
 log = logging.getLogger(__name__)
 
 REPORT = COMMANDS["report"]
-EDIT_TEXT = COMMANDS["reports edit"].option("text")
 
 
 def _basis_select() -> discord.ui.Select[Any]:
@@ -118,58 +118,35 @@ class ReportForm(Form):
         await send_reply(interaction, back, public=False)
 
 
-class ReasonForm(Form):
-    """Asks a moderator why, then runs ``command`` (reject or retract) on the report."""
-
-    def __init__(self, report_id: int, command: str, title: str) -> None:
-        super().__init__(title=title, timeout=1800)
-        self.report_id = report_id
-        self.command = COMMANDS[command]
-        self.reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Reason (the reporter is told)",
-            style=discord.TextStyle.paragraph,
-            max_length=self.command.option("reason").max_length,
-        )
-        self.add_item(self.reason)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        if not await moderator_only(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await self.command.run(
-            core_of(interaction),
-            await actor_of(interaction),
-            id=self.report_id,
-            reason=self.reason.value,
-        )
-        await after_decision(interaction, self.report_id, reply)
+def reject_form(report_id: int) -> ModerationForm:
+    return ModerationForm(
+        "reports reject",
+        "reason",
+        report_id,
+        after_decision,
+        title="Reject this report",
+        label="Reason (the reporter is told)",
+    )
 
 
-def reject_form(report_id: int) -> ReasonForm:
-    return ReasonForm(report_id, "reports reject", "Reject this report")
+def retract_form(report_id: int) -> ModerationForm:
+    return ModerationForm(
+        "reports retract",
+        "reason",
+        report_id,
+        after_decision,
+        title="Retract this approved report",
+        label="Reason (the reporter is told)",
+    )
 
 
-def retract_form(report_id: int) -> ReasonForm:
-    return ReasonForm(report_id, "reports retract", "Retract this approved report")
-
-
-class EditForm(Form, title="Edit (redact) this report"):
-    def __init__(self, report_id: int, current: str) -> None:
-        super().__init__(timeout=1800)
-        self.report_id = report_id
-        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Report text",
-            style=discord.TextStyle.paragraph,
-            default=current[: EDIT_TEXT.max_length],
-            max_length=EDIT_TEXT.max_length,
-        )
-        self.add_item(self.text)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        if not await moderator_only(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await core_reports.edit(
-            core_of(interaction), await actor_of(interaction), self.report_id, self.text.value
-        )
-        await after_decision(interaction, self.report_id, reply, notify=False)
+def edit_form(report_id: int, current: str) -> ModerationForm:
+    return ModerationForm(
+        "reports edit",
+        "text",
+        report_id,
+        functools.partial(after_decision, notify=False),
+        title="Edit (redact) this report",
+        label="Report text",
+        default=current,
+    )

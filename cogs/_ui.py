@@ -330,7 +330,5 @@ class Form(discord.ui.Modal):
     ) -> None:
         from bot.client import SORRY, send_error
 
-        log.error(
-            "Form %s failed (interaction %s)", type(self).__name__, interaction.id, exc_info=error
-        )
+        log.error("Form %r failed (interaction %s)", self.title, interaction.id, exc_info=error)
         await send_error(interaction, SORRY)

@@ -30,15 +30,15 @@ from cogs._queue import moderator_only
 from cogs._rating_forms import (
     PROPOSE,
     REPLY,
-    DeclineForm,
-    EditResponseForm,
     ProposeForm,
-    RejectResponseForm,
     ReplyForm,
     after_proposal_step,
     after_response_step,
+    decline_form,
+    edit_response_form,
     post,
     post_proposal,
+    reject_response_form,
 )
 from cogs._ui import actor_of, community_of, core_of, message_kwargs, run_command, send_reply
 from cogs.orgs import complete_org
@@ -60,7 +60,7 @@ async def _on_rating_button(
     if not await moderator_only(interaction):
         return
     if button.action is ids.RatingAction.DECLINE:
-        await interaction.response.send_modal(DeclineForm(button.proposal_id))
+        await interaction.response.send_modal(decline_form(button.proposal_id))
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     reply = await core_ratings.confirm(
@@ -109,7 +109,7 @@ async def _on_response_button(
     if not await moderator_only(interaction):
         return
     if button.action is ids.ResponseAction.REJECT:
-        await interaction.response.send_modal(RejectResponseForm(button.response_id))
+        await interaction.response.send_modal(reject_response_form(button.response_id))
         return
     if button.action is ids.ResponseAction.EDIT:
         response = await core_of(interaction).responses.get(
@@ -118,7 +118,7 @@ async def _on_response_button(
         if response is None:
             await send_reply(interaction, views.response_result(Missing(button.response_id)))
             return
-        await interaction.response.send_modal(EditResponseForm(response.id, response.text))
+        await interaction.response.send_modal(edit_response_form(response.id, response.text))
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     reply = await COMMANDS["responses approve"].run(

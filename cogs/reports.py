@@ -27,7 +27,7 @@ from bot.reports import replies as views
 from bot.reports.models import NotFound
 from bot.reports.validation import DECISION_REASON_MAX
 from cogs._queue import after_decision, moderator_only
-from cogs._report_forms import EditForm, ReportForm, reject_form, retract_form
+from cogs._report_forms import ReportForm, edit_form, reject_form, retract_form
 from cogs._ui import (
     actor_of,
     autocomplete_choices,
@@ -73,7 +73,7 @@ async def _on_report_button(
     elif action is ids.ReportAction.RETRACT:
         await interaction.response.send_modal(retract_form(report_id))
     elif action is ids.ReportAction.EDIT:
-        await interaction.response.send_modal(EditForm(report_id, report.text))
+        await interaction.response.send_modal(edit_form(report_id, report.text))
 
 
 async def _on_queue_page(interaction: discord.Interaction[Any], button: ids.QueuePage) -> None:

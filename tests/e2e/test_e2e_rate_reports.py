@@ -126,6 +126,36 @@ async def test_reject_by_form_and_withdraw(fake: FakeDiscord, bot: InProcessBot)
     assert (await bot.core.reports.get(second_id, GUILD_ID)).status.value == "withdrawn"
 
 
+async def test_redact_by_form_keeps_the_report_and_shows_the_new_text(
+    fake: FakeDiscord, bot: InProcessBot
+) -> None:
+    start = len(fake.requests)
+    await submit_report(fake, text=REPORT_TEXT + " Call me on 555-0100.")
+    post = await fake.wait_for_message("mod-queue", since=start)
+    report_id = int(post["embeds"][0]["title"].split("#")[1].split()[0])
+
+    # The edit button opens a form holding the current text, for the moderator to redact.
+    form = await fake.click(post, f"vetbot:report:edit:{report_id}", user=MODERATOR)
+    assert form.modal is not None
+    fields = [c for row in form.modal["components"] for c in row.get("components", [row])]
+    field = next(c for c in fields if c.get("custom_id") and "value" in c)
+    assert "555-0100" in field["value"]
+    redacted = REPORT_TEXT + " Call me on [removed]."
+    edited = await fake.submit_modal(
+        form.modal["custom_id"], {field["label"]: redacted}, user=MODERATOR
+    )
+    assert edited.ephemeral and f"Report #{report_id}'s text was updated" in edited.text
+    report = await bot.core.reports.get(report_id, GUILD_ID)
+    assert report.text == redacted and report.status.value == "pending"
+
+    # Members may not redact: the same form submitted by one is refused, nothing changes.
+    refused = await fake.submit_modal(
+        form.modal["custom_id"], {field["label"]: "Gone."}, user=MEMBER
+    )
+    assert "Only moderators" in refused.text
+    assert (await bot.core.reports.get(report_id, GUILD_ID)).text == redacted
+
+
 async def test_reports_queue_for_moderators_only(fake: FakeDiscord, bot: InProcessBot) -> None:
     await submit_report(fake)
     queue = await fake.slash("reports queue", user=MODERATOR)
