@@ -50,13 +50,10 @@ BASIS_LABELS = {
 COMMUNITY_KIND = "Listed by the community"
 
 
-@dataclass(frozen=True)
-class CommunityVerdict:
-    """The community's own verdict on one criterion (filled in once community ratings exist)."""
+class _ShownRating:
+    """The words and symbol the site shows for a verdict's ``rating``."""
 
     rating: Rating
-    note: str
-    decided: dt.date
 
     @property
     def label(self) -> str:
@@ -68,7 +65,16 @@ class CommunityVerdict:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class CommunityVerdict(_ShownRating):
+    """The community's own verdict on one criterion (filled in once community ratings exist)."""
+
+    rating: Rating
+    note: str
+    decided: dt.date
+
+
+@dataclass(frozen=True)
+class Verdict(_ShownRating):
     """One criterion on one organization: the knowledge base's verdict, with its evidence."""
 
     number: int
@@ -78,14 +84,6 @@ class Verdict:
     evidence: tuple[str, ...]
     sources: tuple[Source, ...]
     community: CommunityVerdict | None = None
-
-    @property
-    def label(self) -> str:
-        return RATING_LABELS[self.rating]
-
-    @property
-    def symbol(self) -> str:
-        return RATING_SYMBOLS[self.rating]
 
 
 @dataclass(frozen=True)
