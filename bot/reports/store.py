@@ -267,6 +267,25 @@ class ReportStore(Records):
             )
         )
 
+    async def lifecycle(self, guild_id: int | None) -> list[tuple[str, str, str | None]]:
+        """Each report's status, sending and decision times (database text), for activity
+        counts: no text, no person. One community's, or every community's for ``None``."""
+        sql = "SELECT status, created_at, decided_at FROM reports"
+        if guild_id is None:
+            rows = await self.db.fetchall(sql)
+        else:
+            rows = await self.db.fetchall(f"{sql} WHERE guild_id = ?", (guild_id,))
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def version(self) -> tuple[Any, ...]:
+        """A value that changes whenever a report is sent or decided: the newest report id and
+        the latest decision time (two index look-ups, not a scan; times are fixed-width UTC
+        text, so MAX is the latest)."""
+        row = await self.db.fetchone(
+            "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(decided_at) FROM reports)"
+        )
+        return tuple(row) if row else ()
+
     async def approved(
         self,
         guild_ids: Sequence[int] | None,

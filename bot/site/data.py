@@ -349,28 +349,17 @@ def _fill_months(months: list[str]) -> list[str]:
 
 
 async def _report_activity(core: Any, guild_id: int | None) -> Activity:
-    # Counts only: status and two times per report, no text, no person. Read directly because
-    # the report service has no aggregate query yet; it belongs there when one is added.
-    sql = "SELECT status, created_at, decided_at FROM reports"
-    if guild_id is None:
-        rows = await core.db.fetchall(sql)
-    else:
-        rows = await core.db.fetchall(f"{sql} WHERE guild_id = ?", (guild_id,))
-    return activity_from([(r[0], r[1], r[2]) for r in rows])
+    return activity_from(await core.reports.store.lifecycle(guild_id))
 
 
 async def report_version(core: Any) -> tuple[Any, ...]:
     """A value that changes whenever a report is sent or decided (for the server; approvals
     and edits also change ``ReportService.published``).
 
-    Two index look-ups, not a scan: the newest report id and the latest decision time (times
-    are fixed-width UTC text). A rejection stamped earlier than the latest decision would go
-    unseen until the next change, which a live clock never does.
+    A rejection stamped earlier than the latest decision would go unseen until the next
+    change, which a live clock never does.
     """
-    row = await core.db.fetchone(
-        "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(decided_at) FROM reports)"
-    )
-    return tuple(row) if row else ()
+    return await core.reports.store.version()
 
 
 async def load_site(
