@@ -80,7 +80,7 @@ async def send_error(interaction: discord.Interaction[Any], message: str) -> Non
 class Vetbot(commands.Bot):
     """vetbot's client, built from a ready core (config, knowledge, database)."""
 
-    def __init__(self, core: Core, *, sync_only: bool = False) -> None:
+    def __init__(self, core: Core, *, sync_only: bool = False, **shards: Any) -> None:
         # vetbot has no voice features: discord.py's two warnings about missing voice
         # libraries are noise. These are the flags it checks (once) before warning.
         discord.VoiceClient.warn_nacl = False
@@ -93,6 +93,7 @@ class Vetbot(commands.Bot):
             intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=VetbotTree,
+            **shards,
         )
         self.core = core
         self.config = core.config
@@ -144,6 +145,29 @@ class Vetbot(commands.Bot):
         log.info("Connected as %s to %d guild(s)", self.user, len(self.guilds))
 
 
+class ShardedVetbot(Vetbot, commands.AutoShardedBot):
+    """vetbot on several shards in this process: all of ``discord.shard_count``, or the slice
+    ``discord.shard_ids`` names (other processes run the rest, on the same database)."""
+
+
+def build_bot(core: Core, *, sync_only: bool = False) -> Vetbot:
+    """The client the config asks for: one plain connection unless shards are configured."""
+    config = core.config
+    if config.shard_count is None:
+        return Vetbot(core, sync_only=sync_only)
+    log.info(
+        "Running shard(s) %s of %d",
+        list(config.shard_ids) if config.shard_ids is not None else "all",
+        config.shard_count,
+    )
+    return ShardedVetbot(
+        core,
+        sync_only=sync_only,
+        shard_count=config.shard_count,
+        shard_ids=list(config.shard_ids) if config.shard_ids is not None else None,
+    )
+
+
 async def run_bot(config: Config, *, sync_only: bool = False) -> int:
     """Open the core, connect to Discord, and close both cleanly on SIGINT or SIGTERM."""
     core = await Core.open(config)
@@ -151,7 +175,7 @@ async def run_bot(config: Config, *, sync_only: bool = False) -> int:
     # garbage collector's full scans, which otherwise stall every few thousand interactions.
     gc.collect()
     gc.freeze()
-    bot = Vetbot(core, sync_only=sync_only)
+    bot = build_bot(core, sync_only=sync_only)
     loop = asyncio.get_running_loop()
     stopping: set[asyncio.Task[None]] = set()
 

@@ -73,3 +73,19 @@ async def test_moderator_commands_are_hidden_from_members(bot: Vetbot) -> None:
     }
     rate = {o["name"]: o for o in _by_name(bot)["rate"]["options"]}
     assert rate["org"]["autocomplete"] is True and rate["org"]["max_length"] == 200
+
+
+async def test_one_plain_connection_unless_shards_are_configured(core) -> None:
+    import msgspec
+    from discord.ext import commands
+
+    from bot.client import build_bot
+
+    plain = build_bot(core)
+    assert type(plain) is Vetbot and not isinstance(plain, commands.AutoShardedBot)
+    await plain.close()
+    core.config = msgspec.structs.replace(core.config, shard_count=2, shard_ids=(1,))
+    sharded = build_bot(core)
+    assert isinstance(sharded, commands.AutoShardedBot) and isinstance(sharded, Vetbot)
+    assert (sharded.shard_count, sharded.shard_ids) == (2, [1])
+    # Not closed: an AutoShardedBot that never connected has no shard queue to close.
