@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -26,6 +27,9 @@ from cogs._ui import ComponentHandlers, refuse_outside_guilds
 log = logging.getLogger(__name__)
 
 SYNC_HASH_KEY = "command_sync_hash"
+# Held while one process syncs, so processes starting together sync the commands once.
+SYNC_LEASE = "command-sync"
+SYNC_LEASE_TTL = dt.timedelta(minutes=10)
 SORRY = "Sorry, something went wrong answering that. It has been logged."
 
 
@@ -123,7 +127,19 @@ class Vetbot(commands.Bot):
         return hashlib.sha256(blob.encode()).hexdigest()
 
     async def sync_commands(self, *, force: bool = False) -> bool:
-        """Push commands only when they changed (Discord limits creations to 200 a day)."""
+        """Push commands only when they changed (Discord limits creations to 200 a day),
+        from one process at a time: another process that starts meanwhile leaves it to this one.
+        """
+        leases = self.core.leases
+        if not await leases.acquire(SYNC_LEASE, ttl=SYNC_LEASE_TTL, now=dt.datetime.now(dt.UTC)):
+            log.info("Another process is syncing the slash commands; not syncing here")
+            return False
+        try:
+            return await self._sync_if_changed(force=force)
+        finally:
+            await leases.release(SYNC_LEASE)
+
+    async def _sync_if_changed(self, *, force: bool) -> bool:
         digest = self.command_hash()
         if not force and await self.core.db.get_meta(SYNC_HASH_KEY) == digest:
             log.info("Slash commands unchanged since the last sync; not syncing")

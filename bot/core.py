@@ -20,6 +20,7 @@ from bot.directory.store import current_stamp
 from bot.feedback import FeedbackStore
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge, validate_knowledge
 from bot.knowledge.search import SearchIndex
+from bot.leases import Leases
 from bot.orgs.index import OrgIndex, OrgRecord, org_records
 from bot.ratings import RatingService, ResponseService
 from bot.replies import Actor, Reply
@@ -67,6 +68,9 @@ class KnowledgeState:
         return index
 
 
+# The lease that makes the periodic retention purge run in one process only.
+PURGE_LEASE = "retention-purge"
+
 # Community indexes kept at once (each is the knowledge base's organizations plus a few).
 SCOPED_INDEXES = 1024
 
@@ -95,6 +99,8 @@ class Core:
         )
         self.ratings = RatingService(db)
         self.responses = ResponseService(db)
+        # One-time work that several processes on one database must not each do.
+        self.leases = Leases(db)
         self._reload_lock = asyncio.Lock()
         # The registered-nonprofit directory, if one was imported (`python -m bot orgs import`).
         self.directory: Directory | None = None
@@ -129,6 +135,11 @@ class Core:
         """Close the database (after the unit of work under way, if any)."""
         if self.directory is not None:
             await self.directory.aclose()
+        try:
+            # Another process can take over the jobs now rather than when the leases expire.
+            await self.leases.release_all()
+        except Exception:
+            log.warning("Could not release this process's leases; they lapse by themselves")
         await self.db.close()
 
     async def purge_reporters(self, now: dt.datetime) -> int:
@@ -142,6 +153,14 @@ class Core:
         erased = await self.reports.purge_reporter_ids(now, retention)
         await self.db.checkpoint()
         return erased
+
+    async def scheduled_purge(self, now: dt.datetime, every: dt.timedelta) -> int | None:
+        """The periodic retention purge, run ``every`` so long by each process: only the one
+        holding the purge lease purges (``None`` elsewhere). The holder renews the lease each
+        run; if it stops (the process died), another takes over within two runs."""
+        if not await self.leases.acquire(PURGE_LEASE, ttl=2 * every, now=now):
+            return None
+        return await self.purge_reporters(now)
 
     @property
     def knowledge(self) -> Knowledge:

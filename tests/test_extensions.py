@@ -89,3 +89,16 @@ async def test_one_plain_connection_unless_shards_are_configured(core) -> None:
     assert isinstance(sharded, commands.AutoShardedBot) and isinstance(sharded, Vetbot)
     assert (sharded.shard_count, sharded.shard_ids) == (2, [1])
     # Not closed: an AutoShardedBot that never connected has no shard queue to close.
+
+
+async def test_commands_sync_from_one_process_at_a_time(bot: Vetbot) -> None:
+    import datetime as dt
+
+    from bot.client import SYNC_HASH_KEY, SYNC_LEASE
+    from bot.leases import Leases
+
+    other = Leases(bot.core.db, holder="another process")
+    assert await other.acquire(SYNC_LEASE, ttl=dt.timedelta(hours=1), now=dt.datetime.now(dt.UTC))
+    # The other process is syncing: this one does not (no request to Discord, no hash stored).
+    assert await bot.sync_commands(force=True) is False
+    assert await bot.core.db.get_meta(SYNC_HASH_KEY) is None
