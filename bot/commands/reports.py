@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.changes import Kind
 from bot.commands.rate import QUERY_MAX
 from bot.commands.spec import NEEDS_SERVER, Command, Completion, Option, Surface, UserId
 from bot.orgs.index import Outcome
@@ -219,7 +220,8 @@ async def approve(
     )
     if not isinstance(result, Report):
         return views.moderation_result(result)
-    await core.refresh_orgs()
+    # The approval may have listed a new organization: every process re-indexes.
+    await core.changes.changed(Kind.ORGS, guild_id)
     return views.approved(result, linked_org_name(core, result))
 
 
