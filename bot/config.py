@@ -41,7 +41,7 @@ _EXPECTED = {
 
 class DiscordSection(_Section, frozen=True, kw_only=True):
     guild_ids: list[int]
-    # "auto": Discord's recommendation (one process, as many shards as Discord says).
+    # "auto": no sharding, one gateway connection (Discord requires shards past 2,500 servers).
     shard_count: Annotated[int, msgspec.Meta(ge=1, le=MAX_SHARDS)] | Literal["auto"] = AUTO
     # "auto": every shard of shard_count in this process; a list: only these (a slice).
     shard_ids: list[Annotated[int, msgspec.Meta(ge=0)]] | Literal["auto"] = AUTO
