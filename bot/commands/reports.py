@@ -220,8 +220,10 @@ async def approve(
     )
     if not isinstance(result, Report):
         return views.moderation_result(result)
-    # The approval may have listed a new organization: every process re-indexes.
-    await core.changes.changed(Kind.ORGS, guild_id)
+    if result.org_id is not None and result.org_id not in core.knowledge.orgs:
+        # Linked to a community's own organization, perhaps one it just listed: every
+        # process re-indexes the listings.
+        await core.changes.changed(Kind.ORGS, guild_id)
     return views.approved(result, linked_org_name(core, result))
 
 
