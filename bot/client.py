@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -26,6 +27,9 @@ from cogs._ui import ComponentHandlers, refuse_outside_guilds
 log = logging.getLogger(__name__)
 
 SYNC_HASH_KEY = "command_sync_hash"
+# Held while one process syncs, so processes starting together sync the commands once.
+SYNC_LEASE = "command-sync"
+SYNC_LEASE_TTL = dt.timedelta(minutes=10)
 SORRY = "Sorry, something went wrong answering that. It has been logged."
 
 
@@ -80,7 +84,7 @@ async def send_error(interaction: discord.Interaction[Any], message: str) -> Non
 class Vetbot(commands.Bot):
     """vetbot's client, built from a ready core (config, knowledge, database)."""
 
-    def __init__(self, core: Core, *, sync_only: bool = False) -> None:
+    def __init__(self, core: Core, *, sync_only: bool = False, **shards: Any) -> None:
         # vetbot has no voice features: discord.py's two warnings about missing voice
         # libraries are noise. These are the flags it checks (once) before warning.
         discord.VoiceClient.warn_nacl = False
@@ -93,6 +97,7 @@ class Vetbot(commands.Bot):
             intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=VetbotTree,
+            **shards,
         )
         self.core = core
         self.config = core.config
@@ -122,7 +127,19 @@ class Vetbot(commands.Bot):
         return hashlib.sha256(blob.encode()).hexdigest()
 
     async def sync_commands(self, *, force: bool = False) -> bool:
-        """Push commands only when they changed (Discord limits creations to 200 a day)."""
+        """Push commands only when they changed (Discord limits creations to 200 a day),
+        from one process at a time: another process that starts meanwhile leaves it to this one.
+        """
+        leases = self.core.leases
+        if not await leases.acquire(SYNC_LEASE, ttl=SYNC_LEASE_TTL, now=dt.datetime.now(dt.UTC)):
+            log.info("Another process is syncing the slash commands; not syncing here")
+            return False
+        try:
+            return await self._sync_if_changed(force=force)
+        finally:
+            await leases.release(SYNC_LEASE)
+
+    async def _sync_if_changed(self, *, force: bool) -> bool:
         digest = self.command_hash()
         if not force and await self.core.db.get_meta(SYNC_HASH_KEY) == digest:
             log.info("Slash commands unchanged since the last sync; not syncing")
@@ -144,6 +161,29 @@ class Vetbot(commands.Bot):
         log.info("Connected as %s to %d guild(s)", self.user, len(self.guilds))
 
 
+class ShardedVetbot(Vetbot, commands.AutoShardedBot):
+    """vetbot on several shards in this process: all of ``discord.shard_count``, or the slice
+    ``discord.shard_ids`` names (other processes run the rest, on the same database)."""
+
+
+def build_bot(core: Core, *, sync_only: bool = False) -> Vetbot:
+    """The client the config asks for: one plain connection unless shards are configured."""
+    config = core.config
+    if config.shard_count is None:
+        return Vetbot(core, sync_only=sync_only)
+    log.info(
+        "Running shard(s) %s of %d",
+        list(config.shard_ids) if config.shard_ids is not None else "all",
+        config.shard_count,
+    )
+    return ShardedVetbot(
+        core,
+        sync_only=sync_only,
+        shard_count=config.shard_count,
+        shard_ids=list(config.shard_ids) if config.shard_ids is not None else None,
+    )
+
+
 async def run_bot(config: Config, *, sync_only: bool = False) -> int:
     """Open the core, connect to Discord, and close both cleanly on SIGINT or SIGTERM."""
     core = await Core.open(config)
@@ -151,7 +191,7 @@ async def run_bot(config: Config, *, sync_only: bool = False) -> int:
     # garbage collector's full scans, which otherwise stall every few thousand interactions.
     gc.collect()
     gc.freeze()
-    bot = Vetbot(core, sync_only=sync_only)
+    bot = build_bot(core, sync_only=sync_only)
     loop = asyncio.get_running_loop()
     stopping: set[asyncio.Task[None]] = set()
 

@@ -10,7 +10,7 @@ import re
 import tomllib
 import urllib.parse
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -29,8 +29,22 @@ class _Section(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     pass
 
 
+AUTO: Literal["auto"] = "auto"
+# A bound that catches a typo (Discord asks for one shard per ~1,000 servers).
+MAX_SHARDS = 16_384
+# Problems msgspec words for types rather than people, said for these keys instead.
+_EXPECTED = {
+    "discord.shard_count": f'expected a whole number from 1 to {MAX_SHARDS}, or "auto"',
+    "discord.shard_ids": 'expected a list of shard numbers such as [0, 1], or "auto"',
+}
+
+
 class DiscordSection(_Section, frozen=True, kw_only=True):
     guild_ids: list[int]
+    # "auto": no sharding, one gateway connection (Discord requires shards past 2,500 servers).
+    shard_count: Annotated[int, msgspec.Meta(ge=1, le=MAX_SHARDS)] | Literal["auto"] = AUTO
+    # "auto": every shard of shard_count in this process; a list: only these (a slice).
+    shard_ids: list[Annotated[int, msgspec.Meta(ge=0)]] | Literal["auto"] = AUTO
 
 
 class RolesSection(_Section, frozen=True, kw_only=True):
@@ -122,6 +136,10 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     debug_loggers: tuple[str, ...] = ()
     directory_index: Path | None = None  # None: beside the database (see directory_index_path)
     filings_url: str = FILINGS_URL
+    # None: not sharded (one gateway connection, as before); else the total number of shards.
+    shard_count: int | None = None
+    # None: every shard of shard_count in this process; else only these.
+    shard_ids: tuple[int, ...] | None = None
 
     @property
     def directory_index_path(self) -> Path:
@@ -196,6 +214,7 @@ def load_config(path: Path | None = None) -> Config:
         parsed = msgspec.convert(raw, _ConfigFile)
     except msgspec.ValidationError as exc:
         key, problem = _describe(exc)
+        problem = _EXPECTED.get(key, problem)
         raise ConfigError(f"{shown}: {key}: {problem}") from None
 
     if is_database_url(parsed.storage.database) and _has_password(parsed.storage.database):
@@ -203,6 +222,7 @@ def load_config(path: Path | None = None) -> Config:
             f"{shown}: storage.database: the URL has a password, which does not belong in the "
             "config file; remove it and set PGPASSWORD (or use ~/.pgpass) instead"
         )
+    shard_count, shard_ids = _shards(shown, parsed.discord)
     base = source.resolve().parent
     # An installed wheel's folder is not ours to write to: keep the database where the user is.
     db_base = Path.cwd() if paths.is_installed_copy(source) else base
@@ -229,4 +249,29 @@ def load_config(path: Path | None = None) -> Config:
         ),
         filings_url=parsed.directory.filings_url,
         site_base_url=parsed.site.base_url,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
+
+
+def _shards(shown: str, section: DiscordSection) -> tuple[int | None, tuple[int, ...] | None]:
+    """The shard count and this process's shard ids, checked against each other."""
+    count = None if isinstance(section.shard_count, str) else section.shard_count
+    if isinstance(section.shard_ids, str):
+        return count, None
+    ids = tuple(section.shard_ids)
+    if count is None:
+        raise ConfigError(
+            f"{shown}: discord.shard_ids: needs discord.shard_count set to the total number "
+            "of shards (every process must agree on it)"
+        )
+    if not ids:
+        raise ConfigError(f'{shown}: discord.shard_ids: name at least one shard, or "auto"')
+    if outside := [i for i in ids if i >= count]:
+        raise ConfigError(
+            f"{shown}: discord.shard_ids: {outside[0]} is out of range; with shard_count = "
+            f"{count} the ids are 0 to {count - 1}"
+        )
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{shown}: discord.shard_ids: {ids} names a shard twice")
+    return count, ids

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.changes import Changes, Kind
 from bot.communities import Community, CommunityStore
 from bot.config import Config
 from bot.db import Database
@@ -20,6 +21,7 @@ from bot.directory.store import current_stamp
 from bot.feedback import FeedbackStore
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge, validate_knowledge
 from bot.knowledge.search import SearchIndex
+from bot.leases import Leases
 from bot.orgs.index import OrgIndex, OrgRecord, org_records
 from bot.ratings import RatingService, ResponseService
 from bot.replies import Actor, Reply
@@ -67,6 +69,9 @@ class KnowledgeState:
         return index
 
 
+# The lease that makes the periodic retention purge run in one process only.
+PURGE_LEASE = "retention-purge"
+
 # Community indexes kept at once (each is the knowledge base's organizations plus a few).
 SCOPED_INDEXES = 1024
 
@@ -89,12 +94,22 @@ class Core:
         self.state = state
         self.db = db
         self.feedback = FeedbackStore(db)
-        self.communities = CommunityStore(db, config)
+        # Every change to what processes cache goes through here (see bot/changes.py).
+        self.changes = Changes(db)
+        self.communities = CommunityStore(db, config, self.changes)
         self.reports = ReportService(
-            db, config.reports, org_exists=lambda org_id: org_id in self.knowledge.orgs
+            db,
+            config.reports,
+            org_exists=lambda org_id: org_id in self.knowledge.orgs,
+            changes=self.changes,
         )
-        self.ratings = RatingService(db)
-        self.responses = ResponseService(db)
+        self.ratings = RatingService(db, self.changes)
+        self.responses = ResponseService(db, self.changes)
+        self.changes.on(Kind.ORGS, lambda _guild_id: self.refresh_orgs())
+        # A reload here reloads the others (each from its own files); not twice here.
+        self.changes.on(Kind.KNOWLEDGE, self._reload_for_another, remote_only=True)
+        # One-time work that several processes on one database must not each do.
+        self.leases = Leases(db)
         self._reload_lock = asyncio.Lock()
         # The registered-nonprofit directory, if one was imported (`python -m bot orgs import`).
         self.directory: Directory | None = None
@@ -114,6 +129,7 @@ class Core:
             if not unassigned_ok:
                 await core.communities.settle_unassigned()
             await core.refresh_orgs()
+            await core.changes.start()
             core.directory = await asyncio.to_thread(
                 open_directory, config.directory_index_path, await current_stamp(db)
             )
@@ -129,6 +145,12 @@ class Core:
         """Close the database (after the unit of work under way, if any)."""
         if self.directory is not None:
             await self.directory.aclose()
+        await self.changes.stop()
+        try:
+            # Another process can take over the jobs now rather than when the leases expire.
+            await self.leases.release_all()
+        except Exception:
+            log.warning("Could not release this process's leases; they lapse by themselves")
         await self.db.close()
 
     async def purge_reporters(self, now: dt.datetime) -> int:
@@ -142,6 +164,14 @@ class Core:
         erased = await self.reports.purge_reporter_ids(now, retention)
         await self.db.checkpoint()
         return erased
+
+    async def scheduled_purge(self, now: dt.datetime, every: dt.timedelta) -> int | None:
+        """The periodic retention purge, run ``every`` so long by each process: only the one
+        holding the purge lease purges (``None`` elsewhere). The holder renews the lease each
+        run; if it stops (the process died), another takes over within two runs."""
+        if not await self.leases.acquire(PURGE_LEASE, ttl=2 * every, now=now):
+            return None
+        return await self.purge_reporters(now)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -166,7 +196,19 @@ class Core:
         return listed
 
     async def reload_knowledge(self, path: Path | None = None) -> list[KnowledgeError]:
-        """Load the files again; swap them in only if they validate. Returns the errors."""
+        """Load the files again; swap them in only if they validate. Returns the errors.
+
+        Every other process reloads its own files too (the knowledge base is per process)."""
+        errors = await self._reload(path)
+        if not errors:
+            await self.changes.changed(Kind.KNOWLEDGE)
+        return errors
+
+    async def _reload_for_another(self, _guild_id: int | None) -> None:
+        """Another process reloaded its knowledge base: reload this one's files too."""
+        await self._reload(None)
+
+    async def _reload(self, path: Path | None) -> list[KnowledgeError]:
         async with self._reload_lock:
             knowledge, errors = await asyncio.to_thread(
                 validate_knowledge, path or self.config.knowledge

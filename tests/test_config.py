@@ -101,3 +101,58 @@ def test_run_without_token_explains_how_to_set_it() -> None:
     assert "DISCORD_TOKEN" in result.stderr
     assert "python -m bot console" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _with_discord(tmp_path: Path, lines: str) -> Path:
+    path = tmp_path / "bot.toml"
+    text = BASE_CONFIG.replace('shard_count = "auto"', "").replace('shard_ids = "auto"', "")
+    path.write_text(text.replace("guild_ids = []", f"guild_ids = []\n{lines}"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lines", "count", "ids"),
+    [
+        ("", None, None),
+        ('shard_count = "auto"\nshard_ids = "auto"', None, None),
+        ("shard_count = 4", 4, None),
+        ("shard_count = 4\nshard_ids = [3, 1]", 4, (3, 1)),
+    ],
+    ids=["absent", "auto", "all-of-four", "a-slice"],
+)
+def test_shards_load(tmp_path: Path, lines: str, count: int | None, ids: tuple | None) -> None:
+    config = load_config(_with_discord(tmp_path, lines))
+    assert (config.shard_count, config.shard_ids) == (count, ids)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("shard_ids = [0]", "discord.shard_ids: needs discord.shard_count set"),
+        ("shard_count = 2\nshard_ids = [2]", "discord.shard_ids: 2 is out of range;"),
+        ("shard_count = 2\nshard_ids = [0, 0]", "discord.shard_ids: (0, 0) names a shard twice"),
+        ("shard_count = 2\nshard_ids = []", "discord.shard_ids: name at least one shard"),
+        ("shard_count = 2\nshard_ids = [-1]", "discord.shard_ids[0]: expected `int` >= 0"),
+        ('shard_count = 2\nshard_ids = ["a"]', "discord.shard_ids[0]: expected `int`"),
+        ('shard_ids = "all"', "discord.shard_ids: expected a list of shard numbers such as"),
+        ("shard_count = 0", "discord.shard_count: expected a whole number from 1 to"),
+        ('shard_count = "two"', "discord.shard_count: expected a whole number from 1 to"),
+    ],
+    ids=[
+        "ids-without-count",
+        "out-of-range",
+        "twice",
+        "empty",
+        "negative",
+        "text-id",
+        "word",
+        "zero",
+        "text-count",
+    ],
+)
+def test_shard_errors_are_one_line(tmp_path: Path, lines: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(_with_discord(tmp_path, lines))
+    message = str(info.value)
+    assert message.replace(str(tmp_path) + "/", "").startswith(f"bot.toml: {expected}"), message
+    assert "\n" not in message

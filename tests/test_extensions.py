@@ -73,3 +73,32 @@ async def test_moderator_commands_are_hidden_from_members(bot: Vetbot) -> None:
     }
     rate = {o["name"]: o for o in _by_name(bot)["rate"]["options"]}
     assert rate["org"]["autocomplete"] is True and rate["org"]["max_length"] == 200
+
+
+async def test_one_plain_connection_unless_shards_are_configured(core) -> None:
+    import msgspec
+    from discord.ext import commands
+
+    from bot.client import build_bot
+
+    plain = build_bot(core)
+    assert type(plain) is Vetbot and not isinstance(plain, commands.AutoShardedBot)
+    await plain.close()
+    core.config = msgspec.structs.replace(core.config, shard_count=2, shard_ids=(1,))
+    sharded = build_bot(core)
+    assert isinstance(sharded, commands.AutoShardedBot) and isinstance(sharded, Vetbot)
+    assert (sharded.shard_count, sharded.shard_ids) == (2, [1])
+    # Not closed: an AutoShardedBot that never connected has no shard queue to close.
+
+
+async def test_commands_sync_from_one_process_at_a_time(bot: Vetbot) -> None:
+    import datetime as dt
+
+    from bot.client import SYNC_HASH_KEY, SYNC_LEASE
+    from bot.leases import Leases
+
+    other = Leases(bot.core.db, holder="another process")
+    assert await other.acquire(SYNC_LEASE, ttl=dt.timedelta(hours=1), now=dt.datetime.now(dt.UTC))
+    # The other process is syncing: this one does not (no request to Discord, no hash stored).
+    assert await bot.sync_commands(force=True) is False
+    assert await bot.core.db.get_meta(SYNC_HASH_KEY) is None

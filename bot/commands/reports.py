@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.changes import Kind
 from bot.commands.rate import QUERY_MAX
 from bot.commands.spec import (
     NEEDS_SERVER,
@@ -228,7 +229,10 @@ async def approve(
     )
     if not isinstance(result, Report):
         return views.moderation_result(result)
-    await core.refresh_orgs()
+    if result.org_id is not None and result.org_id not in core.knowledge.orgs:
+        # Linked to a community's own organization, perhaps one it just listed: every
+        # process re-indexes the listings.
+        await core.changes.changed(Kind.ORGS, guild_id)
     return views.approved(result, linked_org_name(core, result))
 
 

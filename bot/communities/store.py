@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from bot.changes import Changes, Kind
 from bot.communities.settings import Community, Overrides, community_from
 from bot.config import Config
 from bot.db import Database, placeholders, to_db_time
@@ -33,10 +34,20 @@ class Unassigned(Exception):
 class CommunityStore:
     """Reads and writes ``communities``; caches the effective settings of each community."""
 
-    def __init__(self, db: Database, config: Config) -> None:
+    def __init__(self, db: Database, config: Config, changes: Changes | None = None) -> None:
         self.db = db
         self.config = config
         self._cache: dict[int, Community] = {}
+        # Settings changed through another process are read again here too.
+        self.changes = changes or Changes()
+        self.changes.on(Kind.COMMUNITY, self.forget)
+
+    def forget(self, guild_id: int | None) -> None:
+        """Read ``guild_id``'s settings (every community's, for None) from the database again."""
+        if guild_id is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(guild_id, None)
 
     async def get(self, guild_id: int, name: str = "") -> Community:
         """The effective settings of ``guild_id`` (remembering its name when given)."""
@@ -95,7 +106,7 @@ class CommunityStore:
                 (guild_id, by, to_db_time(now), msgspec.json.encode(before).decode(), stored),
                 conn=conn,
             )
-        self._cache.pop(guild_id, None)
+        await self.changes.changed(Kind.COMMUNITY, guild_id)
         log.info("Community %s changed its settings: %s", guild_id, sorted({*changes, *reset}))
         return await self.get(guild_id)
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.changes import Changes, Kind
 from bot.db import Database, Row, from_db_time, placeholders, to_db_time
 from bot.ratings.models import Missing, Refused, Response, ResponseResult, ResponseStatus, Settled
 from bot.ratings.store import ProposalStore
@@ -61,10 +62,16 @@ def _response(row: Row) -> Response:
 class ResponseService:
     """Submitting and moderating responses. ``version`` changes when cards show otherwise."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: Changes | None = None) -> None:
         self.db = db
         self.audit = ProposalStore(db).audit
         self.version = 0
+        # Counted for publications here and in every other process alike.
+        self.changes = changes or Changes()
+        self.changes.on(Kind.RESPONSES, self._changed)
+
+    def _changed(self, _guild_id: int | None) -> None:
+        self.version += 1
 
     async def get(self, response_id: int, guild_id: int, *, conn: Any = None) -> Response | None:
         """One response of this community (another community's id is None, like a missing one)."""
@@ -256,7 +263,7 @@ class ResponseService:
                 conn=conn,
             )
         if target is ResponseStatus.APPROVED:
-            self.version += 1
+            await self.changes.changed(Kind.RESPONSES, guild_id)
         return replace(
             response,
             status=target,
@@ -310,7 +317,7 @@ class ResponseService:
                 after={"text": clean},
                 conn=conn,
             )
-        self.version += 1
+        await self.changes.changed(Kind.RESPONSES, guild_id)
         return replace(
             response, text=clean, pii_flags=tuple(flags), edited_at=now.astimezone(dt.UTC)
         )

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from dataclasses import replace
 
+from bot.changes import Changes, Kind
 from bot.db import Database
 from bot.ratings.models import (
     Decision,
@@ -68,12 +69,15 @@ class RatingService:
     """The community's decisions on criteria. ``version`` changes whenever a decision is made,
     so rendered cards know to rebuild."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: Changes | None = None) -> None:
         self.db = db
         self.store = ProposalStore(db)
         self.version = 0
+        # Counted for adoptions here and in every other process alike.
+        self.changes = changes or Changes()
+        self.changes.on(Kind.RATINGS, self._changed)
 
-    def _changed(self) -> None:
+    def _changed(self, _guild_id: int | None = None) -> None:
         self.version += 1
 
     async def propose(
@@ -136,6 +140,8 @@ class RatingService:
                 await self._adopt(proposal_id, guild_id, proposer, now, conn)
             proposal = await self.store.get(proposal_id, guild_id, conn=conn)
         assert proposal is not None
+        if proposal.status is ProposalStatus.ADOPTED:
+            await self.changes.changed(Kind.RATINGS, guild_id)
         log.info("Rating proposal #%d (%s)", proposal_id, proposal.status)
         return proposal
 
@@ -156,7 +162,6 @@ class RatingService:
             after={"status": "adopted"},
             conn=conn,
         )
-        self._changed()
 
     async def confirm(
         self, proposal_id: int, guild_id: int, moderator_id: int, now: dt.datetime
@@ -192,6 +197,8 @@ class RatingService:
                     )
         except _LostRace:
             return Settled(await self.store.get(proposal_id, guild_id))
+        if updated.status is ProposalStatus.ADOPTED:
+            await self.changes.changed(Kind.RATINGS, guild_id)
         return updated
 
     async def decline(

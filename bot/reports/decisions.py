@@ -17,6 +17,7 @@ from typing import Any
 
 from msgspec.structs import replace
 
+from bot.changes import Changes, Kind
 from bot.db import Database
 from bot.reports import validation as v
 from bot.reports.models import (
@@ -69,6 +70,7 @@ class Decisions:
 
     db: Database
     store: ReportStore
+    changes: Changes
 
     def _republished(self) -> None:  # pragma: no cover - provided by ReportService
         raise NotImplementedError
@@ -100,7 +102,7 @@ class Decisions:
         except _LostRace:
             return await self._decided_now(report_id, guild_id)
         if step.changes_cards:
-            self._republished()
+            await self.changes.changed(Kind.REPORTS, guild_id)
         log.info("Report #%d: %s (%s)", report_id, step.action, step.who.value)
         return updated
 
@@ -236,7 +238,7 @@ class Decisions:
                 conn=conn,
             )
             updated = replace(report, text=clean, pii_flags=flags, edited_at=utc(now))
-        self._republished()
+        await self.changes.changed(Kind.REPORTS, guild_id)
         log.info("Report #%d edited by a moderator", report_id)
         return updated
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.changes import Changes, Kind
 from bot.community import CommunityReport, CommunitySummary
 from bot.db import Database
 from bot.limits import cut
@@ -52,6 +53,7 @@ class ReportService(Submissions, Decisions):
         policy: ReportPolicy | None = None,
         *,
         org_exists: Callable[[str], bool] | None = None,
+        changes: Changes | None = None,
     ) -> None:
         self.db = db
         self.store = ReportStore(db)
@@ -59,6 +61,9 @@ class ReportService(Submissions, Decisions):
         self._org_exists = org_exists or (lambda _org_id: False)
         self._summaries: dict[tuple[str, tuple[int, ...]], CommunitySummary] = {}
         self._published = 0
+        # Another process's approval changes what the cards show here too.
+        self.changes = changes or Changes()
+        self.changes.on(Kind.REPORTS, lambda _guild_id: self._republished())
 
     # -- reporters -------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,6 +236,21 @@ class Database(ABC):
                 (key, value),
                 conn=c,
             )
+
+    # -- notifications between processes ----------------------------------------------------
+
+    @abstractmethod
+    async def notify(self, channel: str, payload: str) -> None:
+        """Tell every process listening on ``channel`` (PostgreSQL ``NOTIFY``). Nothing on a
+        backend one process owns (SQLite): there is no other process to tell."""
+
+    @abstractmethod
+    async def listen(
+        self, channel: str, received: Callable[[str], None], missed: Callable[[], None]
+    ) -> None:
+        """Call ``received(payload)`` for every notification on ``channel`` until :meth:`close`,
+        and ``missed()`` when some may have been lost (the connection dropped and came back).
+        Nothing on a backend one process owns (SQLite)."""
 
     # -- maintenance -----------------------------------------------------------------------
 

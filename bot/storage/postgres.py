@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import os
 import shutil
 import urllib.parse
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from bot.storage.base import (
     StorageError,
     load_migrations,
 )
+from bot.storage.listener import Listener
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ class PostgresDatabase(Database):
         # The connection of each task's open transaction, so helpers called without ``conn``
         # from that task join it (as with SQLite) instead of taking another connection.
         self._owners: dict[asyncio.Task[Any], asyncpg.Connection] = {}
+        self._listeners: list[Listener] = []
+        self._schema = "public"
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -90,6 +94,7 @@ class PostgresDatabase(Database):
         try:
             chosen = load_migrations(POSTGRES_MIGRATIONS_DIR) if migrations is None else migrations
             await db._migrate(list(chosen))
+            db._schema = str(await pool.fetchval("SELECT current_schema()"))
         except BaseException:
             await pool.close()
             raise
@@ -97,6 +102,8 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         """Wait for the connections in use to be given back, then close them."""
+        for listener in self._listeners:
+            await listener.close()
         await self._pool.close()
         log.info("Closed database %s", self.path)
 
@@ -228,6 +235,27 @@ class PostgresDatabase(Database):
         """All rows of a query."""
         async with self._use(conn) as c:
             return list(await c.fetch(placeholders(sql), *_args(params)))
+
+    # -- notifications between processes ----------------------------------------------------
+
+    def _scoped(self, channel: str) -> str:
+        """``channel`` for this schema only. Notifications are per database, and two
+        deployments in two schemas of one database must not hear each other's changes."""
+        tag = hashlib.sha256(self._schema.encode()).hexdigest()[:12]
+        return f"{channel}_{tag}"  # well under PostgreSQL's 63-byte identifiers
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """``NOTIFY`` every session listening on ``channel``, this process's own included."""
+        async with self._pool.acquire() as conn:
+            await conn.execute("SELECT pg_notify($1, $2)", self._scoped(channel), payload)
+
+    async def listen(
+        self, channel: str, received: Callable[[str], None], missed: Callable[[], None]
+    ) -> None:
+        """LISTEN on a connection of its own, which reconnects (and says so) after a drop."""
+        listener = Listener(self.url, self._scoped(channel), received, missed, self.path)
+        await listener.start()
+        self._listeners.append(listener)
 
     # -- maintenance -----------------------------------------------------------------------
 

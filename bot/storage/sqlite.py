@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -262,6 +262,16 @@ class SQLiteDatabase(Database):
         """The first column of the first row, or ``None`` when there is no row."""
         row = await self.fetchone(sql, params, conn=conn)
         return None if row is None else row[0]
+
+    # -- notifications between processes ----------------------------------------------------
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Nothing: one process owns an SQLite file, so there is no other process to tell."""
+
+    async def listen(
+        self, channel: str, received: Callable[[str], None], missed: Callable[[], None]
+    ) -> None:
+        """Nothing: one process owns an SQLite file, so no other process changes its data."""
 
     # -- maintenance -----------------------------------------------------------------------
 

@@ -1,0 +1,66 @@
+"""Leases: one-time work (command sync, the retention purge) runs in exactly one process.
+
+Several bot processes (shards on several machines) share one database. A job that must not run
+twice takes a lease: a row naming the job, the process holding it and when it expires. Taking
+it is one statement, so two processes racing for a free lease cannot both win, on either
+backend; the holder renews it each time it runs, and a lease its holder stopped renewing (the
+process died) passes to the next process that asks once it expires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+
+from bot.db import Database, to_db_time
+
+log = logging.getLogger(__name__)
+
+
+def process_name() -> str:
+    """Who this process is, for a lease row: host, pid and a random tag (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Leases:
+    """The leases this process takes, all under one holder name."""
+
+    def __init__(self, db: Database, holder: str | None = None) -> None:
+        self.db = db
+        self.holder = holder or process_name()
+
+    async def acquire(self, name: str, *, ttl: dt.timedelta, now: dt.datetime) -> bool:
+        """Take or renew the lease ``name`` until ``now + ttl``; whether this process holds it.
+
+        Refused while another holder's lease has not expired.
+        """
+        # The conflict's WHERE decides: a row held by someone else and not yet expired stays
+        # as it is, and the statement changes no row. A second writer racing on the same new
+        # row waits for the first to commit, then evaluates the WHERE against its row.
+        taken = await self.db.execute(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+            "expires_at = excluded.expires_at "
+            "WHERE leases.holder = excluded.holder OR leases.expires_at <= ?",
+            (name, self.holder, to_db_time(now + ttl), to_db_time(now)),
+        )
+        return taken == 1
+
+    async def release(self, name: str) -> None:
+        """Give the lease up now (on shutdown), so another process need not wait for expiry."""
+        await self.db.execute(
+            "DELETE FROM leases WHERE name = ? AND holder = ?", (name, self.holder)
+        )
+
+    async def release_all(self) -> None:
+        """Give up every lease this process holds (at shutdown)."""
+        await self.db.execute("DELETE FROM leases WHERE holder = ?", (self.holder,))
+
+    async def holder_of(self, name: str, now: dt.datetime) -> str | None:
+        """Who holds ``name`` at ``now``, if anyone."""
+        return await self.db.fetchval(
+            "SELECT holder FROM leases WHERE name = ? AND expires_at > ?", (name, to_db_time(now))
+        )
