@@ -7,6 +7,7 @@ implemented once. It never imports discord.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -146,11 +147,6 @@ class Core:
         if self.directory is not None:
             await self.directory.aclose()
         await self.changes.stop()
-        try:
-            # Another process can take over the jobs now rather than when the leases expire.
-            await self.leases.release_all()
-        except Exception:
-            log.warning("Could not release this process's leases; they lapse by themselves")
         await self.db.close()
 
     async def purge_reporters(self, now: dt.datetime) -> int:
@@ -166,12 +162,18 @@ class Core:
         return erased
 
     async def scheduled_purge(self, now: dt.datetime, every: dt.timedelta) -> int | None:
-        """The periodic retention purge, run ``every`` so long by each process: only the one
-        holding the purge lease purges (``None`` elsewhere). The holder renews the lease each
-        run; if it stops (the process died), another takes over within two runs."""
-        if not await self.leases.acquire(PURGE_LEASE, ttl=2 * every, now=now):
+        """The periodic retention purge: every process asks often, and the first to ask once
+        a period of ``every`` is over purges (``None`` elsewhere and until the next period).
+        A process that died or restarted holds nothing up: the next asker runs the job."""
+        if not await self.leases.take_turn(PURGE_LEASE, every=every, now=now):
             return None
-        return await self.purge_reporters(now)
+        try:
+            return await self.purge_reporters(now)
+        except Exception:
+            # A failed run gives its turn back, so the next offer (within the hour) retries.
+            with contextlib.suppress(Exception):
+                await self.leases.release(PURGE_LEASE)
+            raise
 
     @property
     def knowledge(self) -> Knowledge:

@@ -3,8 +3,9 @@
 Several bot processes (shards on several machines) share one database. A job that must not run
 twice takes a lease: a row naming the job, the process holding it and when it expires. Taking
 it is one statement, so two processes racing for a free lease cannot both win, on either
-backend; the holder renews it each time it runs, and a lease its holder stopped renewing (the
-process died) passes to the next process that asks once it expires.
+backend; the holder renews it while it works, and a lease its holder stopped renewing (the
+process died) passes to the next process that asks once it expires. A periodic job (the purge)
+takes turns instead: the first process to ask once a period is over runs it for that period.
 """
 
 from __future__ import annotations
@@ -55,9 +56,21 @@ class Leases:
             "DELETE FROM leases WHERE name = ? AND holder = ?", (name, self.holder)
         )
 
-    async def release_all(self) -> None:
-        """Give up every lease this process holds (at shutdown)."""
-        await self.db.execute("DELETE FROM leases WHERE holder = ?", (self.holder,))
+    async def take_turn(self, name: str, *, every: dt.timedelta, now: dt.datetime) -> bool:
+        """Claim the run of the periodic job ``name`` due at ``now``: true for exactly one
+        process per period of ``every``, the first to ask once the last turn's period is over.
+
+        Unlike :meth:`acquire`, nobody keeps a turn: the row only says when the next one is
+        due, so a process that crashed or restarted delays nothing, and asking again within
+        the same period (the same process included) is refused.
+        """
+        taken = await self.db.execute(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+            "expires_at = excluded.expires_at WHERE leases.expires_at <= ?",
+            (name, self.holder, to_db_time(now + every), to_db_time(now)),
+        )
+        return taken == 1
 
     async def holder_of(self, name: str, now: dt.datetime) -> str | None:
         """Who holds ``name`` at ``now``, if anyone."""

@@ -43,8 +43,10 @@ log = logging.getLogger(__name__)
 REPORT = COMMANDS["report"]
 CRITERION_MAX = REPORT.option("criterion").max_length or 100
 BLOCK_REASON_MAX = core_reports.BLOCK_REASON_MAX
-# How often each process offers to run the retention purge (one of them does, see Core).
-PURGE_EVERY_HOURS = 6
+# The retention purge runs once per period across all processes; each process offers to run it
+# more often, so the run after a restart or a crash is never more than an hour late.
+PURGE_EVERY = dt.timedelta(hours=6)
+PURGE_OFFER_HOURS = 1
 
 
 async def _on_report_button(
@@ -137,19 +139,17 @@ class Reports(commands.Cog):
     async def cog_unload(self) -> None:
         self.purge_reporters.cancel()
 
-    @tasks.loop(hours=PURGE_EVERY_HOURS)
+    @tasks.loop(hours=PURGE_OFFER_HOURS)
     async def purge_reporters(self) -> None:
         """Erase reporter ids once a decision is older than the retention period."""
         try:
-            erased = await self.bot.core.scheduled_purge(
-                dt.datetime.now(dt.UTC), dt.timedelta(hours=PURGE_EVERY_HOURS)
-            )
+            erased = await self.bot.core.scheduled_purge(dt.datetime.now(dt.UTC), PURGE_EVERY)
         except Exception:
             # An exception would end the loop for good and ids would stay until a restart.
             log.exception("Retention purge failed; it runs again at the next interval")
             return
         if erased is None:
-            log.debug("Another process holds the retention purge; not purging here")
+            log.debug("The retention purge is not due here (ran this period)")
         elif erased:
             log.info("Erased the reporter ids of %d decided report(s)", erased)
 
