@@ -81,12 +81,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "fund": ("financ",),
     "funding": ("financ",),
     "fundrais": ("financ",),
-    "donat": ("financ",),
-    "donor": ("financ",),
     "salary": ("financ",),
     "wage": ("financ",),
     "wayfare": ("wayfair",),
     "superbowl": ("super", "bowl"),
+    # Faith-based conditions on help: members name the place or practice, entries say "religious".
+    # Giving ("donate") is how-to-help's word, not a synonym of an organization's finances.
+    "religion": ("religious",),
+    "church": ("church", "religious"),
+    "faith": ("religious",),
+    "bible": ("religious",),
+    "pray": ("religious",),
+    "prayer": ("religious",),
+    "christian": ("religious",),
+    "sober": ("sobriety",),
+    "oversea": ("abroad",),
+    "foreign": ("foreign", "abroad"),
+    "facebook": ("social", "media"),
+    "instagram": ("social", "media"),
+    "tiktok": ("social", "media"),
+    "twitter": ("social", "media"),
     "nordic": ("nordic",),
     "swedish": ("nordic",),
 }
@@ -117,7 +131,7 @@ DOMAIN_WORDS = """
 NEAR_DOMAIN_WORDS = """
     abuse smuggling kidnapping police cop arrest jail prison incarceration criminal hotline
     conspiracy statistic outreach consent migrant immigration deportation slave
-    slavery vet vetting trustworthy accountability transparency
+    slavery vet vetting trustworthy accountability transparency shelter
 """
 _ACRONYM_IN_TEXT = re.compile(
     r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|&|on|in)\s+)*){2,8})\(([A-Z]{2,8})\)"

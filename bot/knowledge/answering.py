@@ -37,6 +37,8 @@ HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
 #: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
 #: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
 DOMAIN_GATE, FOREIGN_MAX = True, 1
+#: Unmatched words common in the base ("make", "post") do not count as another subject.
+FOREIGN_IGNORES_COMMON = True
 #: A top entry another of the next two outscores in confidence by this much is only a hedge ...
 AMBIGUITY_GAP = 0.05
 #: ... and such a rival, if its name holds a subject word, is taken instead.
@@ -135,7 +137,7 @@ class AnswerRule:
         terms = set(self._analyzer(question))
         if terms & DOMAIN_TERMS or top.name_match:
             return True
-        foreign = top.subjects - top.matched
+        foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched
         if terms & NEAR_DOMAIN_TERMS and foreign == 0 and top.matched >= 2:
             return True
         if top.distinct:

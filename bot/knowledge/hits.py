@@ -29,6 +29,7 @@ class Scored:
     distinct: bool  # ... and it is a distinctive word (in few entries)
     name_match: bool  # the question is (nearly) the entry's name or an alias
     unknown: float  # share of the question's weight in words the knowledge base never uses
+    foreign: int = 0  # subject words, not common in the base, that the entry does not match
 
 
 @dataclass(frozen=True)
