@@ -21,6 +21,7 @@ from typing import Any
 import msgspec
 
 import bot.knowledge.answering as answering_module
+import bot.knowledge.route as route_module
 import bot.knowledge.search as search_module
 from bot.knowledge.evaluation import load_cases, route, score
 from bot.knowledge.loader import Knowledge, load_knowledge
@@ -317,7 +318,7 @@ def bench(questions: int = 400) -> None:
 
 # -- comparison of methods ----------------------------------------------------------------------
 
-_TUNABLE = (answering_module, search_module)
+_TUNABLE = (answering_module, search_module, route_module)
 # The answering rule before issue 14: coverage >= 0.45 decides, nothing else.
 PREVIOUS_RULE = {
     "DOMAIN_GATE": False,

@@ -37,6 +37,8 @@ HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
 #: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
 #: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
 DOMAIN_GATE, FOREIGN_MAX = True, 1
+#: A distinctive word matched anywhere in the entry places a fully matched question in the domain.
+RARE_GATE = True
 #: Unmatched words common in the base ("make", "post") do not count as another subject.
 FOREIGN_IGNORES_COMMON = True
 #: A top entry another of the next two outscores in confidence by this much is only a hedge ...
@@ -145,7 +147,9 @@ class AnswerRule:
             # "who is playing in the super bowl" is another subject that shares a name.
             claim = not CLAIM_CUES.isdisjoint(tokenize(question))
             return foreign == 0 or (claim and foreign <= FOREIGN_MAX)
-        return top.named and top.matched >= 2 and foreign == 0
+        # Every subject word matched, one of them in the entry's name or a distinctive word of
+        # its text ("did backpage getting shut down help anyone").
+        return (top.named or (RARE_GATE and top.rare > 0)) and top.matched >= 2 and foreign == 0
 
     def _verdict(self, question: str, ranked: list[Scored]) -> str | None:
         """ "sure", "hedged" or None (no answer) for the best of ``ranked``.

@@ -327,7 +327,7 @@ class SearchIndex(AnswerRule, NameLookup):
         scored: list[Scored] = []
         for d, score in best:
             credits = self._credits[d]
-            covered, matched, named, distinct, foreign = 0.0, 0, False, False, 0
+            covered, matched, named, distinct, foreign, rare = 0.0, 0, False, False, 0, 0
             for idf, subject, common, expansions in plan:
                 # A guessed typo is less sure than the word itself, hence similarity squared.
                 c = max(
@@ -340,6 +340,8 @@ class SearchIndex(AnswerRule, NameLookup):
                         in_name = c >= FIELD_COVERAGE[NAME] * 0.95
                         named = named or in_name
                         distinct = distinct or (in_name and idf >= self._distinct_idf)
+                        # A distinctive word the entry states (name or strong text), not mentions.
+                        rare += idf >= self._distinct_idf and c >= FIELD_COVERAGE[STRONG] * 0.95
                 elif subject and not common:
                     foreign += 1
             # Confidence is coverage, nudged by how close this entry is to the top BM25 score,
@@ -367,6 +369,7 @@ class SearchIndex(AnswerRule, NameLookup):
                     matched=matched,
                     subjects=len(subjects),
                     foreign=foreign,
+                    rare=rare,
                     named=named,
                     distinct=distinct,
                     name_match=name_match,

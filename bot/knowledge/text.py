@@ -224,8 +224,17 @@ def stem(word: str) -> str:
         ("ized", "iz"),
         ("izes", "iz"),
         ("ize", "iz"),
+        # "exploitation" meets "exploit", "deportation" meets "deport"; "education" -> "educat".
+        ("tations", "t"),
+        ("tation", "t"),
         ("ations", "at"),
         ("ation", "at"),
+        # "prevention" meets "prevent", "protection" "protect", "coercion" "coerce".
+        ("ctions", "ct"),
+        ("ction", "ct"),
+        ("ntions", "nt"),
+        ("ntion", "nt"),
+        ("rcion", "rc"),
         ("ially", ""),
         ("ial", ""),
         ("ies", "y"),
