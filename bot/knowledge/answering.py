@@ -52,6 +52,10 @@ PHRASES, PHRASE_MIN_WORDS = True, 3
 #: Prefer an entry the question essentially names over a BM25F winner that it does not name.
 PREFER_NAME_MATCH = True
 
+#: A top entry (not named by the question) within this BM25F ratio of the runner-up and this
+#: confidence margin of the next two is a tie: no answer.
+TIE_BM25, TIE_CONFIDENCE = 0.0, 0.0
+
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
 # A question whose subject words are (nearly) exactly an entry's title or alias is answered by it
@@ -166,6 +170,13 @@ class AnswerRule:
             return None
         if not self._in_domain(question, top):
             return None
+        if not top.name_match and len(ranked) > 1:
+            # Tied with the runner-up on both rankings: the question fits two entries alike,
+            # and picking one would be a guess.
+            lead = top.bm25 / max(ranked[1].bm25, 1e-9)
+            margin = top.hit.score - max(s.hit.score for s in ranked[1:3])
+            if lead < TIE_BM25 and margin < TIE_CONFIDENCE:
+                return None
         # Another close candidate covering the question better: the rankers disagree.
         rival = max((s.hit.score for s in ranked[1:3]), default=0.0)
         contested = rival >= top.hit.score + AMBIGUITY_GAP

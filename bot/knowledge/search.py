@@ -86,6 +86,7 @@ UNKNOWN_FACTOR = 0.5
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
 # Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
 RANK_BY = "bm25"
+BLEND = 0.5  # with RANK_BY "blend": weight of the confidence beside the BM25F score / best
 K1, B = 1.2, 0.6
 FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
 PREFIX_MIN = 5  # shortest question word taken as the start of a longer word ("decrim")
@@ -378,6 +379,8 @@ class SearchIndex(AnswerRule, NameLookup):
             )
         if RANK_BY == "bm25":
             scored.sort(key=lambda s: (-s.bm25, s.hit.kind, s.hit.id))
+        elif RANK_BY == "blend":
+            scored.sort(key=lambda s: (-(s.bm25 / top + BLEND * s.hit.score), s.hit.kind, s.hit.id))
         else:
             scored.sort(key=lambda s: (-s.hit.score, s.hit.kind, s.hit.id))
         return scored[:limit]
