@@ -54,7 +54,7 @@ PREFER_NAME_MATCH = True
 
 #: A top entry (not named by the question) within this BM25F ratio of the runner-up and this
 #: confidence margin of the next two is a tie: no answer.
-TIE_BM25, TIE_CONFIDENCE = 0.0, 0.0
+TIE_BM25, TIE_CONFIDENCE = 1.01, 0.13
 
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
@@ -175,7 +175,7 @@ class AnswerRule:
             # and picking one would be a guess.
             lead = top.bm25 / max(ranked[1].bm25, 1e-9)
             margin = top.hit.score - max(s.hit.score for s in ranked[1:3])
-            if lead < TIE_BM25 and margin < TIE_CONFIDENCE:
+            if 1.0 <= lead < TIE_BM25 and margin < TIE_CONFIDENCE:
                 return None
         # Another close candidate covering the question better: the rankers disagree.
         rival = max((s.hit.score for s in ranked[1:3]), default=0.0)

@@ -85,6 +85,8 @@ EVIDENCE_MIN = 2.5  # idf-weighted matched words below which confidence is scale
 UNKNOWN_FACTOR = 0.5
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
 # Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
+# Entries' ``questions`` (the ways members ask about them) are matched as strong text.
+MATCH_QUESTIONS = True
 RANK_BY = "bm25"
 BLEND = 0.5  # with RANK_BY "blend": weight of the confidence beside the BM25F score / best
 K1, B = 1.2, 0.6
@@ -95,7 +97,8 @@ PREFIX_MIN = 5  # shortest question word taken as the start of a longer word ("d
 def _entry_fields(kind: str, entry: object) -> tuple[str, list[str], list[str], list[str]]:
     """(title, name texts, strong texts, body texts) of one entry."""
     e = entry
-    keywords = [*getattr(e, "keywords", []), *getattr(e, "questions", [])]
+    questions = getattr(e, "questions", []) if MATCH_QUESTIONS else []
+    keywords = [*getattr(e, "keywords", []), *questions]
     if kind == "criteria":
         title = e.title  # type: ignore[attr-defined]
         names = [title, f"criterion {e.number}"]  # type: ignore[attr-defined]
