@@ -37,7 +37,8 @@ HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
 #: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
 #: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
 DOMAIN_GATE, FOREIGN_MAX = True, 1
-#: A distinctive word matched anywhere in the entry places a fully matched question in the domain.
+#: A distinctive word in the entry's name or strong text places a fully matched question in
+#: the domain, as a name match does.
 RARE_GATE = True
 #: Unmatched words common in the base ("make", "post") do not count as another subject.
 FOREIGN_IGNORES_COMMON = True
