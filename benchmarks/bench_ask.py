@@ -21,6 +21,7 @@ from typing import Any
 import msgspec
 
 import bot.knowledge.answering as answering_module
+import bot.knowledge.route as route_module
 import bot.knowledge.search as search_module
 from bot.knowledge.evaluation import load_cases, route, score
 from bot.knowledge.loader import Knowledge, load_knowledge
@@ -317,7 +318,7 @@ def bench(questions: int = 400) -> None:
 
 # -- comparison of methods ----------------------------------------------------------------------
 
-_TUNABLE = (answering_module, search_module)
+_TUNABLE = (answering_module, search_module, route_module)
 # The answering rule before issue 14: coverage >= 0.45 decides, nothing else.
 PREVIOUS_RULE = {
     "DOMAIN_GATE": False,
@@ -327,6 +328,8 @@ PREVIOUS_RULE = {
     "PHRASES": False,
     "RIVAL_SWITCH": False,
     "UNKNOWN_FACTOR": 1.0,
+    "TIE_BM25": 0.0,
+    "SURE_WHOLE_OVER_SUBJECT": False,
 }
 
 
@@ -411,6 +414,24 @@ def compare() -> None:
         ),
         "previous rule + organization questions": _method(knowledge, PREVIOUS_RULE),
         "calibrated rule + organizations (shipped)": _method(knowledge, {}),
+        "  same, without the entries' member phrasings": _method(
+            knowledge, {"MATCH_QUESTIONS": False}
+        ),
+        "  same, without the tie rule": _method(knowledge, {"TIE_BM25": 0.0}),
+        "  same, without the rare-word domain path": _method(knowledge, {"RARE_GATE": False}),
+        "  same, common unmatched words count as foreign": _method(
+            knowledge, {"FOREIGN_IGNORES_COMMON": False}
+        ),
+        "  same, unknown org never yields to a sure answer": _method(
+            knowledge, {"SURE_WHOLE_OVER_SUBJECT": False}
+        ),
+        "  same, ranked by BM25F + 0.25 x confidence": _method(
+            knowledge, {"RANK_BY": "blend", "BLEND": 0.25}
+        ),
+        "  same, ranked by confidence": _method(knowledge, {"RANK_BY": "confidence"}),
+        "  same, hedging any entry named by a subject word": _method(
+            knowledge, {"HEDGE_NAMED": True}
+        ),
         "  same, without the domain gate": _method(knowledge, {"DOMAIN_GATE": False}),
         "  same, without hedged answers": _method(knowledge, {"HEDGE_THRESHOLD": 1.0}),
         "  same, without alias phrases": _method(knowledge, {"PHRASES": False}),

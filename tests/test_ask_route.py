@@ -34,6 +34,9 @@ def shipped() -> tuple[Knowledge, SearchIndex, OrgIndex]:
         ("thoughts on swop usa", "swop usa"),
         ("OUR rescue legit?", "our rescue"),
         ("should we partner with the new abolitionists", "the new abolitionists"),
+        ("wait so is swop usa legit", "swop usa"),
+        ("anyone know if swop behind bars is legit", "swop behind bars"),
+        ("is unicef a good place to donate to", "unicef"),
     ],
 )
 def test_organization_questions_name_their_subject(question: str, subject: str) -> None:
@@ -108,6 +111,17 @@ def test_near_domain_questions_are_refused(
     _, index, orgs = shipped
     decision = route(index, orgs, question)
     assert decision.kind is RouteKind.NONE, decision
+
+
+def test_an_unknown_name_the_knowledge_base_answers_is_a_subject(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    """ "is the nordic modle good for sex workers": a policy (typo and all), not an unknown org."""
+    _, index, orgs = shipped
+    decision = route(index, orgs, "wait so is the nordic modle actually good for sex workers")
+    assert decision.kind is RouteKind.ENTRY
+    assert decision.answer.best is not None
+    assert decision.answer.best.id in {"nordic-model", "end-demand-protects-people"}
 
 
 def test_a_claim_check_about_a_distinctive_subject_passes_the_gate(

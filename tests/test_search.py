@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
+from bot.knowledge.present import present_entry
 from bot.knowledge.search import ANSWER_THRESHOLD, Answer, SearchIndex, analyze
 from bot.knowledge.text import normalize_numbers, stem, terms
 
@@ -207,6 +208,10 @@ def test_numbers_are_written_one_way(text: str, expected: str) -> None:
         ("traffickers", "trafficking"),
         ("families", "family"),
         ("programmes", "program"),
+        ("prevention", "prevent"),
+        ("exploitation", "exploited"),
+        ("protection", "protects"),
+        ("coercion", "coerced"),
     ],
 )
 def test_spelling_and_inflection_variants_share_a_stem(a: str, b: str) -> None:
@@ -215,6 +220,34 @@ def test_spelling_and_inflection_variants_share_a_stem(a: str, b: str) -> None:
 
 def test_stopwords_are_dropped() -> None:
     assert terms("What is the Nordic model?") == ["nordic", "model"]
+
+
+def test_chat_shorthand_carries_no_topic() -> None:
+    assert terms("tbh idk why ppl say the nordic model works lol") == ["nordic", "model", "work"]
+
+
+@pytest.mark.parametrize("age", ["a 16 year old", "my 15yo", "a 17-year-old", "12 yrs old"])
+def test_an_age_under_18_reads_as_child(age: str) -> None:
+    assert "child" in analyze(f"can {age} consent")
+
+
+def test_an_age_of_18_or_more_is_just_a_number() -> None:
+    assert "child" not in analyze("can an 18 year old consent")
+
+
+def test_an_entrys_questions_are_matched_but_never_shown() -> None:
+    """The ways members ask about an entry find it, and stay out of what is shown."""
+    topic = _src(
+        id="where-money-goes",
+        title="Following the money",
+        summary="Look at the annual report.",
+        questions=["where do my donations actually end up"],
+    )
+    knowledge = make_knowledge(topics=[*TOPICS, topic])
+    index = SearchIndex.build(knowledge)
+    assert [h.id for h in index.search("donations end up")][:1] == ["where-money-goes"]
+    shown = present_entry(knowledge, "topics", "where-money-goes").data
+    assert "donations" not in f"{shown['title']} {shown['text']}"
 
 
 def test_acronyms_and_spelled_out_names_meet() -> None:

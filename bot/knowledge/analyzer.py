@@ -71,6 +71,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "nonprofit": ("organiz",),
     "charity": ("organiz",),
     "sexwork": ("sex", "work"),
+    "sextrafficking": ("sex", "traffick"),
+    "antitrafficking": ("anti", "traffick"),
+    "teen": ("child",),
+    "teenag": ("child",),
+    "underag": ("child",),
+    "relaps": ("relaps", "sobriety"),
     "sw": ("sex", "work"),
     "immigrant": ("immigrat",),
     "migrant": ("immigrat",),
@@ -81,12 +87,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "fund": ("financ",),
     "funding": ("financ",),
     "fundrais": ("financ",),
-    "donat": ("financ",),
-    "donor": ("financ",),
     "salary": ("financ",),
     "wage": ("financ",),
     "wayfare": ("wayfair",),
     "superbowl": ("super", "bowl"),
+    # Faith-based conditions on help: members name the place or practice, entries say "religious".
+    # Giving ("donate") is how-to-help's word, not a synonym of an organization's finances.
+    "religion": ("religious",),
+    "church": ("church", "religious"),
+    "faith": ("religious",),
+    "bible": ("religious",),
+    "pray": ("religious",),
+    "prayer": ("religious",),
+    "christian": ("religious",),
+    "sober": ("sobriety",),
+    "oversea": ("abroad",),
+    "foreign": ("foreign", "abroad"),
+    "facebook": ("social", "media"),
+    "instagram": ("social", "media"),
+    "tiktok": ("social", "media"),
+    "twitter": ("social", "media"),
     "nordic": ("nordic",),
     "swedish": ("nordic",),
 }
@@ -117,8 +137,12 @@ DOMAIN_WORDS = """
 NEAR_DOMAIN_WORDS = """
     abuse smuggling kidnapping police cop arrest jail prison incarceration criminal hotline
     conspiracy statistic outreach consent migrant immigration deportation slave
-    slavery vet vetting trustworthy accountability transparency
+    slavery vet vetting trustworthy accountability transparency shelter
 """
+_MINOR_AGE = re.compile(
+    r"\b(?:1[0-7]|[1-9])\s*(?:-|\s)?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b",
+    re.IGNORECASE,
+)
 _ACRONYM_IN_TEXT = re.compile(
     r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|&|on|in)\s+)*){2,8})\(([A-Z]{2,8})\)"
 )
@@ -153,7 +177,8 @@ class Analyzer:
         return tuple(out)
 
     def __call__(self, text: str) -> list[str]:
-        tokens = tokenize(text)
+        # "a 16 year old", "16yo": an age under 18 is a child in the entries' terms.
+        tokens = tokenize(_MINOR_AGE.sub(" child ", text))
         out: list[str] = []
         stems = [
             stem(RAW_SYNONYMS.get(tok, tok)) for tok in tokens if tok not in QUESTION_STOPWORDS

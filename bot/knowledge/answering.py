@@ -37,6 +37,11 @@ HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
 #: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
 #: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
 DOMAIN_GATE, FOREIGN_MAX = True, 1
+#: A distinctive word in the entry's name or strong text places a fully matched question in
+#: the domain, as a name match does.
+RARE_GATE = True
+#: Unmatched words common in the base ("make", "post") do not count as another subject.
+FOREIGN_IGNORES_COMMON = True
 #: A top entry another of the next two outscores in confidence by this much is only a hedge ...
 AMBIGUITY_GAP = 0.05
 #: ... and such a rival, if its name holds a subject word, is taken instead.
@@ -47,6 +52,10 @@ HEDGE_NAMED = False
 PHRASES, PHRASE_MIN_WORDS = True, 3
 #: Prefer an entry the question essentially names over a BM25F winner that it does not name.
 PREFER_NAME_MATCH = True
+
+#: A top entry (not named by the question) within this BM25F ratio of the runner-up and this
+#: confidence margin of the next two is a tie: no answer.
+TIE_BM25, TIE_CONFIDENCE = 1.01, 0.13
 
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
@@ -135,7 +144,7 @@ class AnswerRule:
         terms = set(self._analyzer(question))
         if terms & DOMAIN_TERMS or top.name_match:
             return True
-        foreign = top.subjects - top.matched
+        foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched
         if terms & NEAR_DOMAIN_TERMS and foreign == 0 and top.matched >= 2:
             return True
         if top.distinct:
@@ -143,7 +152,9 @@ class AnswerRule:
             # "who is playing in the super bowl" is another subject that shares a name.
             claim = not CLAIM_CUES.isdisjoint(tokenize(question))
             return foreign == 0 or (claim and foreign <= FOREIGN_MAX)
-        return top.named and top.matched >= 2 and foreign == 0
+        # Every subject word matched, one of them in the entry's name or a distinctive word of
+        # its text ("did backpage getting shut down help anyone").
+        return (top.named or (RARE_GATE and top.rare > 0)) and top.matched >= 2 and foreign == 0
 
     def _verdict(self, question: str, ranked: list[Scored]) -> str | None:
         """ "sure", "hedged" or None (no answer) for the best of ``ranked``.
@@ -160,6 +171,13 @@ class AnswerRule:
             return None
         if not self._in_domain(question, top):
             return None
+        if not top.name_match and len(ranked) > 1:
+            # Tied with the runner-up on both rankings: the question fits two entries alike,
+            # and picking one would be a guess.
+            lead = top.bm25 / max(ranked[1].bm25, 1e-9)
+            margin = top.hit.score - max(s.hit.score for s in ranked[1:3])
+            if 1.0 <= lead < TIE_BM25 and margin < TIE_CONFIDENCE:
+                return None
         # Another close candidate covering the question better: the rankers disagree.
         rival = max((s.hit.score for s in ranked[1:3]), default=0.0)
         contested = rival >= top.hit.score + AMBIGUITY_GAP

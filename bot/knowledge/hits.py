@@ -29,6 +29,8 @@ class Scored:
     distinct: bool  # ... and it is a distinctive word (in few entries)
     name_match: bool  # the question is (nearly) the entry's name or an alias
     unknown: float  # share of the question's weight in words the knowledge base never uses
+    foreign: int = 0  # subject words, not common in the base, that the entry does not match
+    rare: int = 0  # distinctive subject words (in few entries) in its name or strong text
 
 
 @dataclass(frozen=True)

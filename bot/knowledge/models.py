@@ -27,6 +27,9 @@ class _Entry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     sources: SourceIds
     reviewed: dt.date
     keywords: list[ShortText] = []
+    # Ways members ask about the entry, in their words ("where do my donations end up"): matched
+    # like keywords, never shown. Written per concept, never copied from an evaluation question.
+    questions: list[ShortText] = []
 
 
 class Source(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):

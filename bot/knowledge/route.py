@@ -36,7 +36,7 @@ def criterion_number(text: str) -> int | None:
 # Words that, after "is X good", say what X is ("a good charity", "good on sex work").
 _TAIL = (
     r"(?:\s+(?:org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group|cause|one|"
-    r"place to (?:donate|give|volunteer)|"
+    r"place to (?:donate|give|volunteer)(?: to| for| with| at)?|"
     r"to (?:donate|give|support|work|volunteer)(?: to| for| with)?|"
     r"on .{1,40}|for .{1,40}|at .{1,40}|with .{1,40}|or not|at all|or a scam|or what|or bad|"
     r"tho|though|really))*"
@@ -92,9 +92,18 @@ _NOT_A_NAME = re.compile(
     r"term|theory|narrative|story|stories|stuff|thing|things|method|system|raids?|"
     r"stings?|therapy|housing|aftercare)\b"
 )
+_OPENERS = re.compile(
+    r"^(?:(?:so|ok|okay|hey|hi|yo|um|hmm|wait|lol|honestly|ngl|genuinely|real talk|"
+    r"quick question|quick q|question|sorry|also|and|but|"
+    r"(?:does |do )?(?:any ?one|any ?body|you guys|y'?all|u) (?:know|knows) (?:if|whether))"
+    r"[\s,:]+)+"
+)
 _ARTICLE = re.compile(r"^(?:the|a|an|this|that)\s+")
 _TRAILING = re.compile(r"[\s?!.,:;]+$")
 MAX_NAME_WORDS = 7
+#: An unknown "X" the knowledge base surely answers on its own is a subject, not an organization:
+#: a sure answer to the whole question is given then (see :func:`decide`).
+SURE_WHOLE_OVER_SUBJECT = True
 
 
 def org_subject(question: str) -> str | None:
@@ -104,7 +113,8 @@ def org_subject(question: str) -> str | None:
     ``/rate`` matcher to say.
     """
     text = _TRAILING.sub("", " ".join(fold_for_search(question).split()))
-    text = re.sub(r"^(?:so|ok|okay|hey|hi|yo|um|hmm|quick question|question)[\s,:]+", "", text)
+    # Openers before the question proper, possibly several ("wait so is X legit").
+    text = _OPENERS.sub("", text)
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match is None:
@@ -166,6 +176,10 @@ def decide(
             same = best is not None and (best.kind, best.id) == (alone.kind, alone.id)
             if not subject_answer.hedged and (best is None or answer.hedged or same):
                 return Route(RouteKind.ENTRY, subject_answer, subject)
+            if not subject_answer.hedged and SURE_WHOLE_OVER_SUBJECT and best is not None:
+                # Both surely answered, differently ("is the nordic model good for sex
+                # workers"): a knowledge subject, and the whole question says more about it.
+                return Route(RouteKind.ENTRY, answer)
         return Route(RouteKind.UNKNOWN_ORG, answer, subject, list(match.candidates))
     if answer.best is not None:
         return Route(RouteKind.ENTRY, answer)

@@ -67,6 +67,7 @@ __all__ = [
 SEARCHED_KINDS = ("criteria", "myths", "terms", "topics")
 
 DISTINCT_DF = 5  # a word in at most this many entries is distinctive
+COMMON_SHARE = 0.13  # a word in at least this share of the entries is common
 # Distinct question wordings whose answers are remembered.
 ANSWER_CACHE = 4096
 # Field weights for BM25F. The name is what an entry is *about*; strong text states it; the body
@@ -84,7 +85,10 @@ EVIDENCE_MIN = 2.5  # idf-weighted matched words below which confidence is scale
 UNKNOWN_FACTOR = 0.5
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
 # Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
+# Entries' ``questions`` (the ways members ask about them) are matched as strong text.
+MATCH_QUESTIONS = True
 RANK_BY = "bm25"
+BLEND = 0.5  # with RANK_BY "blend": weight of the confidence beside the BM25F score / best
 K1, B = 1.2, 0.6
 FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
 PREFIX_MIN = 5  # shortest question word taken as the start of a longer word ("decrim")
@@ -93,7 +97,8 @@ PREFIX_MIN = 5  # shortest question word taken as the start of a longer word ("d
 def _entry_fields(kind: str, entry: object) -> tuple[str, list[str], list[str], list[str]]:
     """(title, name texts, strong texts, body texts) of one entry."""
     e = entry
-    keywords = list(getattr(e, "keywords", []))
+    questions = getattr(e, "questions", []) if MATCH_QUESTIONS else []
+    keywords = [*getattr(e, "keywords", []), *questions]
     if kind == "criteria":
         title = e.title  # type: ignore[attr-defined]
         names = [title, f"criterion {e.number}"]  # type: ignore[attr-defined]
@@ -154,6 +159,9 @@ class SearchIndex(AnswerRule, NameLookup):
         self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         # A word in this few entries is distinctive: it names a subject ("wayfair", "kraft").
         self._distinct_idf = math.log(1 + (n - DISTINCT_DF + 0.5) / (DISTINCT_DF + 0.5))
+        # A word in this many entries is common: it frames a question rather than naming a subject.
+        common_df = max(COMMON_SHARE * n, DISTINCT_DF + 1)
+        self._common_idf = math.log(1 + (n - common_df + 0.5) / (common_df + 0.5))
         # Unseen words are as informative as the rarest word: they make a question off-topic.
         self._idf_unknown = math.log(1 + (n + 0.5) / 0.5)
         # postings: term -> [(doc, bm25 weight)]; credits: per doc, term -> coverage credit of
@@ -289,7 +297,7 @@ class SearchIndex(AnswerRule, NameLookup):
             return []
         scores: dict[int, float] = defaultdict(float)
         # Per question term: (coverage weight, is a subject word, expansions).
-        plan: list[tuple[float, bool, tuple[tuple[str, float], ...]]] = []
+        plan: list[tuple[float, bool, bool, tuple[tuple[str, float], ...]]] = []
         subjects: set[str] = set()  # the question's subject words, typos resolved
         total = unknown = 0.0
         for term in terms:
@@ -305,7 +313,10 @@ class SearchIndex(AnswerRule, NameLookup):
                 unknown += idf * cover_factor
             idf *= cover_factor
             total += idf
-            plan.append((idf, cover_factor >= 1.0, expansions))
+            # A word in many entries ("make", "post") is no sign of another subject when unmatched.
+            best_idf = max((self._idf[t] for t, _ in expansions), default=math.inf)
+            common = best_idf < self._common_idf
+            plan.append((idf, cover_factor >= 1.0, common, expansions))
             if cover_factor >= 1.0:
                 subjects.add(expansions[0][0] if expansions else term)
             for vocab_term, similarity in expansions:
@@ -320,8 +331,8 @@ class SearchIndex(AnswerRule, NameLookup):
         scored: list[Scored] = []
         for d, score in best:
             credits = self._credits[d]
-            covered, matched, named, distinct = 0.0, 0, False, False
-            for idf, subject, expansions in plan:
+            covered, matched, named, distinct, foreign, rare = 0.0, 0, False, False, 0, 0
+            for idf, subject, common, expansions in plan:
                 # A guessed typo is less sure than the word itself, hence similarity squared.
                 c = max(
                     (sim * sim * credits[t] for t, sim in expansions if t in credits), default=0.0
@@ -333,6 +344,10 @@ class SearchIndex(AnswerRule, NameLookup):
                         in_name = c >= FIELD_COVERAGE[NAME] * 0.95
                         named = named or in_name
                         distinct = distinct or (in_name and idf >= self._distinct_idf)
+                        # A distinctive word the entry states (name or strong text), not mentions.
+                        rare += idf >= self._distinct_idf and c >= FIELD_COVERAGE[STRONG] * 0.95
+                elif subject and not common:
+                    foreign += 1
             # Confidence is coverage, nudged by how close this entry is to the top BM25 score,
             # so that of two entries covering the question alike the one about it wins.
             confidence = covered / total * (0.75 + 0.25 * score / top)
@@ -357,6 +372,8 @@ class SearchIndex(AnswerRule, NameLookup):
                     bm25=score,
                     matched=matched,
                     subjects=len(subjects),
+                    foreign=foreign,
+                    rare=rare,
                     named=named,
                     distinct=distinct,
                     name_match=name_match,
@@ -365,6 +382,8 @@ class SearchIndex(AnswerRule, NameLookup):
             )
         if RANK_BY == "bm25":
             scored.sort(key=lambda s: (-s.bm25, s.hit.kind, s.hit.id))
+        elif RANK_BY == "blend":
+            scored.sort(key=lambda s: (-(s.bm25 / top + BLEND * s.hit.score), s.hit.kind, s.hit.id))
         else:
             scored.sort(key=lambda s: (-s.hit.score, s.hit.kind, s.hit.id))
         return scored[:limit]
@@ -384,7 +403,7 @@ class SearchIndex(AnswerRule, NameLookup):
             )
             if doc is not None:
                 hit = Hit(doc.kind, doc.id, doc.title, 1.0)
-                ranked = [Scored(hit, math.inf, 1, 1, True, True, True, 0.0)] + [
+                ranked = [Scored(hit, math.inf, 1, 1, True, True, True, 0.0, 0)] + [
                     s for s in ranked if (s.hit.kind, s.hit.id) != (doc.kind, doc.id)
                 ]
         return ranked[: max(limit, 0)]

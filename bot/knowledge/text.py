@@ -48,6 +48,8 @@ QUESTION_STOPWORDS = frozenset(
     were werent what whats when where wheres whether which while who whos whom whose why will with
     wont would wouldnt ya yeah yes yet you youre your yours yourself explain explained definition
     define anyone people guys hey hi hello ok okay im actually kind sort lot lots bit does whats
+    ppl ppls tbh ngl imo imho idk idc lol lmao lmfao omg rn irl fr smh btw thx ty bc cuz cos coz
+    abt smth sth yall yknow tho pretty honestly literally
     """
     )
 )
@@ -224,8 +226,17 @@ def stem(word: str) -> str:
         ("ized", "iz"),
         ("izes", "iz"),
         ("ize", "iz"),
+        # "exploitation" meets "exploit", "deportation" meets "deport"; "education" -> "educat".
+        ("tations", "t"),
+        ("tation", "t"),
         ("ations", "at"),
         ("ation", "at"),
+        # "prevention" meets "prevent", "protection" "protect", "coercion" "coerce".
+        ("ctions", "ct"),
+        ("ction", "ct"),
+        ("ntions", "nt"),
+        ("ntion", "nt"),
+        ("rcion", "rc"),
         ("ially", ""),
         ("ial", ""),
         ("ies", "y"),
