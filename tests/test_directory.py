@@ -199,6 +199,7 @@ def test_identical_names_are_a_choice_by_city_and_state(directory: Directory) ->
         ("american association of river guides", "100000006"),  # AMER ASSN
         ("safe harbor workers alliance", "100000007"),  # INC dropped
         ("safe harbr workers aliance", "100000007"),  # typos
+        ("saffe harboor workkers allliance", "100000007"),  # a letter typed in, every word
         ("workers alliance safe harbor", "100000007"),  # swapped
         ("morning star lantern", "100000009"),  # a word dropped
     ],
@@ -207,6 +208,14 @@ def test_lookalike_names_find_the_right_one(directory: Directory, query: str, ei
     found = directory.lookup(query)
     assert found.outcome is Outcome.MATCH, found
     assert found.best is not None and found.best.reg_id == ein
+
+
+def test_a_letter_typed_in_is_a_typo_of_the_word(directory: Directory) -> None:
+    # "harboor" minus a letter is the word "harbor": no deletion of "harbor" is "harboor" minus
+    # a letter, so the words themselves are probes too.
+    index = directory.index
+    assert index.word_id("harbor") in index.typo_ids("harboor", 1)
+    assert index.word_id("lantern") in index.typo_ids("laanterrn", 2)
 
 
 @pytest.mark.parametrize("query", ["zqxv blorptangle", "hope", "inc", "of the", "xx"])

@@ -302,21 +302,21 @@ class IndexFile:
 
     def typo_ids(self, word: str, distance: int) -> set[int]:
         """Vocabulary ids within ``distance`` (1 or 2) edits of ``word``, found through shared
-        one-letter deletions; every hit is checked, so hash collisions cost nothing but time."""
+        one-letter deletions (SymSpell); every hit is checked, so hash collisions cost nothing
+        but time. The probes are looked up among the words themselves too: "baeror" minus a
+        letter is the word "beror" (a letter typed in), which no deletion of "beror" is."""
         probes = {word, *deletions(word)}
         if distance == 2 and len(word) <= 16:
             probes |= {d2 for d1 in list(probes) for d2 in deletions(d1)}
         hashes = np.fromiter((hash64(p) for p in probes), dtype=np.uint64, count=len(probes))
-        table = self.arrays["del_hash"]
-        lo = np.searchsorted(table, hashes, side="left")
-        hi = np.searchsorted(table, hashes, side="right")
         found: set[int] = set()
-        del_word = self.arrays["del_word"]
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            if b > a:
-                found.update(del_word[a:b].tolist())
-        if (own := self.word_id(word)) is not None:
-            found.add(own)
+        for table, ids in (("del_hash", "del_word"), ("vocab_hash", "vocab_hash_id")):
+            sorted_hashes = self.arrays[table]
+            lo = np.searchsorted(sorted_hashes, hashes, side="left").tolist()
+            hi = np.searchsorted(sorted_hashes, hashes, side="right").tolist()
+            for a, b in zip(lo, hi, strict=True):
+                if b > a:
+                    found.update(self.arrays[ids][a:b].tolist())
         return {
             i for i in found if OSA.distance(word, self.vocab[i], score_cutoff=distance) <= distance
         }
