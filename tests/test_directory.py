@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.irs_synthetic import irs_row, irs_rows, write_irs_file
+from bot.cli import main
 from bot.db import Database
 from bot.directory import Directory, build_index, open_directory
 from bot.directory.importer import ColumnMap, ImportFailed, import_file
@@ -20,6 +21,7 @@ from bot.directory.normalize import registry_key
 from bot.directory.registry import IRS_COLUMNS, typed_ein
 from bot.directory.store import current_stamp, fetch_row, row_count
 from bot.orgs import Outcome
+from tests.conftest import BASE_CONFIG
 
 RNG_SEED = 5
 
@@ -285,3 +287,20 @@ async def test_the_index_carries_the_registry_facts(directory: Directory, db: Da
     found = directory.lookup("safe harbor workers alliance")
     assert found.best is not None
     assert directory.row(found.best) == await fetch_row(db, "irs", "100000007")
+
+
+@pytest.mark.usefixtures("restore_logging")
+@pytest.mark.parametrize("argv", [("orgs", "import", "eo1.csv"), ("orgs", "reindex")])
+def test_a_postgresql_database_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    # The index is built from a SQLite snapshot for now; the refusal comes before connecting.
+    config = tmp_path / "bot.toml"
+    url = "postgresql://vetbot@127.0.0.1:1/vetbot"
+    config.write_text(BASE_CONFIG.replace('database = "vetbot.db"', f'database = "{url}"'))
+    write_irs_file(tmp_path / "eo1.csv", LOOKALIKES)
+    argv = tuple(str(tmp_path / a) if a.endswith(".csv") else a for a in argv)
+    status = main(["--config", str(config), *argv])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(err) == 1 and "storage.database" in err[0] and "SQLite" in err[0]
