@@ -435,7 +435,7 @@ async def _commit(
     malformed) are taken when the batch is cut, so a resumed import never counts one twice."""
     async with db.transaction() as conn:
         if rows:
-            await conn.executemany(_UPSERT, rows)
+            await db.executemany(_UPSERT, rows, conn=conn)
         await db.execute(
             "UPDATE directory_imports SET resume_offset = ?, resume_line = ?, rows = ?, "
             "malformed = ? WHERE id = ?",

@@ -42,12 +42,15 @@ async def current_stamp(db: Database) -> int:
     )
 
 
-# The facts after the place, joined by SQLite as the index stores them: one string per row
-# instead of seven Python objects (the index writer reads 1.9M rows).
-_JOINED_FACTS = f" || char({ord(FIELD_SEP)}) || ".join(
-    f"coalesce({column}, '')"
+# The facts after the place, joined by the database as the index stores them: one string per
+# row instead of seven Python objects (the index writer reads 1.9M rows). The same SQL on SQLite
+# and PostgreSQL (CAST, not ::text; the separator a literal, not char() or chr()).
+_JOINED_FACTS = f" || '{FIELD_SEP}' || ".join(
+    f"coalesce(CAST({column} AS TEXT), '')"
     for column in ("subsection", "ruling", "ntee", "tax_period", "revenue", "assets", "income")
 )
+_INDEX_COLUMNS = f"registry, reg_id, name, city, region, {_JOINED_FACTS}"
+_PAGE = 20_000
 
 
 def index_rows(database: Path) -> Iterator[tuple[Any, ...]]:
@@ -60,9 +63,7 @@ def index_rows(database: Path) -> Iterator[tuple[Any, ...]]:
     """
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        cursor = conn.execute(
-            f"SELECT registry, reg_id, name, city, region, {_JOINED_FACTS} FROM directory_orgs"
-        )
+        cursor = conn.execute(f"SELECT {_INDEX_COLUMNS} FROM directory_orgs")
         while batch := cursor.fetchmany(10_000):
             yield from batch
     finally:
@@ -79,3 +80,14 @@ def snapshot_stamp(database: Path) -> int:
     finally:
         conn.close()
     return int(value or 0)
+
+
+async def index_pages(db: Database, after: int = 0) -> list[tuple[Any, ...]]:
+    """The next :data:`_PAGE` rows after row id ``after``, as :func:`index_rows` gives them but
+    each led by its row id: the index of a database reached through :class:`Database`
+    (PostgreSQL), a page at a time in the order of the primary key."""
+    rows = await db.fetchall(
+        f"SELECT id, {_INDEX_COLUMNS} FROM directory_orgs WHERE id > ? ORDER BY id LIMIT ?",
+        (after, _PAGE),
+    )
+    return [tuple(row) for row in rows]
