@@ -144,7 +144,9 @@ class _Pool:
         if not self._all:
             raise WorkerFailed("no directory worker is running")
         worker = await self._idle.get()
-        return await asyncio.shield(asyncio.ensure_future(self._exchange(worker, request)))
+        exchange = asyncio.ensure_future(self._exchange(worker, request))
+        exchange.add_done_callback(_observed)  # errors are logged where they happen
+        return await asyncio.shield(exchange)
 
     async def _exchange(self, worker: _Worker, request: tuple[Any, ...]) -> Any:
         try:
@@ -204,6 +206,12 @@ class Workers:
     def processes(self) -> list[asyncio.subprocess.Process]:
         """The running worker processes (for tests and the benchmark)."""
         return self._lookups.processes()
+
+
+def _observed(exchange: asyncio.Future[Any]) -> None:
+    """Mark the outcome of an exchange as seen (its caller may have given up on it)."""
+    if not exchange.cancelled():
+        exchange.exception()
 
 
 def _niceness(wanted: int) -> int:
