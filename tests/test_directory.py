@@ -133,7 +133,13 @@ async def test_a_newer_file_updates_rows_and_removes_revoked_ones(
     assert await row_count(db) == 5
 
 
-async def test_an_interrupted_import_resumes_where_it_stopped(db: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("block_bytes", [1 << 20, 700])  # the file in one block, or in many
+async def test_an_interrupted_import_resumes_where_it_stopped(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
+    # Lines are read a block at a time and the resume offset worked out at each commit: with
+    # small blocks, the batches end in the middle of a block and blocks span batches.
+    monkeypatch.setattr("bot.directory.importer._BLOCK_BYTES", block_bytes)
     rows = list(irs_rows(50, seed=2))
     rows[31][0] = "bad"
     path = write_irs_file(tmp_path / "eo1.csv", rows)
