@@ -37,15 +37,17 @@ def _add_ratings_parser(sub: Any) -> None:
 # -- orgs import / reindex: the registered-nonprofit directory (bot/directory) -----------------
 
 
-DIRECTORY_NEEDS_SQLITE = (
-    "storage.database: the registered-nonprofit directory is imported into a SQLite database "
-    "for now; import it with a SQLite path (then `db copy` moves the rest)."
-)
+async def _write_directory_index(config: Config, db: Any) -> int:
+    """The name index of every imported row, written beside the database (or the config)."""
+    from bot.directory import build_index, build_index_from
+
+    if isinstance(config.database, Path):  # SQLite: a read-only snapshot read in a thread
+        return await asyncio.to_thread(build_index, config.database, config.directory_index_path)
+    return await build_index_from(db, config.directory_index_path)
 
 
 def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
     from bot.db import Database
-    from bot.directory import build_index
     from bot.directory.importer import ColumnMap, ImportFailed, import_file
     from bot.directory.registry import IRS
 
@@ -60,10 +62,6 @@ def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
         sys.stderr.write("--columns is for --format csv; the IRS layout is built in\n")
         return 2
     registry = IRS if args.format == "irs-bmf" else args.registry
-    if not isinstance(config.database, Path):
-        sys.stderr.write(DIRECTORY_NEEDS_SQLITE + "\n")
-        return 2
-    database = config.database
 
     async def work() -> int:
         db = await Database.open(config.database)
@@ -83,11 +81,11 @@ def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
                     failed += 1
                     continue
                 reports.append(report)
+            index = config.directory_index_path
+            changed = any(r.status != "unchanged" for r in reports) or not index.exists()
+            names = await _write_directory_index(config, db) if changed else None
         finally:
             await db.close()
-        index = config.directory_index_path
-        changed = any(r.status != "unchanged" for r in reports) or not index.exists()
-        names = await asyncio.to_thread(build_index, database, index) if changed else None
         if args.json:
             print_json({"files": [r.as_dict() for r in reports], "indexed": names})
         for r in [] if args.json else reports:
@@ -106,12 +104,16 @@ def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_orgs_reindex(config: Config, args: argparse.Namespace) -> int:
-    from bot.directory import build_index
+    from bot.db import Database
 
-    if not isinstance(config.database, Path):
-        sys.stderr.write(DIRECTORY_NEEDS_SQLITE + "\n")
-        return 2
-    names = build_index(config.database, config.directory_index_path)
+    async def work() -> int:
+        db = await Database.open(config.database)
+        try:
+            return await _write_directory_index(config, db)
+        finally:
+            await db.close()
+
+    names = asyncio.run(work())
     if args.json:
         print_json({"indexed": names, "index": str(config.directory_index_path)})
     else:

@@ -5,6 +5,7 @@ Every file here is a small synthetic one in the real IRS layout, written by the 
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.irs_synthetic import irs_row, irs_rows, write_irs_file
+from bot.cli import main
+from bot.config import load_config
 from bot.db import Database
 from bot.directory import Directory, build_index, open_directory
 from bot.directory.importer import ColumnMap, ImportFailed, import_file
@@ -130,7 +133,13 @@ async def test_a_newer_file_updates_rows_and_removes_revoked_ones(
     assert await row_count(db) == 5
 
 
-async def test_an_interrupted_import_resumes_where_it_stopped(db: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("block_bytes", [1 << 20, 700])  # the file in one block, or in many
+async def test_an_interrupted_import_resumes_where_it_stopped(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
+    # Lines are read a block at a time and the resume offset worked out at each commit: with
+    # small blocks, the batches end in the middle of a block and blocks span batches.
+    monkeypatch.setattr("bot.directory.importer._BLOCK_BYTES", block_bytes)
     rows = list(irs_rows(50, seed=2))
     rows[31][0] = "bad"
     path = write_irs_file(tmp_path / "eo1.csv", rows)
@@ -199,6 +208,7 @@ def test_identical_names_are_a_choice_by_city_and_state(directory: Directory) ->
         ("american association of river guides", "100000006"),  # AMER ASSN
         ("safe harbor workers alliance", "100000007"),  # INC dropped
         ("safe harbr workers aliance", "100000007"),  # typos
+        ("saffe harboor workkers allliance", "100000007"),  # a letter typed in, every word
         ("workers alliance safe harbor", "100000007"),  # swapped
         ("morning star lantern", "100000009"),  # a word dropped
     ],
@@ -207,6 +217,14 @@ def test_lookalike_names_find_the_right_one(directory: Directory, query: str, ei
     found = directory.lookup(query)
     assert found.outcome is Outcome.MATCH, found
     assert found.best is not None and found.best.reg_id == ein
+
+
+def test_a_letter_typed_in_is_a_typo_of_the_word(directory: Directory) -> None:
+    # "harboor" minus a letter is the word "harbor": no deletion of "harbor" is "harboor" minus
+    # a letter, so the words themselves are probes too.
+    index = directory.index
+    assert index.word_id("harbor") in index.typo_ids("harboor", 1)
+    assert index.word_id("lantern") in index.typo_ids("laanterrn", 2)
 
 
 @pytest.mark.parametrize("query", ["zqxv blorptangle", "hope", "inc", "of the", "xx"])
@@ -276,3 +294,31 @@ async def test_the_index_carries_the_registry_facts(directory: Directory, db: Da
     found = directory.lookup("safe harbor workers alliance")
     assert found.best is not None
     assert directory.row(found.best) == await fetch_row(db, "irs", "100000007")
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_orgs_import_and_reindex_work_on_either_backend(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    # config_path's database is SQLite or, with VETBOT_TEST_POSTGRES, PostgreSQL: there the
+    # index is read a page at a time through the storage interface (pages of 1,000 here).
+    monkeypatch.setattr("bot.directory.store._PAGE", 1_000)
+    rows = [*LOOKALIKES, *irs_rows(2_500, seed=RNG_SEED, first_ein=500_000_000)]
+    eo1 = write_irs_file(tmp_path / "eo1.csv", rows)
+    status = main(["--config", str(config_path), "orgs", "import", str(eo1), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert report["indexed"] == len(rows)
+    index_path = load_config(config_path).directory_index_path
+    directory = open_directory(index_path)
+    assert directory is not None
+    try:
+        found = directory.lookup("safe harbr workers aliance")
+        assert found.best is not None and found.best.reg_id == "100000007"
+        row = directory.row(found.best)
+        assert row is not None and row.revenue == 125000 and row.ruling is not None
+    finally:
+        directory.close()
+    index_path.unlink()
+    assert main(["--config", str(config_path), "orgs", "reindex", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["indexed"] == len(rows)

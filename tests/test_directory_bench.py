@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_bench_directory_prints_its_tables(tmp_path: Path) -> None:
-    options = ["--rows", "3000", "--queries", "35", "--requests", "80", "--workdir", str(tmp_path)]
+    options = ["--rows", "3000", "--queries", "35", "--requests", "80", "--serve-runs", "2"]
+    options += ["--workdir", str(tmp_path)]
     run = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_directory", *options],
         cwd=REPO,
@@ -25,9 +26,11 @@ def test_bench_directory_prints_its_tables(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "3,000 rows imported (0 malformed)" in run.stdout
     for line in (
-        "bot + lookup workers RSS (MB)",
+        "bot + lookup workers PSS (MB)",
         "/rate p99 (8 in flight, ms)",
         "worst event-loop stall",
+        "import: name index (s)",
+        "run 2 (load",
     ):
         assert line in run.stdout
     kinds = [line.split()[0] for line in run.stdout.splitlines() if line.strip()]

@@ -19,7 +19,7 @@ from bot.commands.picks import run_pick
 from bot.commands.rate import complete_orgs, rate
 from bot.config import load_config
 from bot.db import Database
-from bot.directory import build_index
+from bot.directory import build_index_from
 from bot.directory.importer import import_file
 from bot.replies import Actor
 from tests.test_directory import LOOKALIKES, row
@@ -29,7 +29,7 @@ OUR_EIN = "300000001"  # made up: given to O.U.R. only in this test's copy of th
 SWOP_EIN = "399999999"  # made up and not in the imported file
 
 
-async def _core(tmp_path: Path, *, link: bool = True) -> object:
+async def _core(tmp_path: Path, *, link: bool = True, database: Path | str | None = None) -> object:
     from bot.core import Core
 
     knowledge = tmp_path / "knowledge"
@@ -40,9 +40,10 @@ async def _core(tmp_path: Path, *, link: bool = True) -> object:
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace("\nsummary = ", f'\nein = "{ein}"\nsummary = ', 1))
     config_path = tmp_path / "bot.toml"
-    config_path.write_text(
-        bot_toml().replace(paths.bundled_knowledge().as_posix(), knowledge.as_posix())
-    )
+    text = bot_toml().replace(paths.bundled_knowledge().as_posix(), knowledge.as_posix())
+    if database is not None:
+        text = text.replace('database = "vetbot.db"', f'database = "{database}"')
+    config_path.write_text(text)
     config = load_config(config_path)
     rows = [
         *LOOKALIKES,
@@ -53,15 +54,18 @@ async def _core(tmp_path: Path, *, link: bool = True) -> object:
     db = await Database.open(config.database)
     try:
         await import_file(db, write_irs_file(tmp_path / "eo1.csv", rows), progress=False)
+        # Through the storage interface, as for PostgreSQL (SQLite's own reader: elsewhere).
+        await build_index_from(db, config.directory_index_path)
     finally:
         await db.close()
-    build_index(config.database, config.directory_index_path)
     return await Core.open(config)
 
 
 @pytest.fixture
-async def dcore(tmp_path: Path) -> AsyncIterator[object]:
-    core = await _core(tmp_path)
+async def dcore(tmp_path: Path, database_target: Path | str) -> AsyncIterator[object]:
+    """A core whose directory was imported into SQLite, or into PostgreSQL."""
+    database = database_target if isinstance(database_target, str) else None
+    core = await _core(tmp_path, database=database)
     try:
         yield core
     finally:

@@ -3,7 +3,7 @@ the registry says about an organization (pure core, no Discord)."""
 
 from bot.directory.match import Directory, DirectoryMatch, Listing
 from bot.directory.registry import RegistryRow
-from bot.directory.service import build_index, open_directory
+from bot.directory.service import build_index, build_index_from, open_directory
 
 __all__ = [
     "Directory",
@@ -11,5 +11,6 @@ __all__ = [
     "Listing",
     "RegistryRow",
     "build_index",
+    "build_index_from",
     "open_directory",
 ]

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"VBDIR003"
 _ALIGN = 64
-_SEP = "\x1f"
+FIELD_SEP = "\x1f"  # between the fields of what a pick and a card show
 
 
 def hash64(text: str) -> int:
@@ -54,7 +54,7 @@ def deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-@functools.lru_cache(maxsize=65_536)  # towns repeat: thousands of rows per city
+@functools.lru_cache(maxsize=1 << 18)  # towns repeat: thousands of rows per city
 def location_words(city: str, region: str) -> list[str]:
     """The words of where an organization is, as queries type them ("boston", "ma")."""
     words = plain_words(city)
@@ -69,6 +69,9 @@ class _Strings:
     def __init__(self, buf: mmap.mmap | bytes, offsets: np.ndarray, base: int) -> None:
         self._buf = buf
         self._offsets = offsets
+        # Indexing a memoryview gives a Python int in ~50 ns, a numpy slice takes ~1 us: a
+        # binary search reads 21 strings, autocomplete runs several on the event loop.
+        self._at = offsets.data
         self._base = base
         self._n = len(offsets) - 1
 
@@ -76,8 +79,8 @@ class _Strings:
         return self._n
 
     def __getitem__(self, i: int) -> str:
-        start, end = self._offsets[i : i + 2].tolist()
-        return self._buf[self._base + start : self._base + end].decode()
+        at, base = self._at, self._base
+        return self._buf[base + at[i] : base + at[i + 1]].decode()
 
     def many(self, ids: Iterable[int]) -> list[str]:
         """Several strings at once (one numpy gather instead of a slice per string)."""
@@ -93,13 +96,13 @@ class _SortedKeys:
 
     def __init__(self, keys: _Strings, order: np.ndarray) -> None:
         self._keys = keys
-        self._order = order
+        self._order = order.data
 
     def __len__(self) -> int:
         return len(self._order)
 
     def __getitem__(self, i: int) -> str:
-        return self._keys[int(self._order[i])]
+        return self._keys[self._order[i]]
 
 
 def _pack_strings(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -122,7 +125,7 @@ def write_index(
     *,
     stamp: int,
 ) -> int:
-    """Index ``rows`` (the fields of :class:`RegistryRow`, in order) into the file ``path``.
+    """Index ``rows`` (see :func:`bot.directory.store.index_rows`) into the file ``path``.
 
     Written beside it and renamed over it, so a running bot keeps its mapped copy intact and
     the next start sees either the old file or the new one, never half of one. Returns the
@@ -134,14 +137,13 @@ def write_index(
     word_ids: dict[str, int] = {}
     post_word = pyarray.array("i")  # 4 bytes a posting, not a Python int each (7M+ of them)
     post_key = pyarray.array("i")
-    for registry, reg_id, name, city, region, *facts in rows:
+    for registry, reg_id, name, city, region, facts in rows:
         k = len(keys)
         name_words = registry_words(name)
         place = location_words(city, region)
         keys.append(" ".join(name_words))
         # The registry facts ride along, so a card needs no database round trip.
-        shown = (name, city, region, registry, reg_id, " ".join(place))
-        disp.append(_SEP.join((*shown, *("" if f is None else str(f) for f in facts))))
+        disp.append(FIELD_SEP.join((name, city, region, registry, reg_id, " ".join(place), facts)))
         for word in {*name_words, *place}:
             post_word.append(word_ids.setdefault(word, len(word_ids)))
             post_key.append(k)
@@ -300,21 +302,21 @@ class IndexFile:
 
     def typo_ids(self, word: str, distance: int) -> set[int]:
         """Vocabulary ids within ``distance`` (1 or 2) edits of ``word``, found through shared
-        one-letter deletions; every hit is checked, so hash collisions cost nothing but time."""
+        one-letter deletions (SymSpell); every hit is checked, so hash collisions cost nothing
+        but time. The probes are looked up among the words themselves too: "baeror" minus a
+        letter is the word "beror" (a letter typed in), which no deletion of "beror" is."""
         probes = {word, *deletions(word)}
         if distance == 2 and len(word) <= 16:
             probes |= {d2 for d1 in list(probes) for d2 in deletions(d1)}
         hashes = np.fromiter((hash64(p) for p in probes), dtype=np.uint64, count=len(probes))
-        table = self.arrays["del_hash"]
-        lo = np.searchsorted(table, hashes, side="left")
-        hi = np.searchsorted(table, hashes, side="right")
         found: set[int] = set()
-        del_word = self.arrays["del_word"]
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            if b > a:
-                found.update(del_word[a:b].tolist())
-        if (own := self.word_id(word)) is not None:
-            found.add(own)
+        for table, ids in (("del_hash", "del_word"), ("vocab_hash", "vocab_hash_id")):
+            sorted_hashes = self.arrays[table]
+            lo = np.searchsorted(sorted_hashes, hashes, side="left").tolist()
+            hi = np.searchsorted(sorted_hashes, hashes, side="right").tolist()
+            for a, b in zip(lo, hi, strict=True):
+                if b > a:
+                    found.update(self.arrays[ids][a:b].tolist())
         return {
             i for i in found if OSA.distance(word, self.vocab[i], score_cutoff=distance) <= distance
         }
@@ -347,12 +349,12 @@ class IndexFile:
 
     def display(self, key_id: int) -> tuple[str, str, str, str, str]:
         """``(name, city, region, registry, reg_id)`` of a key."""
-        name, city, region, registry, reg_id = self.disp[key_id].split(_SEP)[:5]
+        name, city, region, registry, reg_id = self.disp[key_id].split(FIELD_SEP)[:5]
         return name, city, region, registry, reg_id
 
     def row(self, key_id: int) -> RegistryRow:
         """What the registry said about a key's organization when the index was written."""
-        fields = self.disp[key_id].split(_SEP)
+        fields = self.disp[key_id].split(FIELD_SEP)
         name, city, region, registry, reg_id = fields[:5]
         facts: list[str | None] = [f or None for f in fields[6:13]]
         facts += [None] * (7 - len(facts))
@@ -374,11 +376,11 @@ class IndexFile:
 
     def displays(self, key_ids: list[int]) -> list[tuple[str, str, str, str, str]]:
         """:meth:`display` of several keys at once."""
-        return [tuple(d.split(_SEP)[:5]) for d in self.disp.many(key_ids)]  # type: ignore[misc]
+        return [tuple(d.split(FIELD_SEP)[:5]) for d in self.disp.many(key_ids)]  # type: ignore[misc]
 
     def places(self, key_ids: list[int]) -> list[list[str]]:
         """The normalized location words (city, region) of each key."""
-        return [d.split(_SEP, 6)[5].split() for d in self.disp.many(key_ids)]
+        return [d.split(FIELD_SEP, 6)[5].split() for d in self.disp.many(key_ids)]
 
     def close(self) -> None:
         """Unmap (only once no array view is used any more)."""
@@ -388,4 +390,4 @@ class IndexFile:
             self._map.close()
 
 
-__all__ = ["IndexFile", "hash64", "location_words", "registry_key", "write_index"]
+__all__ = ["FIELD_SEP", "IndexFile", "hash64", "location_words", "registry_key", "write_index"]

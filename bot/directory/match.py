@@ -105,15 +105,19 @@ class Directory:
     async def start_workers(self) -> None:
         """Serve the async lookups from worker processes (see :mod:`bot.directory.workers`)."""
         workers = Workers(self.index.path)
-        try:
-            await workers.start()
-        except BaseException:
-            await asyncio.to_thread(workers.close)
-            raise
+        await workers.start()  # stops whichever started if one fails
         self._workers = workers
+
+    @property
+    def workers(self) -> Workers | None:
+        """The worker processes serving :meth:`lookup_async`, once started."""
+        return self._workers
 
     async def aclose(self) -> None:
         """Stop the workers and threads without blocking the event loop, then unmap."""
+        if self._workers is not None:
+            await self._workers.stop()
+            self._workers = None
         await asyncio.to_thread(self.close)
 
     def warm_up(self) -> None:
@@ -131,10 +135,8 @@ class Directory:
         return self.index.stamp
 
     def close(self) -> None:
-        """Stop the lookup threads and unmap the index."""
-        if self._workers is not None:
-            self._workers.close()
-            self._workers = None
+        """Stop the lookup threads and unmap the index (the worker processes, if any, are
+        stopped by :meth:`aclose`; they also exit by themselves when the bot's process ends)."""
         self._pool.shutdown(wait=True)
         self.index.close()
 
@@ -350,15 +352,16 @@ class Directory:
     # -- async -------------------------------------------------------------------------------
 
     async def lookup_async(self, query: str) -> DirectoryMatch:
-        """:meth:`lookup` in the directory's worker threads, never on the event loop."""
+        """:meth:`lookup` in a worker process (threads before :meth:`start_workers`), never
+        on the event loop."""
         if self._workers is not None:
             return await self._workers.lookup(query)
         return await asyncio.get_running_loop().run_in_executor(self._pool, self.lookup, query)
 
     async def complete_async(self, text: str, limit: int = MAX_COMPLETIONS) -> list[Listing]:
         """:meth:`complete`, on the event loop: its work is bounded (~0.3 ms, 2 ms at worst
-        at 1.9M names), less than the hops to a thread or a process cost on a busy machine,
-        and Discord wants the answer fast."""
+        at 1.9M names), less than the hop to a worker process costs on a busy machine, and
+        Discord wants the answer fast (see :mod:`bot.directory.workers`)."""
         return self.complete(text, limit)
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from bot.db import Database
 from bot.directory.index import IndexFile, write_index
 from bot.directory.match import Directory
-from bot.directory.store import index_rows, snapshot_stamp
+from bot.directory.store import current_stamp, index_pages, index_rows, snapshot_stamp
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +24,22 @@ def build_index(database: Path, index_path: Path) -> int:
     """
     stamp = snapshot_stamp(database)
     return write_index(index_path, index_rows(database), stamp=stamp)
+
+
+async def build_index_from(db: Database, index_path: Path) -> int:
+    """:func:`build_index` for a database reached through :class:`Database` (PostgreSQL): the
+    writer runs in a thread and pulls its rows a page at a time from the event loop."""
+    loop = asyncio.get_running_loop()
+    stamp = await current_stamp(db)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        after = 0
+        while page := asyncio.run_coroutine_threadsafe(index_pages(db, after), loop).result():
+            after = page[-1][0]
+            for row in page:
+                yield row[1:]
+
+    return await asyncio.to_thread(write_index, index_path, rows(), stamp=stamp)
 
 
 def open_directory(index_path: Path, expected_stamp: int | None = None) -> Directory | None:

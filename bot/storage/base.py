@@ -178,6 +178,13 @@ class Database(ABC):
         """Run one statement; return the number of rows it changed."""
 
     @abstractmethod
+    async def executemany(
+        self, sql: str, rows: Iterable[Params], *, conn: Conn | None = None
+    ) -> None:
+        """Run one statement once per row of parameters (a bulk load: one call, not one
+        round trip per row)."""
+
+    @abstractmethod
     async def insert(self, sql: str, params: Params = (), *, conn: Conn | None = None) -> int:
         """Run one ``INSERT`` into a table with an ``id`` key; return the new row's id."""
 

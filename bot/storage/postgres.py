@@ -195,6 +195,13 @@ class PostgresDatabase(Database):
         last = status.rsplit(" ", 1)[-1]
         return int(last) if last.isdigit() else 0
 
+    async def executemany(
+        self, sql: str, rows: Iterable[Params], *, conn: asyncpg.Connection | None = None
+    ) -> None:
+        """Run one statement once per row of parameters (asyncpg pipelines them)."""
+        async with self._use(conn) as c:
+            await c.executemany(placeholders(sql), [_args(r) for r in rows])
+
     async def insert(
         self, sql: str, params: Params = (), *, conn: asyncpg.Connection | None = None
     ) -> int:

@@ -216,6 +216,13 @@ class SQLiteDatabase(Database):
             cursor = await c.execute(sql, params)
             return cursor.rowcount
 
+    async def executemany(
+        self, sql: str, rows: Iterable[Params], *, conn: aiosqlite.Connection | None = None
+    ) -> None:
+        """Run one statement once per row of parameters."""
+        async with self._use(conn) as c:
+            await c.executemany(sql, rows)
+
     async def insert(
         self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None
     ) -> int:
