@@ -26,10 +26,11 @@ REPO = Path(__file__).resolve().parents[2]
 HANDLER_TASKS = ("CommandTree-invoker", "discord.py: ", "discord-ui-")
 
 
-def write_config(folder: Path, *, extra: str = "") -> Path:
-    """A ``bot.toml`` in ``folder`` syncing to the fake guild, its database beside it."""
+def write_config(folder: Path, *, extra: str = "", database: str = "vetbot.db") -> Path:
+    """A ``bot.toml`` in ``folder`` syncing to the fake guild, its database beside it (or
+    ``database``: a ``postgresql://`` URL)."""
     path = folder / "bot.toml"
-    path.write_text(bot_toml([p.GUILD_ID], extra), encoding="utf-8")
+    path.write_text(bot_toml([p.GUILD_ID], extra, database), encoding="utf-8")
     return path
 
 
