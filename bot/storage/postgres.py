@@ -10,6 +10,10 @@ the first and then re-checks the row; a partial unique index keeps one pending r
 reporter, organization and criterion; and conditional inserts that count rows (rate limits)
 take a transaction-scoped advisory lock on what they count. Migrations run under an advisory
 lock too, so two processes starting at once apply each one exactly once.
+
+When the server goes away (a restart, a network cut), every call fails fast with
+:class:`StorageUnavailable` — the bot answers "try again" — and the pool opens new connections
+by itself once the server is back; both moments are logged once.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import hashlib
 import logging
 import os
 import shutil
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -35,6 +40,7 @@ from bot.storage.base import (
     MigrationError,
     Params,
     StorageError,
+    StorageUnavailable,
     load_migrations,
 )
 from bot.storage.listener import Listener
@@ -46,6 +52,19 @@ VERSION_TABLE = "vetbot_schema"
 # Advisory lock keys are one 64-bit number; this one guards migrations (b"vetbot:m").
 _MIGRATION_LOCK = 0x7665_7462_6F74_3A6D
 POOL_MAX = 10
+# Seconds to wait for a new connection: an unreachable server should give "try again" while
+# the person is still looking, not after asyncpg's default minute.
+CONNECT_TIMEOUT = 5.0
+# What a lost server looks like: refused or cut connections, a server shutting down, starting
+# up or recovering, and asyncpg's own "the connection is closed".
+_OUTAGES = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+)
 # URL parameters that pg_dump (libpq) understands as well as asyncpg.
 _LIBPQ_PARAMETERS = frozenset(
     {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name"}
@@ -66,6 +85,8 @@ class PostgresDatabase(Database):
         self._owners: dict[asyncio.Task[Any], asyncpg.Connection] = {}
         self._listeners: list[Listener] = []
         self._schema = "public"
+        # When the server was found gone (monotonic seconds); None while it answers.
+        self._lost_since: float | None = None
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -83,9 +104,15 @@ class PostgresDatabase(Database):
         ``migrations`` defaults to the files in ``bot/migrations/postgres``.
         """
         url = str(path)
+        # No connection floor (min_size=0): asyncpg would keep re-opening it in the background
+        # through an outage, logging a traceback each time; connections open on demand.
+        pool = asyncpg.create_pool(url, min_size=0, max_size=POOL_MAX, timeout=CONNECT_TIMEOUT)
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_MAX)
+            await pool
+            async with pool.acquire():  # so a wrong URL or a stopped server fails here
+                pass
         except (OSError, asyncpg.PostgresError) as exc:
+            await pool.close()
             raise StorageError(
                 f"Cannot connect to PostgreSQL at {redact(url)}: {exc}; start the server, "
                 f"or change {setting}"
@@ -109,8 +136,48 @@ class PostgresDatabase(Database):
 
     async def version(self) -> int:
         """The number of the last migration run (0 for an empty database)."""
-        async with self._pool.acquire() as conn:
+        async with self._connection() as conn:
             return await _version(conn)
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection from the pool for one unit of work.
+
+        A lost server (while connecting, or during the work) becomes :class:`StorageUnavailable`;
+        the first unit of work that succeeds afterwards logs that the server is back. asyncpg's
+        pool replaces closed connections itself, so reconnecting needs nothing more.
+        """
+        started = time.monotonic()
+        try:
+            async with self._pool.acquire() as conn:
+                yield conn
+        except Exception as exc:
+            if not _is_outage(exc):
+                raise
+            raise await self._lost(exc) from exc
+        # Only work begun after the loss proves the server back: work in flight when it went
+        # may still finish on answers that were already on their way.
+        if self._lost_since is not None and started > self._lost_since:
+            log.info(
+                "Reconnected to PostgreSQL at %s after %.1f s",
+                self.path,
+                time.monotonic() - self._lost_since,
+            )
+            self._lost_since = None
+
+    async def _lost(self, exc: BaseException) -> StorageUnavailable:
+        """Note that the server is gone (logged once per outage) and say so to the caller."""
+        if self._lost_since is None:
+            self._lost_since = time.monotonic()
+            log.warning(
+                "Lost the connection to PostgreSQL at %s (%s); asking people to try again "
+                "until it is back",
+                self.path,
+                _describe(exc),
+            )
+            # The other idle connections died with the server: open fresh ones next time.
+            await self._pool.expire_connections()
+        return StorageUnavailable(f"PostgreSQL at {self.path} is unreachable: {_describe(exc)}")
 
     async def _migrate(self, migrations: list[Migration]) -> None:
         latest = migrations[-1].version if migrations else 0
@@ -155,7 +222,7 @@ class PostgresDatabase(Database):
         if owned is not None:
             yield owned
             return
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             if task is not None:
                 self._owners[task] = conn
             try:
@@ -180,7 +247,7 @@ class PostgresDatabase(Database):
         if owned is not None:
             yield owned
             return
-        async with self._pool.acquire() as pooled:
+        async with self._connection() as pooled:
             yield pooled
 
     # -- query helpers ---------------------------------------------------------------------
@@ -352,6 +419,17 @@ def _args(params: Params) -> Sequence[Any]:
 @asynccontextmanager
 async def _joined(conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
     yield conn
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` means the server is out of reach, rather than a problem with the SQL."""
+    if isinstance(exc, asyncpg.InterfaceError):
+        return "closed" in str(exc)  # "connection is closed", "… was closed in the middle …"
+    return isinstance(exc, _OUTAGES)
 
 
 async def _version(conn: asyncpg.Connection) -> int:
