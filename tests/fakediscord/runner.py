@@ -86,15 +86,16 @@ class InProcessBot:
         A test may end as soon as it has seen the answer it checks, while the bot still edits
         a queue post or sends a DM; closing under it would fail those requests.
         """
-        running = [
+        # Again until none is left: a handler may dispatch an event whose listener is a new
+        # task (a decision's rating-review prompt), started after the first look.
+        while running := [
             t
             for t in asyncio.all_tasks()
             if t is not asyncio.current_task()
             and not t.done()
             and t.get_name().startswith(HANDLER_TASKS)
             and not t.get_name().startswith("discord-ui-view-timeout")
-        ]
-        if running:
+        ]:
             _, late = await asyncio.wait(running, timeout=within)
             if late:
                 raise AssertionError(f"handlers still running after {within}s: {late}")
