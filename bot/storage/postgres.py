@@ -106,7 +106,13 @@ class PostgresDatabase(Database):
         url = str(path)
         # No connection floor (min_size=0): asyncpg would keep re-opening it in the background
         # through an outage, logging a traceback each time; connections open on demand.
-        pool = asyncpg.create_pool(url, min_size=0, max_size=POOL_MAX, timeout=CONNECT_TIMEOUT)
+        pool = asyncpg.create_pool(
+            url,
+            min_size=0,
+            max_size=POOL_MAX,
+            timeout=CONNECT_TIMEOUT,
+            reset=_keep_session,
+        )
         try:
             await pool
             async with pool.acquire():  # so a wrong URL or a stopped server fails here
@@ -292,9 +298,27 @@ class PostgresDatabase(Database):
         if serialize_on is None:
             async with self._use(conn) as c:
                 return await c.fetchval(statement, *args)
-        async with self.transaction() if conn is None else _joined(conn) as c:
-            await self.serialize(serialize_on, conn=c)
-            return await c.fetchval(statement, *args)
+        task = asyncio.current_task()
+        if conn is not None or (task is not None and task in self._owners):
+            async with self._use(conn) as c:
+                await self.serialize(serialize_on, conn=c)
+                return await c.fetchval(statement, *args)
+        # A transaction of its own, in three round trips rather than four: BEGIN and the lock
+        # go in one simple query (its key as a literal: the simple protocol takes no
+        # parameters). The INSERT is a statement of its own, so that it reads the rows
+        # committed while it waited for the lock (READ COMMITTED takes a snapshot per
+        # statement).
+        async with self._connection() as c:
+            key = _literal(serialize_on)
+            await c.execute(f"BEGIN; SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))")
+            try:
+                new_id = await c.fetchval(statement, *args)
+            except BaseException:
+                if not c.is_closed():
+                    await c.execute("ROLLBACK")
+                raise
+            await c.execute("COMMIT")
+            return new_id
 
     async def fetchall(
         self, sql: str, params: Params = (), *, conn: asyncpg.Connection | None = None
@@ -419,6 +443,22 @@ def _args(params: Params) -> Sequence[Any]:
 @asynccontextmanager
 async def _joined(conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
     yield conn
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What the pool does to a connection given back, beyond ending an open transaction
+    (which asyncpg always does): nothing. Its default reset (unlock all advisory locks, close
+    cursors, UNLISTEN, RESET ALL) is one more round trip per unit of work, for session state
+    vetbot never leaves behind: its advisory locks are transaction-scoped, and it sets no
+    session settings or cursors on pooled connections (a LISTEN must hold its own connection).
+    """
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (standard_conforming_strings, on by default)."""
+    if "\0" in text:
+        raise ValueError("a NUL character cannot be in a PostgreSQL string")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _describe(exc: BaseException) -> str:
