@@ -22,10 +22,7 @@ import asyncio
 import functools
 import hashlib
 import logging
-import os
-import shutil
 import time
-import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -44,6 +41,7 @@ from bot.storage.base import (
     load_migrations,
 )
 from bot.storage.listener import Listener
+from bot.storage.pg_dump import dump, redact
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +62,6 @@ _OUTAGES = (
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
-)
-# URL parameters that pg_dump (libpq) understands as well as asyncpg.
-_LIBPQ_PARAMETERS = frozenset(
-    {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name"}
 )
 
 
@@ -352,36 +346,7 @@ class PostgresDatabase(Database):
 
     async def backup(self, dest_path: str | Path) -> None:
         """A consistent snapshot in ``pg_dump``'s custom format (``pg_restore`` reads it)."""
-        pg_dump = shutil.which("pg_dump")
-        if pg_dump is None:
-            raise StorageError(
-                "pg_dump is not installed here: install the PostgreSQL client tools "
-                "(Debian: postgresql-client) or use your PostgreSQL provider's backups."
-            )
-        # The password, if the URL has one, goes through the environment, never the arguments.
-        parts = urllib.parse.urlsplit(self.url)
-        env = dict(os.environ)
-        if parts.password:
-            env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
-        # asyncpg passes unknown URL parameters to the server as settings; libpq (pg_dump)
-        # refuses them, so keep its own and turn a search_path into the schema to dump.
-        query = urllib.parse.parse_qsl(parts.query)
-        kept = urllib.parse.urlencode([(k, v) for k, v in query if k in _LIBPQ_PARAMETERS])
-        schemas = [f"--schema={v}" for k, v in query if k == "search_path"]
-        dsn = redact(urllib.parse.urlunsplit(parts._replace(query=kept)))
-        process = await asyncio.create_subprocess_exec(
-            pg_dump,
-            "--format=custom",
-            f"--file={dest_path}",
-            f"--dbname={dsn}",
-            *schemas,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-        )
-        _, err = await process.communicate()
-        if process.returncode != 0:
-            raise StorageError(f"pg_dump failed: {err.decode(errors='replace').strip()}")
+        await dump(self.url, dest_path)
         log.info("Backed up %s to %s", self.path, dest_path)
 
     async def checkpoint(self) -> None:
@@ -395,18 +360,6 @@ class PostgresDatabase(Database):
             "WHERE NOT convalidated AND connamespace = current_schema()::regnamespace"
         )
         return "\n".join(f"{r[0]}: {r[1]} not validated" for r in rows) or "ok"
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for logs and messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}{host}"))
 
 
 @functools.lru_cache(maxsize=1024)
