@@ -22,8 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_reports import _percentile
-from bot import paths
+from benchmarks.bench_reports import _percentile, bench_config
 from bot.commands.rate import card_for
 from bot.config import load_config
 from bot.core import Core
@@ -36,27 +35,6 @@ CARD_P99_TARGET_MS = 20.0
 NOTE = "The organization's own reports describe police-led raids with no services offered."
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 VERDICTS = list(Verdict)
-
-
-def _config(folder: Path) -> Path:
-    path = folder / "bot.toml"
-    path.write_text(
-        f"""
-[discord]
-guild_ids = []
-[roles]
-moderators = ["Moderator"]
-organizers = ["Organizer"]
-[channels]
-moderation_queue = "mod-queue"
-[storage]
-database = "bench.db"
-[knowledge]
-path = "{paths.bundled_knowledge().as_posix()}"
-""",
-        encoding="utf-8",
-    )
-    return path
 
 
 async def _seed(core: Core, history: int) -> int:
@@ -166,7 +144,7 @@ def _row(name: str, values: list[float], target: float | None) -> tuple[str, ...
 
 
 async def run(folder: Path, history: int, confirms: int, rounds: int) -> list[tuple[str, ...]]:
-    core = await Core.open(load_config(_config(folder)))
+    core = await Core.open(load_config(bench_config(folder)))
     try:
         seeded = await _seed(core, history)
         confirm = await _confirms(core, confirms)

@@ -22,6 +22,7 @@ import cogs
 from bot.config import TOKEN_ENV, Config
 from bot.core import Core
 from bot.errors import SetupError
+from bot.storage import StorageUnavailable
 from cogs._ui import ComponentHandlers, refuse_outside_guilds
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ SYNC_HASH_KEY = "command_sync_hash"
 SYNC_LEASE = "command-sync"
 SYNC_LEASE_TTL = dt.timedelta(minutes=10)
 SORRY = "Sorry, something went wrong answering that. It has been logged."
+TRY_AGAIN = (
+    "vetbot cannot reach its database right now, so this may not have gone through. "
+    "Please check and try again in a minute."
+)
 
 
 def extension_names() -> list[str]:
@@ -59,14 +64,24 @@ class VetbotTree(app_commands.CommandTree["Vetbot"]):
         elif isinstance(error, app_commands.TransformerError):
             message = f"I couldn't understand `{error.value}` for that option."
         else:
-            log.error(
-                "Command /%s failed (interaction %s)",
-                command,
-                interaction.id,
-                exc_info=getattr(error, "original", error),
+            message = failure_message(
+                f"Command /{command}", interaction, getattr(error, "original", error)
             )
-            message = SORRY
         await send_error(interaction, message)
+
+
+def failure_message(what: str, interaction: discord.Interaction[Any], error: BaseException) -> str:
+    """Log why ``what`` (a command, a form, a button) failed; the private answer to send.
+
+    A database that is briefly out of reach is a warning and a "try again": nothing in vetbot
+    to fix, and the person can act on it. Anything else is an error with its traceback, and a
+    short apology that shows no internals.
+    """
+    if isinstance(error, StorageUnavailable):
+        log.warning("%s could not reach the database (interaction %s)", what, interaction.id)
+        return TRY_AGAIN
+    log.error("%s failed (interaction %s)", what, interaction.id, exc_info=error)
+    return SORRY
 
 
 async def send_error(interaction: discord.Interaction[Any], message: str) -> None:

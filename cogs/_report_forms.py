@@ -15,6 +15,7 @@ from bot.commands import COMMANDS
 from bot.commands import reports as core_reports
 from bot.replies import Reply, Tone
 from bot.reports.models import Basis
+from bot.storage import StorageUnavailable
 from cogs._queue import ModerationForm, after_decision, post_to_queue
 from cogs._ui import Form, actor_of, core_of, send_reply
 
@@ -101,18 +102,36 @@ class ReportForm(Form):
             basis=_chosen(self.basis, Basis.FIRST_HAND),
         )
         await send_reply(interaction, submission.reply, public=False)
-        if submission.report is not None:
+        if submission.report is None:
+            return
+        try:
             await post_to_queue(interaction, submission.report)
+        except StorageUnavailable:
+            # Saved and acknowledged already: it waits in /reports queue; never "not sent".
+            log.warning(
+                "Report #%d is saved but not posted to the moderation channel: the database "
+                "went away; it is in /reports queue",
+                submission.report.id,
+            )
 
     async def on_error(  # type: ignore[override]  # a Modal's on_error takes no item
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
-        log.error("Report form failed (interaction %s)", interaction.id, exc_info=error)
+        from bot.client import failure_message
+
+        failure_message("Report form", interaction, error)  # logged as a warning or an error
+        if isinstance(error, StorageUnavailable):
+            # Honest either way: the server may have committed just before it went away.
+            problem = (
+                "vetbot lost its database while saving this, so your report may not have been "
+                "saved. In a minute, check /myreports and send it again if it is not there."
+            )
+        else:
+            problem = "Sorry, something went wrong and your report was not saved."
         # Whatever went wrong, the person gets back everything they typed.
         back = Reply(
             title="Report not sent",
-            text="Sorry, something went wrong and your report was not saved. Here is what you "
-            f"wrote, to copy:\n```\n{self.text.value[:3500]}\n```",
+            text=f"{problem} Here is what you wrote, to copy:\n```\n{self.text.value[:3500]}\n```",
             tone=Tone.ERROR,
         )
         await send_reply(interaction, back, public=False)

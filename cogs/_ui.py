@@ -328,7 +328,7 @@ class Form(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # a Modal's on_error takes no item
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
-        from bot.client import SORRY, send_error
+        from bot.client import failure_message, send_error
 
-        log.error("Form %r failed (interaction %s)", self.title, interaction.id, exc_info=error)
-        await send_error(interaction, SORRY)
+        message = failure_message(f"Form {self.title!r}", interaction, error)
+        await send_error(interaction, message)

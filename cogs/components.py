@@ -17,7 +17,7 @@ import discord
 from discord.ext import commands
 
 from bot import ids
-from bot.client import SORRY, Vetbot, send_error
+from bot.client import Vetbot, failure_message, send_error
 from bot.commands import run_pick
 from bot.replies import Reply, Tone
 from cogs._ui import actor_of, core_of, refuse_outside_guilds, send_reply
@@ -60,9 +60,9 @@ class VetbotComponent(
                 await _picked(interaction, self.custom_id)
             else:
                 await _clicked(interaction, parsed)
-        except Exception:
-            log.exception("Component %s failed (interaction %s)", self.custom_id, interaction.id)
-            await send_error(interaction, SORRY)
+        except Exception as exc:
+            message = failure_message(f"Component {self.custom_id}", interaction, exc)
+            await send_error(interaction, message)
 
 
 async def answer_bad_id(interaction: discord.Interaction[Any], bad: ids.BadId) -> None:

@@ -55,6 +55,11 @@ class StorageError(SetupError):
     missing, a copy's target is not empty), said in one line a person can act on."""
 
 
+class StorageUnavailable(StorageError):
+    """The database server cannot be reached right now (restarting, network down): what was
+    asked did not go through. Passing: the person may try again once it is back."""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered schema change, ``NNNN_name.sql``; ``version`` is ``NNNN``."""

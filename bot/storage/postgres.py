@@ -10,6 +10,10 @@ the first and then re-checks the row; a partial unique index keeps one pending r
 reporter, organization and criterion; and conditional inserts that count rows (rate limits)
 take a transaction-scoped advisory lock on what they count. Migrations run under an advisory
 lock too, so two processes starting at once apply each one exactly once.
+
+When the server goes away (a restart, a network cut), every call fails fast with
+:class:`StorageUnavailable` — the bot answers "try again" — and the pool opens new connections
+by itself once the server is back; both moments are logged once.
 """
 
 from __future__ import annotations
@@ -18,9 +22,7 @@ import asyncio
 import functools
 import hashlib
 import logging
-import os
-import shutil
-import urllib.parse
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,9 +37,11 @@ from bot.storage.base import (
     MigrationError,
     Params,
     StorageError,
+    StorageUnavailable,
     load_migrations,
 )
 from bot.storage.listener import Listener
+from bot.storage.pg_dump import dump, redact
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +50,18 @@ VERSION_TABLE = "vetbot_schema"
 # Advisory lock keys are one 64-bit number; this one guards migrations (b"vetbot:m").
 _MIGRATION_LOCK = 0x7665_7462_6F74_3A6D
 POOL_MAX = 10
-# URL parameters that pg_dump (libpq) understands as well as asyncpg.
-_LIBPQ_PARAMETERS = frozenset(
-    {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name"}
+# Seconds to wait for a new connection: an unreachable server should give "try again" while
+# the person is still looking, not after asyncpg's default minute.
+CONNECT_TIMEOUT = 5.0
+# What a lost server looks like: refused or cut connections, a server shutting down, starting
+# up or recovering, and asyncpg's own "the connection is closed".
+_OUTAGES = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
 )
 
 
@@ -66,6 +79,8 @@ class PostgresDatabase(Database):
         self._owners: dict[asyncio.Task[Any], asyncpg.Connection] = {}
         self._listeners: list[Listener] = []
         self._schema = "public"
+        # When the server was found gone (monotonic seconds); None while it answers.
+        self._lost_since: float | None = None
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -83,9 +98,21 @@ class PostgresDatabase(Database):
         ``migrations`` defaults to the files in ``bot/migrations/postgres``.
         """
         url = str(path)
+        # No connection floor (min_size=0): asyncpg would keep re-opening it in the background
+        # through an outage, logging a traceback each time; connections open on demand.
+        pool = asyncpg.create_pool(
+            url,
+            min_size=0,
+            max_size=POOL_MAX,
+            timeout=CONNECT_TIMEOUT,
+            reset=_keep_session,
+        )
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_MAX)
+            await pool
+            async with pool.acquire():  # so a wrong URL or a stopped server fails here
+                pass
         except (OSError, asyncpg.PostgresError) as exc:
+            await pool.close()
             raise StorageError(
                 f"Cannot connect to PostgreSQL at {redact(url)}: {exc}; start the server, "
                 f"or change {setting}"
@@ -109,8 +136,48 @@ class PostgresDatabase(Database):
 
     async def version(self) -> int:
         """The number of the last migration run (0 for an empty database)."""
-        async with self._pool.acquire() as conn:
+        async with self._connection() as conn:
             return await _version(conn)
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection from the pool for one unit of work.
+
+        A lost server (while connecting, or during the work) becomes :class:`StorageUnavailable`;
+        the first unit of work that succeeds afterwards logs that the server is back. asyncpg's
+        pool replaces closed connections itself, so reconnecting needs nothing more.
+        """
+        started = time.monotonic()
+        try:
+            async with self._pool.acquire() as conn:
+                yield conn
+        except Exception as exc:
+            if not _is_outage(exc):
+                raise
+            raise await self._lost(exc) from exc
+        # Only work begun after the loss proves the server back: work in flight when it went
+        # may still finish on answers that were already on their way.
+        if self._lost_since is not None and started > self._lost_since:
+            log.info(
+                "Reconnected to PostgreSQL at %s after %.1f s",
+                self.path,
+                time.monotonic() - self._lost_since,
+            )
+            self._lost_since = None
+
+    async def _lost(self, exc: BaseException) -> StorageUnavailable:
+        """Note that the server is gone (logged once per outage) and say so to the caller."""
+        if self._lost_since is None:
+            self._lost_since = time.monotonic()
+            log.warning(
+                "Lost the connection to PostgreSQL at %s (%s); asking people to try again "
+                "until it is back",
+                self.path,
+                _describe(exc),
+            )
+            # The other idle connections died with the server: open fresh ones next time.
+            await self._pool.expire_connections()
+        return StorageUnavailable(f"PostgreSQL at {self.path} is unreachable: {_describe(exc)}")
 
     async def _migrate(self, migrations: list[Migration]) -> None:
         latest = migrations[-1].version if migrations else 0
@@ -155,7 +222,7 @@ class PostgresDatabase(Database):
         if owned is not None:
             yield owned
             return
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             if task is not None:
                 self._owners[task] = conn
             try:
@@ -180,7 +247,7 @@ class PostgresDatabase(Database):
         if owned is not None:
             yield owned
             return
-        async with self._pool.acquire() as pooled:
+        async with self._connection() as pooled:
             yield pooled
 
     # -- query helpers ---------------------------------------------------------------------
@@ -232,9 +299,27 @@ class PostgresDatabase(Database):
         if serialize_on is None:
             async with self._use(conn) as c:
                 return await c.fetchval(statement, *args)
-        async with self.transaction() if conn is None else _joined(conn) as c:
-            await self.serialize(serialize_on, conn=c)
-            return await c.fetchval(statement, *args)
+        task = asyncio.current_task()
+        if conn is not None or (task is not None and task in self._owners):
+            async with self._use(conn) as c:
+                await self.serialize(serialize_on, conn=c)
+                return await c.fetchval(statement, *args)
+        # A transaction of its own, in three round trips rather than four: BEGIN and the lock
+        # go in one simple query (its key as a literal: the simple protocol takes no
+        # parameters). The INSERT is a statement of its own, so that it reads the rows
+        # committed while it waited for the lock (READ COMMITTED takes a snapshot per
+        # statement).
+        async with self._connection() as c:
+            key = _literal(serialize_on)
+            await c.execute(f"BEGIN; SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))")
+            try:
+                new_id = await c.fetchval(statement, *args)
+            except BaseException:
+                if not c.is_closed():
+                    await c.execute("ROLLBACK")
+                raise
+            await c.execute("COMMIT")
+            return new_id
 
     async def fetchall(
         self, sql: str, params: Params = (), *, conn: asyncpg.Connection | None = None
@@ -268,36 +353,7 @@ class PostgresDatabase(Database):
 
     async def backup(self, dest_path: str | Path) -> None:
         """A consistent snapshot in ``pg_dump``'s custom format (``pg_restore`` reads it)."""
-        pg_dump = shutil.which("pg_dump")
-        if pg_dump is None:
-            raise StorageError(
-                "pg_dump is not installed here: install the PostgreSQL client tools "
-                "(Debian: postgresql-client) or use your PostgreSQL provider's backups."
-            )
-        # The password, if the URL has one, goes through the environment, never the arguments.
-        parts = urllib.parse.urlsplit(self.url)
-        env = dict(os.environ)
-        if parts.password:
-            env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
-        # asyncpg passes unknown URL parameters to the server as settings; libpq (pg_dump)
-        # refuses them, so keep its own and turn a search_path into the schema to dump.
-        query = urllib.parse.parse_qsl(parts.query)
-        kept = urllib.parse.urlencode([(k, v) for k, v in query if k in _LIBPQ_PARAMETERS])
-        schemas = [f"--schema={v}" for k, v in query if k == "search_path"]
-        dsn = redact(urllib.parse.urlunsplit(parts._replace(query=kept)))
-        process = await asyncio.create_subprocess_exec(
-            pg_dump,
-            "--format=custom",
-            f"--file={dest_path}",
-            f"--dbname={dsn}",
-            *schemas,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-        )
-        _, err = await process.communicate()
-        if process.returncode != 0:
-            raise StorageError(f"pg_dump failed: {err.decode(errors='replace').strip()}")
+        await dump(self.url, dest_path)
         log.info("Backed up %s to %s", self.path, dest_path)
 
     async def checkpoint(self) -> None:
@@ -311,18 +367,6 @@ class PostgresDatabase(Database):
             "WHERE NOT convalidated AND connamespace = current_schema()::regnamespace"
         )
         return "\n".join(f"{r[0]}: {r[1]} not validated" for r in rows) or "ok"
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for logs and messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}{host}"))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -359,6 +403,33 @@ def _args(params: Params) -> Sequence[Any]:
 @asynccontextmanager
 async def _joined(conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
     yield conn
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What the pool does to a connection given back, beyond ending an open transaction
+    (which asyncpg always does): nothing. Its default reset (unlock all advisory locks, close
+    cursors, UNLISTEN, RESET ALL) is one more round trip per unit of work, for session state
+    vetbot never leaves behind: its advisory locks are transaction-scoped, and it sets no
+    session settings or cursors on pooled connections (a LISTEN must hold its own connection).
+    """
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (standard_conforming_strings, on by default)."""
+    if "\0" in text:
+        raise ValueError("a NUL character cannot be in a PostgreSQL string")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` means the server is out of reach, rather than a problem with the SQL."""
+    if isinstance(exc, asyncpg.InterfaceError):
+        return "closed" in str(exc)  # "connection is closed", "… was closed in the middle …"
+    return isinstance(exc, _OUTAGES)
 
 
 async def _version(conn: asyncpg.Connection) -> int:

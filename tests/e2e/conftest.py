@@ -1,6 +1,11 @@
 """Fixtures for end-to-end tests: the fake Discord, the real bot logged in to it, and a guard
 that fails a test on any ERROR logged by the bot or discord.py (which otherwise only log the
-exceptions raised in handlers) unless the test says it expects it."""
+exceptions raised in handlers) unless the test says it expects it.
+
+Every test that starts the bot through ``bot_config`` (or asks for ``bot_database``) runs once
+per storage backend: SQLite in the test's folder, and PostgreSQL in a schema of its own on the
+server named by ``VETBOT_TEST_POSTGRES`` (skipped without one, failing in CI).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fakediscord import ErrorLog, FakeDiscord, InProcessBot, pointed_at, write_config
+from storage_backends import BACKENDS, postgres_database
 
 
 @pytest.fixture
@@ -42,10 +48,21 @@ async def fake(error_log: ErrorLog) -> AsyncIterator[FakeDiscord]:
     server.assert_clean()
 
 
+@pytest.fixture(params=BACKENDS)
+def bot_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``storage.database`` for the bot under test: an SQLite file beside its bot.toml, or the
+    URL of a fresh PostgreSQL schema (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield "vetbot.db"
+        return
+    with postgres_database() as url:
+        yield url
+
+
 @pytest.fixture
-def bot_config(tmp_path: Path) -> Path:
-    """A bot.toml syncing to the fake guild, its database in the test's temporary folder."""
-    return write_config(tmp_path)
+def bot_config(tmp_path: Path, bot_database: str) -> Path:
+    """A bot.toml syncing to the fake guild, its database the test's own (on each backend)."""
+    return write_config(tmp_path, database=bot_database)
 
 
 @pytest.fixture

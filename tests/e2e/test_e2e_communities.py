@@ -38,9 +38,11 @@ def boss(other: FakeGuild) -> FakeUser:
 
 
 @pytest.fixture
-async def both(fake: FakeDiscord, other: FakeGuild, intruder, boss, tmp_path: Path):
+async def both(
+    fake: FakeDiscord, other: FakeGuild, intruder, boss, tmp_path: Path, bot_database: str
+):
     config = tmp_path / "bot.toml"
-    config.write_text(bot_toml(list(fake.guilds)), encoding="utf-8")
+    config.write_text(bot_toml(list(fake.guilds), database=bot_database), encoding="utf-8")
     bot = await InProcessBot(fake, config).start()
     try:
         yield bot
@@ -127,12 +129,12 @@ async def test_setup_changes_take_effect_at_once(
 
 
 async def test_a_server_outside_guild_ids_gets_one_short_refusal(
-    fake: FakeDiscord, tmp_path: Path
+    fake: FakeDiscord, tmp_path: Path, bot_database: str
 ) -> None:
     stranger = fake.add_guild("Not configured")
     config = tmp_path / "bot.toml"
     home = fake.state.default_guild.id
-    config.write_text(bot_toml([home]), encoding="utf-8")
+    config.write_text(bot_toml([home], database=bot_database), encoding="utf-8")
     bot = await InProcessBot(fake, config).start()
     try:
         # Commands left over from an earlier, global deployment still reach the bot.

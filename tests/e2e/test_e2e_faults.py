@@ -1,4 +1,8 @@
-"""Faults: restarts, a dropped gateway, rate limits, a failing command, SIGTERM and SIGKILL."""
+"""Faults: restarts, a dropped gateway, rate limits, a failing command, SIGTERM and SIGKILL.
+
+SIGTERM and SIGKILL run on both storage backends (``bot_database``); a restart of PostgreSQL
+itself is in ``test_e2e_postgres_outage.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,12 +28,24 @@ from fakediscord import (
 from fakediscord.exchange import CALLBACK, FOLLOWUP
 from flows import OUR, REPORT_TEXT, submit_report
 
+from bot.db import Database, is_database_url
+
 ACK_ROUTES = (CALLBACK, FOLLOWUP)
 
 
-def integrity(database: Path) -> str:
-    with sqlite3.connect(database) as conn:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+def database_of(tmp_path: Path, bot_database: str) -> Path | str:
+    """What ``storage.database`` in the test's bot.toml (in ``tmp_path``) opens."""
+    return bot_database if is_database_url(bot_database) else tmp_path / bot_database
+
+
+async def stored_reports(target: Path | str) -> tuple[dict[int, int], str]:
+    """Every stored report's reporter by report id, and the backend's integrity check."""
+    db = await Database.open(target)
+    try:
+        rows = await db.fetchall("SELECT id, reporter_id FROM reports")
+        return {int(r[0]): int(r[1]) for r in rows}, await db.integrity_check()
+    finally:
+        await db.close()
 
 
 async def test_moderation_button_survives_a_restart(fake: FakeDiscord, bot: InProcessBot) -> None:
@@ -101,8 +116,9 @@ async def test_failing_command_gives_a_short_private_error(
     assert "index exploded" not in answer.text  # no internals shown to the user
 
 
-async def test_sigterm_closes_cleanly(fake: FakeDiscord, tmp_path: Path) -> None:
-    bot = await SubprocessBot(fake, write_config(tmp_path), tmp_path / "bot.log").start()
+async def test_sigterm_closes_cleanly(fake: FakeDiscord, tmp_path: Path, bot_database: str) -> None:
+    config = write_config(tmp_path, database=bot_database)
+    bot = await SubprocessBot(fake, config, tmp_path / "bot.log").start()
     assert "About vetbot" in (await fake.slash("about")).text
 
     assert await bot.terminate() == 0
@@ -110,16 +126,18 @@ async def test_sigterm_closes_cleanly(fake: FakeDiscord, tmp_path: Path) -> None
     assert "Received SIGTERM, shutting down" in log
     assert "Closed database" in log
     assert "Traceback" not in log and " ERROR " not in log
-    # The last connection closed cleanly: SQLite folded the write-ahead log back in.
-    assert not (tmp_path / "vetbot.db-wal").exists()
-    assert integrity(tmp_path / "vetbot.db") == "ok"
+    if not is_database_url(bot_database):
+        # The last connection closed cleanly: SQLite folded the write-ahead log back in.
+        assert not (tmp_path / "vetbot.db-wal").exists()
+    _, integrity = await stored_reports(database_of(tmp_path, bot_database))
+    assert integrity == "ok"
 
 
 async def test_sigkill_during_a_burst_loses_no_acknowledged_report(
-    fake: FakeDiscord, tmp_path: Path
+    fake: FakeDiscord, tmp_path: Path, bot_database: str
 ) -> None:
-    config = write_config(tmp_path)
-    database = tmp_path / "vetbot.db"
+    config = write_config(tmp_path, database=bot_database)
+    database = database_of(tmp_path, bot_database)
     bot = await SubprocessBot(fake, config, tmp_path / "bot.log").start()
     people = [make_user(f"witness{i}", n=100 + i) for i in range(100)]
     forms = await asyncio.gather(
@@ -158,9 +176,8 @@ async def test_sigkill_during_a_burst_loses_no_acknowledged_report(
     assert len(acked) >= 2
     assert len(acked) < len(burst), "the kill came too late to test anything"
 
-    assert integrity(database) == "ok"
-    with sqlite3.connect(database) as conn:
-        stored = dict(conn.execute("SELECT id, reporter_id FROM reports").fetchall())
+    stored, integrity = await stored_reports(database)
+    assert integrity == "ok"
     for user_id, report_id in acked.items():
         assert stored.get(report_id) == user_id, f"acknowledged report #{report_id} was lost"
 
@@ -173,4 +190,4 @@ async def test_sigkill_during_a_burst_loses_no_acknowledged_report(
         assert f"#{report_id}" in mine.text
     finally:
         assert await again.terminate() == 0
-    assert integrity(database) == "ok"
+    assert (await stored_reports(database))[1] == "ok"

@@ -137,6 +137,10 @@ async def test_redact_by_form_keeps_the_report_and_shows_the_new_text(
     # The edit button opens a form holding the current text, for the moderator to redact.
     form = await fake.click(post, f"vetbot:report:edit:{report_id}", user=MODERATOR)
     assert form.modal is not None
+    # A second one, for a member to submit below: a form is done (forgotten by discord.py)
+    # once submitted, so reusing the first would race the end of the moderator's submission.
+    second = await fake.click(post, f"vetbot:report:edit:{report_id}", user=MODERATOR)
+    assert second.modal is not None
     fields = [c for row in form.modal["components"] for c in row.get("components", [row])]
     field = next(c for c in fields if c.get("custom_id") and "value" in c)
     assert "555-0100" in field["value"]
@@ -150,7 +154,7 @@ async def test_redact_by_form_keeps_the_report_and_shows_the_new_text(
 
     # Members may not redact: the same form submitted by one is refused, nothing changes.
     refused = await fake.submit_modal(
-        form.modal["custom_id"], {field["label"]: "Gone."}, user=MEMBER
+        second.modal["custom_id"], {field["label"]: "Gone."}, user=MEMBER
     )
     assert "Only moderators" in refused.text
     assert (await bot.core.reports.get(report_id, GUILD_ID)).text == redacted

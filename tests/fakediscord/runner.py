@@ -26,10 +26,11 @@ REPO = Path(__file__).resolve().parents[2]
 HANDLER_TASKS = ("CommandTree-invoker", "discord.py: ", "discord-ui-")
 
 
-def write_config(folder: Path, *, extra: str = "") -> Path:
-    """A ``bot.toml`` in ``folder`` syncing to the fake guild, its database beside it."""
+def write_config(folder: Path, *, extra: str = "", database: str = "vetbot.db") -> Path:
+    """A ``bot.toml`` in ``folder`` syncing to the fake guild, its database beside it (or
+    ``database``: a ``postgresql://`` URL)."""
     path = folder / "bot.toml"
-    path.write_text(bot_toml([p.GUILD_ID], extra), encoding="utf-8")
+    path.write_text(bot_toml([p.GUILD_ID], extra, database), encoding="utf-8")
     return path
 
 
@@ -85,15 +86,16 @@ class InProcessBot:
         A test may end as soon as it has seen the answer it checks, while the bot still edits
         a queue post or sends a DM; closing under it would fail those requests.
         """
-        running = [
+        # Again until none is left: a handler may dispatch an event whose listener is a new
+        # task (a decision's rating-review prompt), started after the first look.
+        while running := [
             t
             for t in asyncio.all_tasks()
             if t is not asyncio.current_task()
             and not t.done()
             and t.get_name().startswith(HANDLER_TASKS)
             and not t.get_name().startswith("discord-ui-view-timeout")
-        ]
-        if running:
+        ]:
             _, late = await asyncio.wait(running, timeout=within)
             if late:
                 raise AssertionError(f"handlers still running after {within}s: {late}")
