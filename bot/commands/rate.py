@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
@@ -191,9 +190,6 @@ async def complete_orgs(core: Core, text: str) -> list[tuple[str, str]]:
     room = AUTOCOMPLETE_CHOICES - len(found)
     if directory is None or room <= 0 or not text.strip():
         return found
-    # The directory's part runs on the event loop too: let whatever else is ready (other
-    # members' requests, the gateway's heartbeat) run between the two halves.
-    await asyncio.sleep(0)
     for listing in await directory.complete_async(text[:100], room):
         if listing.registry == IRS and _linked(core, listing.reg_id):
             continue

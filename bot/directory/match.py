@@ -30,6 +30,7 @@ from bot.directory.index import IndexFile
 from bot.directory.normalize import registry_key
 from bot.directory.registry import RegistryRow
 from bot.directory.workers import Workers
+from bot.loop_turns import in_turn
 from bot.orgs.index import Outcome
 from bot.orgs.normalize import compact
 from bot.orgs.tiers import Tier, classify
@@ -361,8 +362,9 @@ class Directory:
     async def complete_async(self, text: str, limit: int = MAX_COMPLETIONS) -> list[Listing]:
         """:meth:`complete`, on the event loop: its work is bounded (~0.3 ms, 2 ms at worst
         at 1.9M names), less than the hop to a worker process costs on a busy machine, and
-        Discord wants the answer fast (see :mod:`bot.directory.workers`)."""
-        return self.complete(text, limit)
+        Discord wants the answer fast (see :mod:`bot.directory.workers`). It takes turns
+        with the loop's other such steps (:mod:`bot.loop_turns`)."""
+        return await in_turn(self.complete, text, limit)
 
 
 def _decide(by_tier: dict[Tier, dict[str, Listing]]) -> DirectoryMatch:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from bot.loop_turns import in_turn
 from bot.orgs.normalize import FILLER, acronyms, compact, normalize
 from bot.orgs.tiers import Tier, classify
 from bot.orgs.vocabulary import Vocabulary, add_to, yield_to_event_loop
@@ -398,13 +399,14 @@ class OrgIndex:
     # -- async ------------------------------------------------------------------------------
 
     async def lookup_async(self, query: str) -> OrgMatch:
-        """:meth:`lookup` without blocking the event loop: big indexes work in a thread."""
+        """:meth:`lookup` without blocking the event loop: big indexes work in a thread,
+        small ones on the loop, taking turns with other such steps (:mod:`bot.loop_turns`)."""
         if not self._threaded:
-            return self.lookup(query)
+            return await in_turn(self.lookup, query)
         return await asyncio.to_thread(self.lookup, query)
 
     async def complete_async(self, text: str, limit: int = MAX_COMPLETIONS) -> list[Candidate]:
-        """:meth:`complete` without blocking the event loop: big indexes work in a thread."""
+        """:meth:`complete` without blocking the event loop, as :meth:`lookup_async` does."""
         if not self._threaded:
-            return self.complete(text, limit)
+            return await in_turn(self.complete, text, limit)
         return await asyncio.to_thread(self.complete, text, limit)
