@@ -41,9 +41,9 @@ from bot import paths
 from bot.commands.rate import card_for
 from bot.config import load_config
 from bot.core import Core
-from bot.db import POSTGRES_MIGRATIONS_DIR, Database, load_migrations, to_db_time
 from bot.reports.models import Refusal, Report
 from bot.reports.service import ReportService
+from bot.storage import POSTGRES_MIGRATIONS_DIR, Database, load_migrations, to_db_time
 
 APPROVE_P99_TARGET_MS = 20.0
 CARD_P99_TARGET_MS = 20.0

@@ -25,11 +25,11 @@ from aiohttp import ClientSession, web
 from bot import paths
 from bot.config import load_config
 from bot.core import Core
-from bot.db import to_db_time
 from bot.site import urls
 from bot.site.data import load_site
 from bot.site.render import build
 from bot.site.serve import make_app
+from bot.storage import to_db_time
 
 BUILD_TARGET_S = 5.0  # the whole site with 10,000 approved reports
 PAGE_P99_TARGET_MS = 50.0

@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 
-from bot.db import Database
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

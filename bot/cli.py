@@ -197,7 +197,7 @@ def _cmd_reports_purge(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
-    from bot.db import Database
+    from bot.storage import Database
 
     target = Path(args.path)
     if target.exists():
@@ -226,7 +226,7 @@ def _cmd_db_backup(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_db_migrate(config: Config, args: argparse.Namespace) -> int:
-    from bot.db import Database
+    from bot.storage import Database
 
     async def work() -> int:
         db = await Database.open(config.database)  # a SetupError is one line (main)

@@ -47,9 +47,9 @@ async def _write_directory_index(config: Config, db: Any) -> int:
 
 
 def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
-    from bot.db import Database
     from bot.directory.importer import ColumnMap, ImportFailed, import_file
     from bot.directory.registry import IRS
+    from bot.storage import Database
 
     columns = None
     if args.format == "csv":
@@ -104,7 +104,7 @@ def _cmd_orgs_import(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_orgs_reindex(config: Config, args: argparse.Namespace) -> int:
-    from bot.db import Database
+    from bot.storage import Database
 
     async def work() -> int:
         db = await Database.open(config.database)

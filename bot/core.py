@@ -16,7 +16,6 @@ from pathlib import Path
 from bot.changes import Changes, Kind
 from bot.communities import Community, CommunityStore
 from bot.config import Config
-from bot.db import Database
 from bot.directory import Directory, open_directory
 from bot.directory.store import current_stamp
 from bot.feedback import FeedbackStore
@@ -27,6 +26,7 @@ from bot.orgs.index import OrgIndex, OrgRecord, org_records
 from bot.ratings import RatingService, ResponseService
 from bot.replies import Actor, Reply
 from bot.reports.service import ReportService
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.db import Database, from_db_time, to_db_time
+from bot.storage import Database, from_db_time, to_db_time
 
 FEEDBACK_REASON_MAX = 500
 

@@ -16,7 +16,7 @@ import os
 import socket
 import uuid
 
-from bot.db import Database, to_db_time
+from bot.storage import Database, to_db_time
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from bot.db import Database
 from bot.leases import Leases
+from bot.storage import Database
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 TTL = dt.timedelta(minutes=10)

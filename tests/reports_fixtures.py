@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from bot.db import Database
 from bot.reports.models import Refusal, Report
 from bot.reports.policy import ReportPolicy
 from bot.reports.service import ReportService
+from bot.storage import Database
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 TEXT = "They asked survivors to pose for fundraising photos without consent."

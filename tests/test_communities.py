@@ -219,7 +219,7 @@ async def test_a_database_from_before_communities_moves_without_loss(tmp_path) -
 
     from bot.communities import CommunityStore, Unassigned
     from bot.config import load_config
-    from bot.db import Database, load_migrations
+    from bot.storage import Database, load_migrations
 
     path = tmp_path / "old.db"
     old = await Database.open(path, migrations=[m for m in load_migrations() if m.version <= 4])
@@ -257,7 +257,7 @@ async def test_a_database_from_before_communities_moves_without_loss(tmp_path) -
 async def test_one_configured_server_takes_the_old_records_by_itself(tmp_path) -> None:
     from bot.communities import CommunityStore
     from bot.config import load_config
-    from bot.db import Database, load_migrations
+    from bot.storage import Database, load_migrations
 
     path = tmp_path / "old.db"
     old = await Database.open(path, migrations=[m for m in load_migrations() if m.version <= 4])

@@ -17,7 +17,13 @@ import asyncpg
 import pytest
 from storage_backends import fresh_database
 
-from bot.db import POSTGRES_MIGRATIONS_DIR, Database, Migration, MigrationError, load_migrations
+from bot.storage import (
+    POSTGRES_MIGRATIONS_DIR,
+    Database,
+    Migration,
+    MigrationError,
+    load_migrations,
+)
 
 MIGRATIONS = load_migrations()
 LATEST = MIGRATIONS[-1].version

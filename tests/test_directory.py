@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from benchmarks.irs_synthetic import irs_row, irs_rows, write_irs_file
 from bot.cli import main
 from bot.config import load_config
-from bot.db import Database
 from bot.directory import Directory, build_index, open_directory
 from bot.directory.importer import ColumnMap, ImportFailed, import_file
 from bot.directory.normalize import registry_key
 from bot.directory.registry import IRS_COLUMNS, typed_ein
 from bot.directory.store import current_stamp, fetch_row, row_count
 from bot.orgs import Outcome
+from bot.storage import Database
 
 RNG_SEED = 5
 

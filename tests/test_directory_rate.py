@@ -18,10 +18,10 @@ from bot import paths
 from bot.commands.picks import run_pick
 from bot.commands.rate import complete_orgs, rate
 from bot.config import load_config
-from bot.db import Database
 from bot.directory import build_index_from
 from bot.directory.importer import import_file
 from bot.replies import Actor
+from bot.storage import Database
 from tests.test_directory import LOOKALIKES, row
 
 OUR = "Operation Underground Railroad"

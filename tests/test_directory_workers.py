@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.irs_synthetic import irs_rows, write_irs_file
-from bot.db import Database
 from bot.directory import Directory, build_index, open_directory
 from bot.directory.importer import import_file
 from bot.directory.workers import LOOKUP_WORKERS, WorkerFailed
+from bot.storage import Database
 from tests.test_directory import LOOKALIKES
 
 QUERIES = [

@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 from bot.core import PURGE_LEASE
-from bot.db import Database
 from bot.leases import Leases
+from bot.storage import Database
 
 HERE = Path(__file__).resolve().parent
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

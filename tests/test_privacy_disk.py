@@ -139,7 +139,7 @@ async def test_the_purge_loop_survives_a_failed_run(config, caplog) -> None:
 def test_debug_is_for_vetbots_own_loggers(config_path: Path) -> None:
     config = load_config(config_path)
     setup_logging("DEBUG", config.debug_loggers)
-    for own in ("bot.db", "bot.reports.service", "cogs.reports"):
+    for own in ("bot.storage.sqlite", "bot.reports.service", "cogs.reports"):
         assert logging.getLogger(own).getEffectiveLevel() == logging.DEBUG, own
     # At DEBUG these log gateway payloads, request bodies and SQL parameters: report texts
     # and user ids.
@@ -163,7 +163,7 @@ def test_debug_loggers_setting_opts_a_library_in(config_path: Path) -> None:
 @pytest.mark.usefixtures("restore_logging")
 def test_info_level_keeps_every_logger_at_info(config_path: Path) -> None:
     setup_logging("INFO")
-    for name in ("bot.db", "discord.http", "aiosqlite"):
+    for name in ("bot.storage.sqlite", "discord.http", "aiosqlite"):
         assert logging.getLogger(name).getEffectiveLevel() == logging.INFO, name
 
 

@@ -11,11 +11,11 @@ import pytest
 from reports_fixtures import GUILD, MOD, NOW, submission
 from storage_backends import postgres_database
 
-from bot.db import Database, StorageError
 from bot.feedback import FeedbackStore
 from bot.reports.models import Report
 from bot.reports.policy import ReportPolicy
 from bot.reports.service import ReportService
+from bot.storage import Database, StorageError
 from bot.storage.copy import TABLES, copy_database
 
 REPO = Path(__file__).resolve().parent.parent

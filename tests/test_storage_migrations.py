@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR, load_migrations
+from bot.storage import MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR, load_migrations
 from bot.storage.postgres import placeholders, redact
 
 

@@ -12,7 +12,7 @@ import logging
 import pytest
 from private_postgres import private_cluster
 
-from bot.db import Database, StorageUnavailable
+from bot.storage import Database, StorageUnavailable
 
 
 async def test_a_stopped_server_is_unavailable_then_reconnected(

@@ -20,10 +20,10 @@ import storage_writer as w
 
 from bot.communities import CommunityStore
 from bot.config import load_config
-from bot.db import Database
 from bot.reports.models import Report
 from bot.reports.policy import ReportPolicy
 from bot.reports.service import ReportService
+from bot.storage import Database
 
 HERE = Path(__file__).resolve().parent
 ROLES = ("a", "b", "c")

@@ -11,7 +11,7 @@ import msgspec
 from bot.changes import Changes, Kind
 from bot.communities.settings import Community, Overrides, community_from
 from bot.config import Config
-from bot.db import Database, placeholders, to_db_time
+from bot.storage import Database, placeholders, to_db_time
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from typing import IO
 
 from tqdm import tqdm
 
-from bot.db import Database, to_db_time
 from bot.directory.registry import IRS, IRS_COLUMNS
+from bot.storage import Database, to_db_time
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.db import Database
 from bot.directory.index import IndexFile, write_index
 from bot.directory.match import Directory
 from bot.directory.store import current_stamp, index_pages, index_rows, snapshot_stamp
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.db import Database
 from bot.directory.index import FIELD_SEP
 from bot.directory.registry import RegistryRow
+from bot.storage import Database
 
 _COLUMNS = (
     "registry, reg_id, name, city, region, subsection, ruling, ntee, tax_period, "

@@ -15,13 +15,13 @@ from dataclasses import replace
 from typing import Any
 
 from bot.changes import Changes, Kind
-from bot.db import Database, Row, from_db_time, placeholders, to_db_time
 from bot.ratings.models import Missing, Refused, Response, ResponseResult, ResponseStatus, Settled
 from bot.ratings.store import ProposalStore
 from bot.reports import validation as v
 from bot.reports.decisions import check_decision_reason
 from bot.reports.pii import find_pii
 from bot.reports.policy import ReportPolicy
+from bot.storage import Database, Row, from_db_time, placeholders, to_db_time
 
 log = logging.getLogger(__name__)
 

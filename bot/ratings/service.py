@@ -14,7 +14,6 @@ import logging
 from dataclasses import replace
 
 from bot.changes import Changes, Kind
-from bot.db import Database
 from bot.ratings.models import (
     Decision,
     Missing,
@@ -28,6 +27,7 @@ from bot.ratings.models import (
 from bot.ratings.store import ProposalStore
 from bot.reports import validation as v
 from bot.reports.decisions import check_decision_reason
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

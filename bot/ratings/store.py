@@ -7,8 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.db import Database, Row, from_db_time, placeholders, to_db_time
 from bot.ratings.models import Proposal, ProposalStatus, Verdict
+from bot.storage import Database, Row, from_db_time, placeholders, to_db_time
 
 _COLUMNS = (
     "id, guild_id, org_id, criterion, verdict, note, evidence, report_ids, reverts, "

@@ -18,7 +18,6 @@ from typing import Any
 from msgspec.structs import replace
 
 from bot.changes import Changes, Kind
-from bot.db import Database
 from bot.reports import validation as v
 from bot.reports.models import (
     Decided,
@@ -30,6 +29,7 @@ from bot.reports.models import (
 )
 from bot.reports.pii import find_pii
 from bot.reports.store import ReportStore
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import msgspec
 
-from bot.db import Conn as Handle
-from bot.db import Database, Row, from_db_time, to_db_time
 from bot.reports.models import AuditEntry, CommunityOrg
+from bot.storage import Conn as Handle
+from bot.storage import Database, Row, from_db_time, to_db_time
 
 Conn = Handle | None
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.changes import Changes, Kind
 from bot.community import CommunityReport, CommunitySummary
-from bot.db import Database
 from bot.limits import cut
 from bot.reports import validation as v
 from bot.reports.decisions import APPROVE, Decisions
@@ -30,6 +29,7 @@ from bot.reports.models import (
 from bot.reports.policy import ReportPolicy
 from bot.reports.store import ReportStore
 from bot.reports.submission import Submissions
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import ids
-from bot.db import Conn as Handle
-from bot.db import Database, Row, from_db_time, placeholders, to_db_time
 from bot.reports.models import (
     Basis,
     PiiKind,
@@ -22,6 +20,8 @@ from bot.reports.models import (
     Status,
 )
 from bot.reports.records import Records
+from bot.storage import Conn as Handle
+from bot.storage import Database, Row, from_db_time, placeholders, to_db_time
 
 Conn = Handle | None
 
@@ -60,7 +60,7 @@ def _flags(kinds: Sequence[PiiKind]) -> str:
 
 
 class ReportStore(Records):
-    """Reads and writes report data through the shared :class:`~bot.db.Database`."""
+    """Reads and writes report data through the shared :class:`~bot.storage.Database`."""
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -12,13 +12,13 @@ import datetime as dt
 import logging
 from typing import Any
 
-from bot.db import Database
 from bot.reports import validation as v
 from bot.reports.decisions import utc
 from bot.reports.models import Basis, Refusal, RefusalReason, Report, Status, SubmitResult
 from bot.reports.pii import find_pii
 from bot.reports.policy import ReportPolicy
 from bot.reports.store import ReportStore
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

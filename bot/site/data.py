@@ -21,11 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.db import from_db_time
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.models import Criterion, Myth, Organization, Rating, Source, Term, Topic
 from bot.orgs.card import ORG_KIND_LABELS
 from bot.reports.export import ExportRow, to_rows
+from bot.storage import from_db_time
 
 CRITERIA = range(1, 11)
 

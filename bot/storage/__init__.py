@@ -1,11 +1,14 @@
 """Storage: one interface, two backends (SQLite by default, PostgreSQL for several processes).
 
 ``Database.open(target)`` picks the backend from ``storage.database``: a file path opens SQLite,
-a ``postgresql://`` URL opens PostgreSQL. Import from here (or :mod:`bot.db`), never from a
+a ``postgresql://`` URL opens PostgreSQL. Import from here, never from a
 backend module, so callers cannot come to depend on one backend's types.
 """
 
 from bot.storage.base import (
+    FOREIGN_KEYS_OFF,
+    MIGRATIONS_DIR,
+    POSTGRES_MIGRATIONS_DIR,
     Conn,
     Database,
     Migration,
@@ -22,6 +25,9 @@ from bot.storage.base import (
 )
 
 __all__ = [
+    "FOREIGN_KEYS_OFF",
+    "MIGRATIONS_DIR",
+    "POSTGRES_MIGRATIONS_DIR",
     "Conn",
     "Database",
     "Migration",

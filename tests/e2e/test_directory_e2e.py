@@ -10,9 +10,9 @@ from fakediscord import FakeDiscord, InProcessBot, write_config
 
 from benchmarks.irs_synthetic import irs_row, irs_rows, write_irs_file
 from bot.config import load_config
-from bot.db import Database
 from bot.directory import build_index
 from bot.directory.importer import import_file
+from bot.storage import Database
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from fakediscord import (
 from fakediscord.exchange import CALLBACK, FOLLOWUP
 from flows import OUR, REPORT_TEXT, submit_report
 
-from bot.db import Database, is_database_url
+from bot.storage import Database, is_database_url
 
 ACK_ROUTES = (CALLBACK, FOLLOWUP)
 

@@ -21,7 +21,7 @@ from fakediscord.runner import write_config
 from flows import OUR, REPORT_TEXT, submit_report
 from private_postgres import PrivateCluster, private_cluster
 
-from bot.db import Database
+from bot.storage import Database
 
 ACK_ROUTES = (CALLBACK, FOLLOWUP)
 RECEIVED = "Report received"
