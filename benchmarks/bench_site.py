@@ -22,7 +22,7 @@ from pathlib import Path
 
 from aiohttp import ClientSession, web
 
-from bot import paths
+from benchmarks.bench_reports import bench_config
 from bot.config import load_config
 from bot.core import Core
 from bot.site import urls
@@ -36,19 +36,6 @@ PAGE_P99_TARGET_MS = 50.0
 TEXT = "They asked survivors to pose for fundraising photos without consent, twice in 2019."
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 GUILD = 1  # one community, as `site build --guild 1` would publish
-CONFIG = """
-[discord]
-guild_ids = []
-[roles]
-moderators = ["Moderator"]
-organizers = ["Organizer"]
-[channels]
-moderation_queue = "mod-queue"
-[storage]
-database = "bench.db"
-[knowledge]
-path = "{knowledge}"
-"""
 
 
 async def _seed(core: Core, count: int) -> None:
@@ -123,10 +110,7 @@ async def _serve_latency(core: Core, pages: list[str], rounds: int) -> dict[str,
 async def run(count: int, rounds: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-site-"))
     try:
-        (folder / "bot.toml").write_text(
-            CONFIG.format(knowledge=paths.bundled_knowledge().as_posix()), encoding="utf-8"
-        )
-        core = await Core.open(load_config(folder / "bot.toml"))
+        core = await Core.open(load_config(bench_config(folder)))
         try:
             await _seed(core, count)
             t0 = time.perf_counter()

@@ -6,7 +6,6 @@ itself is in ``test_e2e_postgres_outage.py``.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -17,16 +16,14 @@ import pytest
 from fakediscord import (
     MODERATOR,
     ErrorLog,
-    Exchange,
     FakeDiscord,
     InProcessBot,
     RecordedRequest,
     SubprocessBot,
-    make_user,
     write_config,
 )
 from fakediscord.exchange import CALLBACK, FOLLOWUP
-from flows import OUR, REPORT_TEXT, submit_report
+from flows import start_report_burst, submit_report
 
 from bot.storage import Database, is_database_url
 
@@ -139,15 +136,7 @@ async def test_sigkill_during_a_burst_loses_no_acknowledged_report(
     config = write_config(tmp_path, database=bot_database)
     database = database_of(tmp_path, bot_database)
     bot = await SubprocessBot(fake, config, tmp_path / "bot.log").start()
-    people = [make_user(f"witness{i}", n=100 + i) for i in range(100)]
-    forms = await asyncio.gather(
-        *(fake.slash("report", {"org": OUR, "criterion": "6"}, user=u) for u in people)
-    )
-    burst: list[Exchange] = []
-    for person, form in zip(people, forms, strict=True):
-        assert form.modal is not None
-        values = {"What happened?": f"{REPORT_TEXT} Seen by {person.name}."}
-        burst.append(fake.start_modal_submit(form.modal, values, user=person))
+    people, burst = await start_report_burst(fake, 100, first_user=100)
 
     # SIGKILL the process the moment its second acknowledgement reaches "Discord", with the
     # rest of the burst still in flight: exact, where waiting on futures would be too late.

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakediscord import Exchange, FakeDiscord, InProcessBot, RecordedRequest, make_user
+from fakediscord import Exchange, FakeDiscord, InProcessBot, RecordedRequest
 from fakediscord.exchange import CALLBACK, FOLLOWUP
 from fakediscord.runner import write_config
-from flows import OUR, REPORT_TEXT, submit_report
+from flows import start_report_burst, submit_report
 from private_postgres import PrivateCluster, private_cluster
 
 from bot.storage import Database
@@ -54,15 +54,7 @@ async def test_postgres_restart_mid_burst_loses_no_acknowledged_report(
     caplog.set_level(logging.INFO, logger="bot.storage.postgres")
     bot = await InProcessBot(fake, write_config(tmp_path, database=cluster.url)).start()
     try:
-        people = [make_user(f"witness{i}", n=300 + i) for i in range(24)]
-        forms = await asyncio.gather(
-            *(fake.slash("report", {"org": OUR, "criterion": "6"}, user=u) for u in people)
-        )
-        burst: list[Exchange] = []
-        for person, form in zip(people, forms, strict=True):
-            assert form.modal is not None
-            values = {"What happened?": f"{REPORT_TEXT} Seen by {person.name}."}
-            burst.append(fake.start_modal_submit(form.modal, values, user=person))
+        _, burst = await start_report_burst(fake, 24, first_user=300)
 
         # Stop the server (as a crash: no clean shutdown) the moment the third "received"
         # reaches Discord, with the rest of the burst in flight. This runs on the event loop,
