@@ -37,13 +37,13 @@ from pathlib import Path
 
 import asyncpg
 
-from bot import paths
 from bot.commands.rate import card_for
 from bot.config import load_config
 from bot.core import Core
 from bot.reports.models import Refusal, Report
 from bot.reports.service import ReportService
 from bot.storage import POSTGRES_MIGRATIONS_DIR, Database, load_migrations, to_db_time
+from tests.fakediscord.config import bot_toml
 
 APPROVE_P99_TARGET_MS = 20.0
 CARD_P99_TARGET_MS = 20.0
@@ -59,22 +59,7 @@ def bench_config(folder: Path, database: str = "bench.db") -> Path:
     """A bot.toml in ``folder`` on the shipped knowledge base and ``database`` (a file name
     beside it, an absolute path, or a ``postgresql://`` URL)."""
     path = folder / "bot.toml"
-    path.write_text(
-        f"""
-[discord]
-guild_ids = []
-[roles]
-moderators = ["Moderator"]
-organizers = ["Organizer"]
-[channels]
-moderation_queue = "mod-queue"
-[storage]
-database = "{database}"
-[knowledge]
-path = "{paths.bundled_knowledge().as_posix()}"
-""",
-        encoding="utf-8",
-    )
+    path.write_text(bot_toml(database=database), encoding="utf-8")
     return path
 
 
