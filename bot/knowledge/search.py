@@ -29,6 +29,7 @@ import logging
 import math
 from collections import OrderedDict, defaultdict
 from functools import lru_cache
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
@@ -49,6 +50,7 @@ from bot.knowledge.answering import (
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.names import NameLookup
+from bot.knowledge.semantic import Embedder, SemanticIndex, shipped_embedder
 from bot.knowledge.text import (
     fold_for_search,
 )
@@ -134,9 +136,11 @@ class SearchIndex(AnswerRule, NameLookup):
         docs: list[Doc],
         fields: list[tuple[list[str], list[str], list[str]]],
         analyzer: Analyzer,
+        semantic: SemanticIndex | None = None,
     ) -> None:
         self._docs = docs
         self._analyzer = analyzer
+        self._semantic = semantic
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._by_kind: dict[str, list[int]] = defaultdict(list)
         for i, doc in enumerate(docs):
@@ -194,15 +198,26 @@ class SearchIndex(AnswerRule, NameLookup):
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
 
     @classmethod
-    def build(cls, knowledge: Knowledge) -> SearchIndex:
-        """Index every criterion, myth, term and topic of ``knowledge``."""
+    def build(
+        cls, knowledge: Knowledge, embedder: Embedder | Literal["shipped"] | None = "shipped"
+    ) -> SearchIndex:
+        """Index every criterion, myth, term and topic of ``knowledge``.
+
+        ``embedder`` gives the semantic tie-breaker its model: by default the shipped one when
+        wordllama is installed (:func:`~bot.knowledge.semantic.shipped_embedder`); None for the
+        lexical rule alone.
+        """
+        if embedder == "shipped":
+            embedder = shipped_embedder()
         raw: list[tuple[str, str, str, list[str], list[str], list[str], int | None]] = []
+        entries: list[object] = []
         for kind in SEARCHED_KINDS:
             for entry in getattr(knowledge, kind).values():
                 title, names, strong, body = _entry_fields(kind, entry)
                 raw.append(
                     (kind, entry.id, title, names, strong, body, getattr(entry, "number", None))
                 )
+                entries.append(entry)
         acronyms: dict[str, list[str]] = {k: list(v) for k, v in ACRONYMS.items()}
         all_text = (t for item in raw for part in item[3:6] for t in part)
         for acronym, spelled in learn_acronyms(all_text).items():
@@ -228,7 +243,16 @@ class SearchIndex(AnswerRule, NameLookup):
                     analyzer(" ".join(body)),
                 )
             )
-        index = cls(docs, fields, analyzer)
+        semantic = None
+        if embedder is not None:
+            # Names and aliases plus the members' phrasings: what an entry is about, in words
+            # people use. Its explanations would blur it towards every entry they mention.
+            phrasings = [
+                [*item[3], *getattr(entry, "questions", [])]
+                for item, entry in zip(raw, entries, strict=True)
+            ]
+            semantic = SemanticIndex(embedder, phrasings)
+        index = cls(docs, fields, analyzer, semantic)
         index._name_sets = [
             [frozenset(analyzer(name)) - analyzer.weak for name in names_]
             for (_, _, _, names_, _, _, _) in raw
