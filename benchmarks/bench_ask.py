@@ -213,6 +213,7 @@ def synthetic_knowledge(entries: int, seed: int = 1) -> Knowledge:
         terms=terms,
         topics=topics,
         orgs={},
+        synonyms=load_knowledge(KNOWLEDGE).synonyms,
     )
 
 

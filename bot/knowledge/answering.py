@@ -19,7 +19,7 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
-from bot.knowledge.analyzer import CLAIM_CUES, DOMAIN_TERMS, NEAR_DOMAIN_TERMS
+from bot.knowledge.analyzer import CLAIM_CUES
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.text import tokenize
 
@@ -84,6 +84,8 @@ class AnswerRule:
     _analyzer: Analyzer
     _phrases: dict[str, list[tuple[tuple[str, ...], int]]]
     _semantic: SemanticIndex | None
+    _domain_terms: frozenset[str]  # DOMAIN_WORDS and NEAR_DOMAIN_WORDS as this index reads them
+    _near_domain_terms: frozenset[str]
 
     if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
 
@@ -166,17 +168,17 @@ class AnswerRule:
 
         Near-domain questions share words with the entries but not their subject ("who won the
         super bowl", "how many states are in the us"). A question is in the domain when it uses
-        one of the domain's own words (:data:`DOMAIN_TERMS`), when it is essentially an entry's
-        name, when it names an entry's distinctive subject with at most one word beside it, or
-        when every subject word of it is in the entry, some in its name.
+        one of the domain's own words (:data:`~bot.knowledge.analyzer.DOMAIN_WORDS`), when it is
+        essentially an entry's name, when it names an entry's distinctive subject with at most
+        one word beside it, or when every subject word of it is in the entry, some in its name.
         """
         if not DOMAIN_GATE:
             return True
         terms = set(self._analyzer(question))
-        if terms & DOMAIN_TERMS or top.name_match:
+        if terms & self._domain_terms or top.name_match:
             return True
         foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched
-        if terms & NEAR_DOMAIN_TERMS and foreign == 0 and top.matched >= 2:
+        if terms & self._near_domain_terms and foreign == 0 and top.matched >= 2:
             return True
         if top.distinct:
             # "was the wayfair thing fake": checking a claim, one word beside its subject is fine;

@@ -11,7 +11,7 @@ How it ranks (chosen by measurement, see ``benchmarks/bench_ask.py --compare``):
   so a word in a title counts several times more than the same word in an explanation;
 * questions and entries go through the same normalization (:mod:`bot.knowledge.text`): British
   spelling, light stemming, "800k" = "800,000", acronyms such as NCMEC or DHS and their spelled
-  out names, a few colloquial synonyms ("kids", "cops");
+  out names, and the knowledge base's synonyms (`knowledge/synonyms.toml`: "kids", "cops");
 * a question word the index has never seen is matched to the closest indexed words with
   rapidfuzz (typos) or as a prefix ("decrim");
 * the *confidence* is not the BM25 score (which has no fixed scale) but how much of the
@@ -35,9 +35,12 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.analyzer import (
     ACRONYMS,
+    DOMAIN_WORDS,
+    NEAR_DOMAIN_WORDS,
     Analyzer,
     analyze,
     learn_acronyms,
+    synonym_table,
 )
 from bot.knowledge.answering import (
     ANSWER_THRESHOLD,
@@ -141,6 +144,8 @@ class SearchIndex(AnswerRule, NameLookup):
         self._docs = docs
         self._analyzer = analyzer
         self._semantic = semantic
+        self._domain_terms = frozenset(analyzer(DOMAIN_WORDS))
+        self._near_domain_terms = frozenset(analyzer(NEAR_DOMAIN_WORDS))
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._by_kind: dict[str, list[int]] = defaultdict(list)
         for i, doc in enumerate(docs):
@@ -201,12 +206,8 @@ class SearchIndex(AnswerRule, NameLookup):
     def build(
         cls, knowledge: Knowledge, embedder: Embedder | Literal["shipped"] | None = "shipped"
     ) -> SearchIndex:
-        """Index every criterion, myth, term and topic of ``knowledge``.
-
-        ``embedder`` gives the semantic tie-breaker its model: by default the shipped one when
-        wordllama is installed (:func:`~bot.knowledge.semantic.shipped_embedder`); None for the
-        lexical rule alone.
-        """
+        """Index every criterion, myth, term and topic of ``knowledge``. ``embedder`` is the
+        semantic tie-breaker's model: the shipped one if installed by default, None for none."""
         if embedder == "shipped":
             embedder = shipped_embedder()
         raw: list[tuple[str, str, str, list[str], list[str], list[str], int | None]] = []
@@ -222,7 +223,7 @@ class SearchIndex(AnswerRule, NameLookup):
         all_text = (t for item in raw for part in item[3:6] for t in part)
         for acronym, spelled in learn_acronyms(all_text).items():
             acronyms.setdefault(acronym, []).extend(spelled)
-        analyzer = Analyzer(acronyms)
+        analyzer = Analyzer(acronyms, synonym_table(knowledge.synonyms))
         docs: list[Doc] = []
         fields: list[tuple[list[str], list[str], list[str]]] = []
         for kind, entry_id, title, names, strong, body, number in raw:
@@ -245,8 +246,7 @@ class SearchIndex(AnswerRule, NameLookup):
             )
         semantic = None
         if embedder is not None:
-            # Names and aliases plus the members' phrasings: what an entry is about, in words
-            # people use. Its explanations would blur it towards every entry they mention.
+            # Names and members' phrasings: what an entry is about (its body would blur it).
             phrasings = [
                 [*item[3], *getattr(entry, "questions", [])]
                 for item, entry in zip(raw, entries, strict=True)
