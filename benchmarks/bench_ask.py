@@ -339,6 +339,7 @@ PREVIOUS_RULE = {
     "UNKNOWN_FACTOR": 1.0,
     "TIE_BM25": 0.0,
     "SURE_WHOLE_OVER_SUBJECT": False,
+    "SEMANTIC_TIEBREAK": False,
 }
 
 
