@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.knowledge.analyzer import CLAIM_CUES
@@ -89,7 +90,9 @@ class AnswerRule:
 
     if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
 
-        def _ranked(self, question: str, limit: int) -> list[Scored]: ...
+        def _ranked(
+            self, question: str, limit: int, include: Iterable[int] = ()
+        ) -> list[Scored]: ...
 
         def _numbers_agree(self, d: int, terms: set[str]) -> bool: ...
 
@@ -104,8 +107,9 @@ class AnswerRule:
         return found
 
     def _answer(self, question: str) -> Answer:
-        ranked = self._ranked(question, limit=CANDIDATES)
         said = self._phrase_entries(question) if PHRASES else set()
+        # An entry named word for word is a candidate however low its words rank it.
+        ranked = self._ranked(question, CANDIDATES, include=said if len(said) == 1 else ())
         if len(said) == 1:
             # The question says one entry's name or alias word for word ("what can I do",
             # "which laws help"): that entry, if it is a candidate at all.

@@ -28,6 +28,7 @@ import heapq
 import logging
 import math
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
 
@@ -310,8 +311,9 @@ class SearchIndex(AnswerRule, NameLookup):
             return NUMBER_FACTOR, NUMBER_FACTOR
         return 1.0, 1.0
 
-    def _rank(self, question: str, limit: int) -> list[Scored]:
-        """The best ``limit`` entries sharing a term with ``question``, with their evidence.
+    def _rank(self, question: str, limit: int, include: Iterable[int] = ()) -> list[Scored]:
+        """The best ``limit`` entries sharing a term with ``question``, with their evidence, and
+        the entries of ``include`` (named by the question) wherever they rank.
 
         BM25F ranks all entries (one dict update per posting); coverage, the confidence, is then
         computed for the few best only, which keeps a 10,000-entry base fast.
@@ -351,6 +353,8 @@ class SearchIndex(AnswerRule, NameLookup):
             return []
         pool = max(limit, CANDIDATES)
         best = heapq.nlargest(pool, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        # Entries the question names word for word are weighed even when ranked lower.
+        best += [(d, scores[d]) for d in include if d in scores and all(d != b for b, _ in best)]
         top = best[0][1]
         scored: list[Scored] = []
         for d, score in best:
@@ -410,11 +414,16 @@ class SearchIndex(AnswerRule, NameLookup):
             scored.sort(key=lambda s: (-(s.bm25 / top + BLEND * s.hit.score), s.hit.kind, s.hit.id))
         else:
             scored.sort(key=lambda s: (-s.hit.score, s.hit.kind, s.hit.id))
-        return scored[:limit]
+        return self._within(scored, limit, include)
 
-    def _ranked(self, question: str, limit: int) -> list[Scored]:
+    def _within(self, ranked: list[Scored], limit: int, include: Iterable[int]) -> list[Scored]:
+        """The first ``limit`` of ``ranked``, and any entry of ``include`` further down."""
+        wanted = {(self._docs[d].kind, self._docs[d].id) for d in include}
+        return [s for i, s in enumerate(ranked) if i < limit or (s.hit.kind, s.hit.id) in wanted]
+
+    def _ranked(self, question: str, limit: int, include: Iterable[int] = ()) -> list[Scored]:
         """:meth:`_rank`, with an entry named by its number ("criterion 2") put first."""
-        ranked = self._rank(question, limit)
+        ranked = self._rank(question, limit, include)
         number = self._criterion_number(question)
         if number is not None:
             doc = next(
@@ -430,7 +439,7 @@ class SearchIndex(AnswerRule, NameLookup):
                 ranked = [Scored(hit, math.inf, 1, 1, True, True, True, 0.0, 0)] + [
                     s for s in ranked if (s.hit.kind, s.hit.id) != (doc.kind, doc.id)
                 ]
-        return ranked[: max(limit, 0)]
+        return self._within(ranked, limit, include)
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """The ``limit`` entries that best match ``question``, best first (score = confidence)."""
