@@ -96,3 +96,21 @@ def test_meaning_never_overrides_a_sure_answer() -> None:
     answer = SearchIndex.build(knowledge, embedder=TableEmbedder(table)).answer(question)
     assert answer.best is not None
     assert (answer.best.id, answer.hedged) == ("super-bowl", False)
+
+
+def test_the_shipped_model_loads_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """wordllama's weights and tokenizer come from its wheel: nothing is fetched at run time."""
+    pytest.importorskip("wordllama")
+    import socket
+
+    from bot.knowledge.semantic import shipped_embedder
+
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the semantic model tried to reach the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    embedder = shipped_embedder.__wrapped__()  # a fresh load, not the process's cached one
+    assert embedder is not None
+    assert embedder.embed(["is the nordic model good"], norm=True).shape == (1, 256)
