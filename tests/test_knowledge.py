@@ -145,3 +145,46 @@ async def test_reload_keeps_the_old_knowledge_when_the_new_is_broken(core, tmp_p
     _edit(root / "myths.toml", 'verdict = "nope', 'verdict = "', 1)
     assert await core.reload_knowledge(root) == []
     assert core.knowledge is not before
+
+
+def test_synonyms_are_the_knowledge_bases_own(shipped) -> None:
+    """Moderators extend the vocabulary in knowledge/synonyms.toml, without code."""
+    from bot.knowledge.search import SearchIndex
+
+    cop = next(s for s in shipped.synonyms if "cop" in s.words)
+    assert cop.means == "police"
+    assert "polic" in SearchIndex.build(shipped, embedder=None)._analyzer("cops")
+
+
+def test_a_synonym_added_to_the_file_joins_words(tmp_path: Path) -> None:
+    from bot.knowledge.search import SearchIndex
+
+    root = _copy(tmp_path)
+    question = "is the nordic thing a flop"
+    before = SearchIndex.build(load_knowledge(root), embedder=None)
+    assert "fail" not in before._analyzer(question)
+    with (root / "synonyms.toml").open("a", encoding="utf-8") as file:
+        file.write('\n[[synonym]]\nmeans = "fail"\nwords = ["flop"]\n')
+    after = SearchIndex.build(load_knowledge(root), embedder=None)
+    assert "fail" in after._analyzer(question)
+
+
+def test_bad_synonyms_are_reported_with_the_rest(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    with (root / "synonyms.toml").open("a", encoding="utf-8") as file:
+        file.write(
+            '\n[[synonym]]\nmeans = "police"\nwords = ["two words"]\n'
+            '\n[[synonym]]\nmeans = "adult"\nwords = ["kids"]\n'
+            '\n[[synonym]]\nmeans = "x"\ncolour = "red"\n'
+        )
+    joined = "\n".join(_errors(root))
+    assert "knowledge/synonyms.toml: synonym #" in joined
+    assert "words[0]: expected `str` matching regex" in joined
+    assert "'kids' already means 'child'" in joined
+    assert "colour: unknown field" in joined
+
+
+def test_a_knowledge_base_without_synonyms_is_valid(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "synonyms.toml").unlink()
+    assert load_knowledge(root).synonyms == ()

@@ -1,8 +1,9 @@
 """Text to index terms: the vocabulary tables and the analyzer that questions and entries share.
 
-Acronyms and their spelled-out names, colloquial synonyms, and the word lists the answering rule
-reads (the domain's own words, its neighbours', claim-check cues, phrase fillers) live here, as
-data, apart from the ranking code in :mod:`bot.knowledge.search`.
+Acronyms and their spelled-out names, and the word lists the answering rule reads (the domain's
+own words, its neighbours', claim-check cues, phrase fillers) live here, as data, apart from the
+ranking code in :mod:`bot.knowledge.search`. Colloquial synonyms ("cops" = "police") are the
+knowledge base's own (``knowledge/synonyms.toml``), so moderators extend them without code.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from bot.knowledge.models import Synonym
 from bot.knowledge.text import QUESTION_STOPWORDS, WEAK_WORDS, stem, tokenize
 
 __all__ = [
     "ACRONYMS",
     "CLAIM_CUES",
-    "DOMAIN_TERMS",
-    "NEAR_DOMAIN_TERMS",
+    "DOMAIN_WORDS",
+    "NEAR_DOMAIN_WORDS",
     "PHRASE_FILLERS",
     "Analyzer",
     "analyze",
     "learn_acronyms",
+    "synonym_table",
 ]
 
 # Acronyms members use, with their spelled-out forms. Either form yields the acronym as an extra
@@ -52,64 +55,6 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
 # Synonyms that must be applied before stemming, because their stems collide with other words
 # ("stats" and "states" both stem to "stat").
 RAW_SYNONYMS: dict[str, str] = {"stat": "statistic", "stats": "statistic"}
-
-# Colloquial words mapped onto the word the knowledge base is likely to use (after stemming).
-# Both questions and entries are mapped, so this only ever merges, never loses, a match.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "kid": ("child",),
-    "kiddo": ("child",),
-    "children": ("child",),
-    "minor": ("child",),
-    "abduct": ("kidnap",),
-    "abduction": ("kidnap",),
-    "snatch": ("kidnap",),
-    "cop": ("polic",),
-    "prostitution": ("prostitut",),
-    "decrim": ("decriminaliz",),
-    "legaliz": ("legaliz",),
-    "org": ("organiz",),
-    "nonprofit": ("organiz",),
-    "charity": ("organiz",),
-    "sexwork": ("sex", "work"),
-    "sextrafficking": ("sex", "traffick"),
-    "antitrafficking": ("anti", "traffick"),
-    "teen": ("child",),
-    "teenag": ("child",),
-    "underag": ("child",),
-    "relaps": ("relaps", "sobriety"),
-    "sw": ("sex", "work"),
-    "immigrant": ("immigrat",),
-    "migrant": ("immigrat",),
-    "migrat": ("immigrat",),
-    "govt": ("government",),
-    "vic": ("victim",),
-    "money": ("financ",),
-    "fund": ("financ",),
-    "funding": ("financ",),
-    "fundrais": ("financ",),
-    "salary": ("financ",),
-    "wage": ("financ",),
-    "wayfare": ("wayfair",),
-    "superbowl": ("super", "bowl"),
-    # Faith-based conditions on help: members name the place or practice, entries say "religious".
-    # Giving ("donate") is how-to-help's word, not a synonym of an organization's finances.
-    "religion": ("religious",),
-    "church": ("church", "religious"),
-    "faith": ("religious",),
-    "bible": ("religious",),
-    "pray": ("religious",),
-    "prayer": ("religious",),
-    "christian": ("religious",),
-    "sober": ("sobriety",),
-    "oversea": ("abroad",),
-    "foreign": ("foreign", "abroad"),
-    "facebook": ("social", "media"),
-    "instagram": ("social", "media"),
-    "tiktok": ("social", "media"),
-    "twitter": ("social", "media"),
-    "nordic": ("nordic",),
-    "swedish": ("nordic",),
-}
 
 #: Words that make a question a claim check ("is X real?"), where an aside beside the subject
 #: is expected.
@@ -152,17 +97,36 @@ def _phrase_terms(text: str) -> tuple[str, ...]:
     return tuple(stem(tok) for tok in tokenize(text) if tok not in QUESTION_STOPWORDS)
 
 
+def synonym_table(synonyms: Iterable[Synonym]) -> dict[str, tuple[str, ...]]:
+    """The knowledge base's synonyms as the analyzer applies them: a word's stem -> the stems it
+    stands for (itself first, for an ``also`` word)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for synonym in synonyms:
+        meaning = tuple(stem(word) for word in tokenize(synonym.means))
+        for word in synonym.words:
+            table[stem(word.casefold())] = meaning
+        for word in synonym.also:
+            key = stem(word.casefold())
+            table[key] = (key, *(t for t in meaning if t != key))
+    return table
+
+
 class Analyzer:
     """Turns text into index terms: stems, plus acronym and synonym terms."""
 
-    def __init__(self, acronyms: Mapping[str, Iterable[str]]) -> None:
+    def __init__(
+        self,
+        acronyms: Mapping[str, Iterable[str]],
+        synonyms: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """``synonyms`` as made by :func:`synonym_table` (none by default)."""
         self.phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for acronym, spelled in acronyms.items():
             for phrase in spelled:
                 terms = _phrase_terms(phrase)
                 if len(terms) >= 2 and terms not in self.phrases[terms[0]]:
                     self.phrases[terms[0]].append((*terms, acronym))
-        self.synonyms = {stem(k): v for k, v in SYNONYMS.items()} | SYNONYMS
+        self.synonyms: Mapping[str, tuple[str, ...]] = synonyms or {}
         self.weak = frozenset(t for w in WEAK_WORDS for t in self.synonyms.get(stem(w), (stem(w),)))
 
     def phrase(self, text: str) -> tuple[str, ...]:
@@ -193,12 +157,10 @@ class Analyzer:
 
 
 DEFAULT_ANALYZER = Analyzer(ACRONYMS)
-DOMAIN_TERMS = frozenset(DEFAULT_ANALYZER(DOMAIN_WORDS))
-NEAR_DOMAIN_TERMS = frozenset(DEFAULT_ANALYZER(NEAR_DOMAIN_WORDS))
 
 
 def analyze(text: str) -> list[str]:
-    """Index terms of ``text`` with the built-in acronyms and synonyms (for tests and tools)."""
+    """Index terms of ``text`` with the built-in acronyms, no synonyms (for tests and tools)."""
     return DEFAULT_ANALYZER(text)
 
 

@@ -7,21 +7,26 @@ A mixin of :class:`bot.knowledge.search.SearchIndex`, which ranks the entries; t
   a BM25F winner it does not name;
 * the domain gate refuses questions that share words with the entries but not their subject;
 * confidence (coverage) at :data:`ANSWER_THRESHOLD` with no clearly better rival is a sure
-  answer; a lower one from a clearly best entry is a hedged answer; anything else is none.
+  answer; a lower one from a clearly best entry is a hedged answer;
+* when it stays undecided between its two best entries (a tie, or neither stands out), the
+  semantic index (:mod:`bot.knowledge.semantic`, if installed) may break the tie as a hedge;
+  anything else is no answer.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.knowledge.analyzer import CLAIM_CUES, DOMAIN_TERMS, NEAR_DOMAIN_TERMS
+from bot.knowledge.analyzer import CLAIM_CUES
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.text import tokenize
 
 if TYPE_CHECKING:
     from bot.knowledge.analyzer import Analyzer
+    from bot.knowledge.semantic import SemanticIndex
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +62,13 @@ PREFER_NAME_MATCH = True
 #: confidence margin of the next two is a tie: no answer.
 TIE_BM25, TIE_CONFIDENCE = 1.01, 0.13
 
+#: An undecided in-domain question is given, as a hedge, the entry nearest to it in meaning when
+#: that entry is one of the lexical SEMANTIC_TOP best, is nearer than the next nearest entry by
+#: SEMANTIC_GAP and near in itself (cosine similarity SEMANTIC_MIN). Chosen on the tune half:
+#: gap 0 added a wrong answer there; every tie it broke rightly was at 0.72 or more, and a
+#: small base's off-topic "sex work jobs in paris" was nearest to an entry at only 0.42.
+SEMANTIC_TIEBREAK, SEMANTIC_TOP, SEMANTIC_GAP, SEMANTIC_MIN = True, 2, 0.03, 0.6
+
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
 # A question whose subject words are (nearly) exactly an entry's title or alias is answered by it
@@ -72,10 +84,15 @@ class AnswerRule:
     _credits: list[dict[str, float]]
     _analyzer: Analyzer
     _phrases: dict[str, list[tuple[tuple[str, ...], int]]]
+    _semantic: SemanticIndex | None
+    _domain_terms: frozenset[str]  # DOMAIN_WORDS and NEAR_DOMAIN_WORDS as this index reads them
+    _near_domain_terms: frozenset[str]
 
     if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
 
-        def _ranked(self, question: str, limit: int) -> list[Scored]: ...
+        def _ranked(
+            self, question: str, limit: int, include: Iterable[int] = ()
+        ) -> list[Scored]: ...
 
         def _numbers_agree(self, d: int, terms: set[str]) -> bool: ...
 
@@ -90,8 +107,9 @@ class AnswerRule:
         return found
 
     def _answer(self, question: str) -> Answer:
-        ranked = self._ranked(question, limit=CANDIDATES)
         said = self._phrase_entries(question) if PHRASES else set()
+        # An entry named word for word is a candidate however low its words rank it.
+        ranked = self._ranked(question, CANDIDATES, include=said if len(said) == 1 else ())
         if len(said) == 1:
             # The question says one entry's name or alias word for word ("what can I do",
             # "which laws help"): that entry, if it is a candidate at all.
@@ -122,6 +140,12 @@ class AnswerRule:
             ):
                 ranked = [rival] + [s for s in ranked if s is not rival]
         verdict = self._verdict(question, ranked)
+        if verdict == "undecided":
+            verdict = None
+            pick = self._semantic_pick(question, ranked)
+            if pick is not None:
+                ranked = [pick] + [s for s in ranked if s is not pick]
+                verdict = "hedged"
         if verdict is None:
             best, rest, hedged = None, [s.hit for s in ranked], False
         else:
@@ -130,22 +154,35 @@ class AnswerRule:
         log.debug("answer %r -> %s (%d suggestions)", question, best, len(suggestions))
         return Answer(best=best, suggestions=suggestions, hedged=hedged)
 
+    def _semantic_pick(self, question: str, ranked: list[Scored]) -> Scored | None:
+        """The lexical candidate that the semantic index clearly puts nearest, if any."""
+        if not SEMANTIC_TIEBREAK or self._semantic is None:
+            return None
+        nearest = self._semantic.nearest(question)
+        if len(nearest) < 2 or nearest[0][1] - nearest[1][1] < SEMANTIC_GAP:
+            return None
+        if nearest[0][1] < SEMANTIC_MIN:
+            return None
+        doc = self._docs[nearest[0][0]]
+        key = (doc.kind, doc.id)
+        return next((s for s in ranked[:SEMANTIC_TOP] if (s.hit.kind, s.hit.id) == key), None)
+
     def _in_domain(self, question: str, top: Scored) -> bool:
         """Whether the question is about this knowledge base's subject at all.
 
         Near-domain questions share words with the entries but not their subject ("who won the
         super bowl", "how many states are in the us"). A question is in the domain when it uses
-        one of the domain's own words (:data:`DOMAIN_TERMS`), when it is essentially an entry's
-        name, when it names an entry's distinctive subject with at most one word beside it, or
-        when every subject word of it is in the entry, some in its name.
+        one of the domain's own words (:data:`~bot.knowledge.analyzer.DOMAIN_WORDS`), when it is
+        essentially an entry's name, when it names an entry's distinctive subject with at most
+        one word beside it, or when every subject word of it is in the entry, some in its name.
         """
         if not DOMAIN_GATE:
             return True
         terms = set(self._analyzer(question))
-        if terms & DOMAIN_TERMS or top.name_match:
+        if terms & self._domain_terms or top.name_match:
             return True
         foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched
-        if terms & NEAR_DOMAIN_TERMS and foreign == 0 and top.matched >= 2:
+        if terms & self._near_domain_terms and foreign == 0 and top.matched >= 2:
             return True
         if top.distinct:
             # "was the wayfair thing fake": checking a claim, one word beside its subject is fine;
@@ -157,12 +194,13 @@ class AnswerRule:
         return (top.named or (RARE_GATE and top.rare > 0)) and top.matched >= 2 and foreign == 0
 
     def _verdict(self, question: str, ranked: list[Scored]) -> str | None:
-        """ "sure", "hedged" or None (no answer) for the best of ``ranked``.
+        """ "sure", "hedged", "undecided" or None (no answer) for the best of ``ranked``.
 
         Sure: the confidence (coverage) reaches :data:`ANSWER_THRESHOLD`. Hedged: it is lower
         but at least :data:`HEDGE_THRESHOLD`, two subject words match and the entry stands out
-        from the runner-up (:data:`HEDGE_MARGIN`). Neither when the question is off the
-        knowledge base's subject (:meth:`_in_domain`).
+        from the runner-up (:data:`HEDGE_MARGIN`). None when the question is off the knowledge
+        base's subject (:meth:`_in_domain`) or nothing covers it; "undecided" when it is on the
+        subject but neither holds (a tie, or no entry stands out): no answer on words alone.
         """
         if not ranked:
             return None
@@ -177,7 +215,7 @@ class AnswerRule:
             lead = top.bm25 / max(ranked[1].bm25, 1e-9)
             margin = top.hit.score - max(s.hit.score for s in ranked[1:3])
             if 1.0 <= lead < TIE_BM25 and margin < TIE_CONFIDENCE:
-                return None
+                return "undecided"
         # Another close candidate covering the question better: the rankers disagree.
         rival = max((s.hit.score for s in ranked[1:3]), default=0.0)
         contested = rival >= top.hit.score + AMBIGUITY_GAP
@@ -187,4 +225,4 @@ class AnswerRule:
         stands_out = top.hit.score - runner >= HEDGE_MARGIN or (HEDGE_NAMED and top.named)
         if (top.matched >= 2 or top.distinct) and stands_out and top.unknown <= HEDGE_UNKNOWN_MAX:
             return "hedged"
-        return None
+        return "undecided"

@@ -17,7 +17,8 @@ from typing import Any
 
 import msgspec
 
-from bot.knowledge.models import Criterion, Myth, Organization, Source, Term, Topic
+from bot.knowledge.models import Criterion, Myth, Organization, Source, Synonym, Term, Topic
+from bot.knowledge.text import stem
 
 ENTRY_FILES: dict[str, tuple[str, str, type[msgspec.Struct]]] = {
     # kind (plural, as counted) -> (file, TOML array name, schema)
@@ -28,6 +29,7 @@ ENTRY_FILES: dict[str, tuple[str, str, type[msgspec.Struct]]] = {
     "topics": ("topics.toml", "topic", Topic),
 }
 ORG_DIR = "organizations"
+SYNONYMS_FILE = "synonyms.toml"
 COLLECTIONS = (*ENTRY_FILES, "orgs")
 
 
@@ -64,6 +66,7 @@ class Knowledge:
     terms: Mapping[str, Term]
     topics: Mapping[str, Topic]
     orgs: Mapping[str, Organization]
+    synonyms: tuple[Synonym, ...] = ()
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def counts(self) -> dict[str, int]:
@@ -275,6 +278,41 @@ def _check_org_names(orgs: dict[str, tuple[str, Any]], errors: list[KnowledgeErr
                 )
 
 
+def _load_synonyms(root: Path, errors: list[KnowledgeError]) -> tuple[Synonym, ...]:
+    """The synonym table (optional: a knowledge base without the file has no synonyms)."""
+    path = root / SYNONYMS_FILE
+    if not path.is_file():
+        return ()
+    display = f"{root.name}/{SYNONYMS_FILE}"
+    data = _read_toml(path, display, errors)
+    if data is None:
+        return ()
+    for key in sorted(set(data) - {"synonym"}):
+        errors.append(KnowledgeError(display, "", key, "unknown table (expected [[synonym]])"))
+    raws = data.get("synonym", [])
+    if not isinstance(raws, list):
+        errors.append(KnowledgeError(display, "", "synonym", "expected an array of [[synonym]]"))
+        return ()
+    synonyms: list[Synonym] = []
+    meaning_of: dict[str, str] = {}
+    for position, raw in enumerate(raws):
+        label = f"synonym #{position + 1}"
+        synonym = _convert(raw, Synonym, (display, label), errors)
+        if synonym is None:
+            continue
+        if not synonym.words and not synonym.also:
+            errors.append(KnowledgeError(display, label, "words", "give at least one word"))
+        for fieldname in ("words", "also"):
+            for i, word in enumerate(getattr(synonym, fieldname)):
+                # Compared as the index reads words: "kid" and "kids" are one word.
+                other = meaning_of.setdefault(stem(word.casefold()), synonym.means)
+                if other != synonym.means:
+                    problem = f"'{word}' already means '{other}'"
+                    errors.append(KnowledgeError(display, label, f"{fieldname}[{i}]", problem))
+        synonyms.append(synonym)
+    return tuple(synonyms)
+
+
 def validate_knowledge(
     path: Path, today: dt.date | None = None
 ) -> tuple[Knowledge | None, list[KnowledgeError]]:
@@ -286,10 +324,11 @@ def validate_knowledge(
     loaded = {kind: _load_kind(root, kind, errors) for kind in ENTRY_FILES}
     loaded["orgs"] = _load_orgs(root, errors)
     _check_references(loaded, today or dt.date.today(), errors)
+    synonyms = _load_synonyms(root, errors)
     if errors:
         return None, errors
     entries = {kind: {i: e for i, (_, e) in items.items()} for kind, items in loaded.items()}
-    return Knowledge(root, **entries), []  # type: ignore[arg-type]  # keyed by field name
+    return Knowledge(root, **entries, synonyms=synonyms), []  # type: ignore[arg-type]
 
 
 def load_knowledge(path: Path) -> Knowledge:

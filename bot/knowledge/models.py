@@ -32,6 +32,18 @@ class _Entry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     questions: list[ShortText] = []
 
 
+Word = Annotated[str, msgspec.Meta(pattern=r"^[^\W_]+$", max_length=40)]
+Words = Annotated[str, msgspec.Meta(pattern=r"^[^\W_]+(?: [^\W_]+)*$", max_length=80)]
+
+
+class Synonym(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """Everyday words read as the word the entries use (``knowledge/synonyms.toml``)."""
+
+    means: Words
+    words: list[Word] = []  # read as ``means`` instead of themselves
+    also: list[Word] = []  # keep their own meaning and add ``means``
+
+
 class Source(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
     """A published article the knowledge base cites."""
 

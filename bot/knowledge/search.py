@@ -11,7 +11,7 @@ How it ranks (chosen by measurement, see ``benchmarks/bench_ask.py --compare``):
   so a word in a title counts several times more than the same word in an explanation;
 * questions and entries go through the same normalization (:mod:`bot.knowledge.text`): British
   spelling, light stemming, "800k" = "800,000", acronyms such as NCMEC or DHS and their spelled
-  out names, a few colloquial synonyms ("kids", "cops");
+  out names, and the knowledge base's synonyms (`knowledge/synonyms.toml`: "kids", "cops");
 * a question word the index has never seen is matched to the closest indexed words with
   rapidfuzz (typos) or as a prefix ("decrim");
 * the *confidence* is not the BM25 score (which has no fixed scale) but how much of the
@@ -28,15 +28,20 @@ import heapq
 import logging
 import math
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.analyzer import (
     ACRONYMS,
+    DOMAIN_WORDS,
+    NEAR_DOMAIN_WORDS,
     Analyzer,
     analyze,
     learn_acronyms,
+    synonym_table,
 )
 from bot.knowledge.answering import (
     ANSWER_THRESHOLD,
@@ -49,6 +54,7 @@ from bot.knowledge.answering import (
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.names import NameLookup
+from bot.knowledge.semantic import Embedder, SemanticIndex, shipped_embedder
 from bot.knowledge.text import (
     fold_for_search,
 )
@@ -134,9 +140,13 @@ class SearchIndex(AnswerRule, NameLookup):
         docs: list[Doc],
         fields: list[tuple[list[str], list[str], list[str]]],
         analyzer: Analyzer,
+        semantic: SemanticIndex | None = None,
     ) -> None:
         self._docs = docs
         self._analyzer = analyzer
+        self._semantic = semantic
+        self._domain_terms = frozenset(analyzer(DOMAIN_WORDS))
+        self._near_domain_terms = frozenset(analyzer(NEAR_DOMAIN_WORDS))
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._by_kind: dict[str, list[int]] = defaultdict(list)
         for i, doc in enumerate(docs):
@@ -194,20 +204,27 @@ class SearchIndex(AnswerRule, NameLookup):
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
 
     @classmethod
-    def build(cls, knowledge: Knowledge) -> SearchIndex:
-        """Index every criterion, myth, term and topic of ``knowledge``."""
+    def build(
+        cls, knowledge: Knowledge, embedder: Embedder | Literal["shipped"] | None = "shipped"
+    ) -> SearchIndex:
+        """Index every criterion, myth, term and topic of ``knowledge``. ``embedder`` is the
+        semantic tie-breaker's model: the shipped one if installed by default, None for none."""
+        if embedder == "shipped":
+            embedder = shipped_embedder()
         raw: list[tuple[str, str, str, list[str], list[str], list[str], int | None]] = []
+        entries: list[object] = []
         for kind in SEARCHED_KINDS:
             for entry in getattr(knowledge, kind).values():
                 title, names, strong, body = _entry_fields(kind, entry)
                 raw.append(
                     (kind, entry.id, title, names, strong, body, getattr(entry, "number", None))
                 )
+                entries.append(entry)
         acronyms: dict[str, list[str]] = {k: list(v) for k, v in ACRONYMS.items()}
         all_text = (t for item in raw for part in item[3:6] for t in part)
         for acronym, spelled in learn_acronyms(all_text).items():
             acronyms.setdefault(acronym, []).extend(spelled)
-        analyzer = Analyzer(acronyms)
+        analyzer = Analyzer(acronyms, synonym_table(knowledge.synonyms))
         docs: list[Doc] = []
         fields: list[tuple[list[str], list[str], list[str]]] = []
         for kind, entry_id, title, names, strong, body, number in raw:
@@ -228,7 +245,15 @@ class SearchIndex(AnswerRule, NameLookup):
                     analyzer(" ".join(body)),
                 )
             )
-        index = cls(docs, fields, analyzer)
+        semantic = None
+        if embedder is not None:
+            # Names and members' phrasings: what an entry is about (its body would blur it).
+            phrasings = [
+                [*item[3], *getattr(entry, "questions", [])]
+                for item, entry in zip(raw, entries, strict=True)
+            ]
+            semantic = SemanticIndex(embedder, phrasings)
+        index = cls(docs, fields, analyzer, semantic)
         index._name_sets = [
             [frozenset(analyzer(name)) - analyzer.weak for name in names_]
             for (_, _, _, names_, _, _, _) in raw
@@ -286,8 +311,9 @@ class SearchIndex(AnswerRule, NameLookup):
             return NUMBER_FACTOR, NUMBER_FACTOR
         return 1.0, 1.0
 
-    def _rank(self, question: str, limit: int) -> list[Scored]:
-        """The best ``limit`` entries sharing a term with ``question``, with their evidence.
+    def _rank(self, question: str, limit: int, include: Iterable[int] = ()) -> list[Scored]:
+        """The best ``limit`` entries sharing a term with ``question``, with their evidence, and
+        the entries of ``include`` (named by the question) wherever they rank.
 
         BM25F ranks all entries (one dict update per posting); coverage, the confidence, is then
         computed for the few best only, which keeps a 10,000-entry base fast.
@@ -327,6 +353,8 @@ class SearchIndex(AnswerRule, NameLookup):
             return []
         pool = max(limit, CANDIDATES)
         best = heapq.nlargest(pool, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        # Entries the question names word for word are weighed even when ranked lower.
+        best += [(d, scores[d]) for d in include if d in scores and all(d != b for b, _ in best)]
         top = best[0][1]
         scored: list[Scored] = []
         for d, score in best:
@@ -386,11 +414,16 @@ class SearchIndex(AnswerRule, NameLookup):
             scored.sort(key=lambda s: (-(s.bm25 / top + BLEND * s.hit.score), s.hit.kind, s.hit.id))
         else:
             scored.sort(key=lambda s: (-s.hit.score, s.hit.kind, s.hit.id))
-        return scored[:limit]
+        return self._within(scored, limit, include)
 
-    def _ranked(self, question: str, limit: int) -> list[Scored]:
+    def _within(self, ranked: list[Scored], limit: int, include: Iterable[int]) -> list[Scored]:
+        """The first ``limit`` of ``ranked``, and any entry of ``include`` further down."""
+        wanted = {(self._docs[d].kind, self._docs[d].id) for d in include}
+        return [s for i, s in enumerate(ranked) if i < limit or (s.hit.kind, s.hit.id) in wanted]
+
+    def _ranked(self, question: str, limit: int, include: Iterable[int] = ()) -> list[Scored]:
         """:meth:`_rank`, with an entry named by its number ("criterion 2") put first."""
-        ranked = self._rank(question, limit)
+        ranked = self._rank(question, limit, include)
         number = self._criterion_number(question)
         if number is not None:
             doc = next(
@@ -406,7 +439,7 @@ class SearchIndex(AnswerRule, NameLookup):
                 ranked = [Scored(hit, math.inf, 1, 1, True, True, True, 0.0, 0)] + [
                     s for s in ranked if (s.hit.kind, s.hit.id) != (doc.kind, doc.id)
                 ]
-        return ranked[: max(limit, 0)]
+        return self._within(ranked, limit, include)
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """The ``limit`` entries that best match ``question``, best first (score = confidence)."""

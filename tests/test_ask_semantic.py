@@ -1,0 +1,116 @@
+"""The semantic tie-breaker: meaning decides only between the lexical rule's own two best entries.
+
+A fake embedder stands in for the model (a table of texts to vectors), so these tests say what
+the rule does with any model, and run whether or not wordllama is installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from test_search import CRITERIA, MYTHS, TERMS, TOPICS, _src, make_knowledge
+
+from bot.knowledge.search import SearchIndex
+from bot.knowledge.semantic import SemanticIndex
+
+# Two entries the words cannot tell apart: the same summary, titles the question never says.
+RAIDS_HURT = _src(
+    id="alpha",
+    title="Alpha",
+    summary="Raids on massage parlors and the women working there.",
+)
+RAIDS_HELP = _src(
+    id="beta",
+    title="Beta",
+    summary="Raids on massage parlors and the women working there.",
+)
+TIED = "do raids on massage parlors hurt the women working there"
+
+
+class TableEmbedder:
+    """Embeds the texts it was given by hand; every other text points elsewhere (unrelated)."""
+
+    def __init__(self, table: dict[str, list[float]], dims: int = 4) -> None:
+        self.table = table
+        self.dims = dims
+
+    def embed(self, texts: list[str], norm: bool = True) -> npt.NDArray[np.floating]:
+        unrelated = [0.0] * (self.dims - 1) + [1.0]
+        rows = np.asarray([self.table.get(t, unrelated) for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _index(embedder: Any, question_vector: list[float]) -> SearchIndex:
+    knowledge = make_knowledge(CRITERIA, MYTHS, TERMS, [*TOPICS, RAIDS_HURT, RAIDS_HELP])
+    table = {"Alpha": [1.0, 0.0, 0.0, 0.0], "Beta": [0.0, 1.0, 0.0, 0.0], TIED: question_vector}
+    return SearchIndex.build(knowledge, embedder=embedder(table) if embedder else None)
+
+
+def test_entries_are_ranked_by_their_nearest_phrasing() -> None:
+    table = {"police": [1.0, 0, 0, 0], "sting": [0.8, 0.6, 0, 0], "pray first": [0, 1.0, 0, 0]}
+    semantic = SemanticIndex(TableEmbedder(table), [["police", "sting"], [], ["pray first"]])
+    nearest = semantic.nearest("sting", limit=3)
+    assert [d for d, _ in nearest] == [0, 2]  # the entry without phrasings is never near
+    assert nearest[0][1] == pytest.approx(1.0)
+    assert semantic.nearest("   ") == []
+
+
+def test_without_a_model_a_tie_gets_no_answer() -> None:
+    answer = _index(None, []).answer(TIED)
+    assert answer.best is None
+    assert {h.id for h in answer.suggestions} >= {"alpha", "beta"}
+
+
+def test_meaning_breaks_a_tie_as_a_hedged_answer() -> None:
+    answer = _index(TableEmbedder, [0.9, 0.2, 0.0, 0.0]).answer(TIED)
+    assert answer.best is not None
+    assert answer.best.id == "alpha"
+    assert answer.hedged  # never a sure answer on meaning alone
+
+
+def test_meaning_too_close_between_entries_breaks_no_tie() -> None:
+    assert _index(TableEmbedder, [0.7, 0.69, 0.0, 0.0]).answer(TIED).best is None
+
+
+def test_meaning_far_from_every_entry_breaks_no_tie() -> None:
+    # Nearest to "Alpha", well ahead of "Beta", but not near in itself.
+    assert _index(TableEmbedder, [0.45, 0.0, 0.89, 0.0]).answer(TIED).best is None
+
+
+def test_meaning_never_answers_an_off_topic_question() -> None:
+    question = "how do I find a job at a massage parlor in paris"
+    table = {"Alpha": [1.0, 0.0, 0.0, 0.0], "Beta": [0.0, 1.0, 0.0, 0.0], question: [1, 0, 0, 0]}
+    knowledge = make_knowledge(CRITERIA, MYTHS, TERMS, [*TOPICS, RAIDS_HURT, RAIDS_HELP])
+    index = SearchIndex.build(knowledge, embedder=TableEmbedder(table))
+    assert index.answer(question).best is None
+
+
+def test_meaning_never_overrides_a_sure_answer() -> None:
+    question = "is the super bowl a trafficking magnet"
+    # The model would say "Alpha"; the words surely say the Super Bowl myth.
+    table = {"Alpha": [1.0, 0.0, 0.0, 0.0], question: [1.0, 0.0, 0.0, 0.0]}
+    knowledge = make_knowledge(CRITERIA, MYTHS, TERMS, [*TOPICS, RAIDS_HURT, RAIDS_HELP])
+    answer = SearchIndex.build(knowledge, embedder=TableEmbedder(table)).answer(question)
+    assert answer.best is not None
+    assert (answer.best.id, answer.hedged) == ("super-bowl", False)
+
+
+def test_the_shipped_model_loads_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """wordllama's weights and tokenizer come from its wheel: nothing is fetched at run time."""
+    pytest.importorskip("wordllama")
+    import socket
+
+    from bot.knowledge.semantic import shipped_embedder
+
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the semantic model tried to reach the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    embedder = shipped_embedder.__wrapped__()  # a fresh load, not the process's cached one
+    assert embedder is not None
+    assert embedder.embed(["is the nordic model good"], norm=True).shape == (1, 256)
