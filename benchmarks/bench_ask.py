@@ -21,13 +21,15 @@ from typing import Any
 import msgspec
 
 import bot.knowledge.answering as answering_module
+import bot.knowledge.fields as fields_module
 import bot.knowledge.route as route_module
 import bot.knowledge.search as search_module
 from bot.knowledge.evaluation import load_cases, route, score
+from bot.knowledge.fields import entry_fields
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.knowledge.models import Criterion, Myth, Source, Term, Topic
 from bot.knowledge.route import Route
-from bot.knowledge.search import SEARCHED_KINDS, SearchIndex, _entry_fields
+from bot.knowledge.search import SEARCHED_KINDS, SearchIndex
 from bot.knowledge.semantic import shipped_embedder
 from bot.knowledge.text import stem
 from bot.orgs.index import OrgIndex, org_records
@@ -88,7 +90,7 @@ def _questions(knowledge: Knowledge, n: int, seed: int = 7) -> list[str]:
     base += [q for q, _ in cases] + offtopic
     for kind in SEARCHED_KINDS:
         for entry in getattr(knowledge, kind).values():
-            _, names, strong, _ = _entry_fields(kind, entry)
+            _, names, strong, _ = entry_fields(kind, entry)
             base += [f"what is {names[0]}?", *names[1:3], strong[0][:80]]
     questions = base + [_typo(q, rng) for q in base]
     rng.shuffle(questions)
@@ -327,7 +329,7 @@ def bench(questions: int = 400) -> None:
 
 # -- comparison of methods ----------------------------------------------------------------------
 
-_TUNABLE = (answering_module, search_module, route_module)
+_TUNABLE = (answering_module, search_module, fields_module, route_module)
 # The answering rule before issue 14: coverage >= 0.45 decides, nothing else.
 PREVIOUS_RULE = {
     "DOMAIN_GATE": False,

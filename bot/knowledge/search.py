@@ -51,6 +51,7 @@ from bot.knowledge.answering import (
     PHRASE_MIN_WORDS,
     AnswerRule,
 )
+from bot.knowledge.fields import entry_fields
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.names import NameLookup
@@ -91,45 +92,11 @@ EVIDENCE_MIN = 2.5  # idf-weighted matched words below which confidence is scale
 UNKNOWN_FACTOR = 0.5
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
 # Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
-# Entries' ``questions`` (the ways members ask about them) are matched as strong text.
-MATCH_QUESTIONS = True
 RANK_BY = "bm25"
 BLEND = 0.5  # with RANK_BY "blend": weight of the confidence beside the BM25F score / best
 K1, B = 1.2, 0.6
 FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
 PREFIX_MIN = 5  # shortest question word taken as the start of a longer word ("decrim")
-
-
-def _entry_fields(kind: str, entry: object) -> tuple[str, list[str], list[str], list[str]]:
-    """(title, name texts, strong texts, body texts) of one entry."""
-    e = entry
-    questions = getattr(e, "questions", []) if MATCH_QUESTIONS else []
-    keywords = [*getattr(e, "keywords", []), *questions]
-    if kind == "criteria":
-        title = e.title  # type: ignore[attr-defined]
-        names = [title, f"criterion {e.number}"]  # type: ignore[attr-defined]
-        strong = [e.question, *keywords]  # type: ignore[attr-defined]
-        body = [e.why, *e.green_flags, *e.red_flags, *e.how_to_check]  # type: ignore[attr-defined]
-    elif kind == "myths":
-        title = e.title  # type: ignore[attr-defined]
-        names = [title, *e.aliases]  # type: ignore[attr-defined]
-        figures = [f.value for f in e.numbers]  # type: ignore[attr-defined]
-        strong = [e.claim, e.short, *keywords, *figures]  # type: ignore[attr-defined]
-        body = [e.explanation] + [  # type: ignore[attr-defined]
-            f"{f.meaning} {f.origin}"
-            for f in e.numbers  # type: ignore[attr-defined]
-        ]
-    elif kind == "terms":
-        title = e.name  # type: ignore[attr-defined]
-        names = [title, *e.aliases]  # type: ignore[attr-defined]
-        strong = [e.definition, *keywords]  # type: ignore[attr-defined]
-        body = [e.note or ""]  # type: ignore[attr-defined]
-    else:
-        title = e.title  # type: ignore[attr-defined]
-        names = [title, *e.aliases]  # type: ignore[attr-defined]
-        strong = [e.summary, *keywords]  # type: ignore[attr-defined]
-        body = [*e.points] + [v.position for v in e.views]  # type: ignore[attr-defined]
-    return title, names, strong, body
 
 
 class SearchIndex(AnswerRule, NameLookup):
@@ -215,7 +182,7 @@ class SearchIndex(AnswerRule, NameLookup):
         entries: list[object] = []
         for kind in SEARCHED_KINDS:
             for entry in getattr(knowledge, kind).values():
-                title, names, strong, body = _entry_fields(kind, entry)
+                title, names, strong, body = entry_fields(kind, entry)
                 raw.append(
                     (kind, entry.id, title, names, strong, body, getattr(entry, "number", None))
                 )
