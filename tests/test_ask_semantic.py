@@ -114,3 +114,21 @@ def test_the_shipped_model_loads_without_the_network(monkeypatch: pytest.MonkeyP
     embedder = shipped_embedder.__wrapped__()  # a fresh load, not the process's cached one
     assert embedder is not None
     assert embedder.embed(["is the nordic model good"], norm=True).shape == (1, 256)
+
+
+def test_loading_the_model_leaves_logging_as_it_was() -> None:
+    pytest.importorskip("wordllama")
+    import logging
+
+    from bot.knowledge.semantic import shipped_embedder
+
+    root = logging.getLogger()
+    before = (root.handlers[:], root.level)
+    shipped_embedder.cache_clear()
+    try:
+        assert shipped_embedder() is not None
+        # wordllama calls logging.basicConfig(INFO) when imported: every INFO line of a
+        # process that had not set logging up would go to stderr.
+        assert (root.handlers[:], root.level) == before
+    finally:
+        shipped_embedder.cache_clear()

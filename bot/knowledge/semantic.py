@@ -18,9 +18,10 @@ nothing at run time reaches the network. Without it, /ask runs on the lexical ru
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -39,6 +40,20 @@ class Embedder(Protocol):
     def embed(self, texts: list[str], norm: bool = ...) -> npt.NDArray[np.floating]: ...
 
 
+@contextlib.contextmanager
+def _root_logging_kept() -> Iterator[None]:
+    """Undo what importing wordllama does to logging: it calls ``logging.basicConfig`` at
+    INFO, which would print every INFO line of a process that had not set logging up yet (a
+    benchmark, a script) to stderr, and slow it down."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 @lru_cache(maxsize=1)
 def shipped_embedder() -> Embedder | None:
     """wordllama's shipped model, loaded once per process from its wheel; None if not installed.
@@ -46,8 +61,9 @@ def shipped_embedder() -> Embedder | None:
     The load is logged with its duration (it is paid once, at start, beside the index build).
     """
     try:
-        import wordllama
-        from wordllama import WordLlama
+        with _root_logging_kept():
+            import wordllama
+            from wordllama import WordLlama
     except ImportError:
         log.info("semantic matching off: wordllama is not installed (vetbot[semantic])")
         return None
