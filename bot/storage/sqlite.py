@@ -7,9 +7,10 @@ the interface of :class:`bot.storage.base.Database`.
 Concurrency model: the bot shares one connection between many asyncio tasks. aiosqlite runs
 statements one at a time, in order, on its own thread. A transaction has the connection to
 itself (nothing else may land between its BEGIN and COMMIT), while single statements outside a
-transaction may be queued together: each is atomic on its own, and letting the next one wait in
-the queue while the thread flushes the previous commit to disk is what lets many users submit
-at once without batching their reports. Helpers take an optional ``conn`` (RoboDanny style) so
+transaction may be queued together: each is atomic on its own. Guarded inserts (a report
+submission) arriving together share one commit (group commit, see
+:mod:`bot.storage.sqlite_batch`): one disk flush for all of them, each answered only once it
+is on disk. Helpers take an optional ``conn`` (RoboDanny style) so
 several calls can share one transaction; a helper called from the task that owns the open
 transaction joins it instead of deadlocking. One writer makes every guarded statement
 race-free; the PostgreSQL backend gets the same guarantees from constraints and locks.
@@ -36,6 +37,7 @@ from bot.storage.base import (
     Params,
     load_migrations,
 )
+from bot.storage.sqlite_batch import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ class SQLiteDatabase(Database):
         self.path = path
         self._gate = _Gate()
         self._owner: asyncio.Task[Any] | None = None
+        self._group = GroupCommit(conn, self._gate.exclusive)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -242,8 +245,12 @@ class SQLiteDatabase(Database):
         serialize_on: str | None = None,
     ) -> int | None:
         """Run an ``INSERT ... SELECT ... WHERE``; the new row's id, or ``None`` if the
-        condition held no row. One statement is one atomic transaction of its own, and SQLite
-        has one writer, so ``serialize_on`` needs nothing more here."""
+        condition held no row. Outside a transaction it commits in a group with the inserts
+        queued beside it (:mod:`bot.storage.sqlite_batch`), each still checked in order by the
+        one writer, so ``serialize_on`` needs nothing more here."""
+        task = asyncio.current_task()
+        if conn is None and (task is None or self._owner is not task):
+            return await self._group.insert_if(sql, params)
         async with self._use(conn) as c:
             cursor = await c.execute(sql, params)
             # lastrowid keeps an older value when nothing was inserted, so trust rowcount.
