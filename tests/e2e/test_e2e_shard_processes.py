@@ -19,7 +19,7 @@ from fakediscord import MEMBER, MODERATOR, ORGANIZER, Exchange, FakeDiscord, Sub
 from fakediscord.config import bot_toml
 from fakediscord.guilds import FakeGuild
 from fakediscord.payloads import make_user
-from flows import OUR, submit_report
+from flows import OUR, REPORT_TEXT, submit_report
 from storage_backends import postgres_database
 
 from bot import paths
@@ -166,9 +166,17 @@ async def test_two_shard_processes_share_one_database(
                 rate_alias_in_other, lambda a: "American Civil Liberties Union" in a.text
             )
 
-            # The other process stops; the home guild's process keeps answering its guild.
-            assert await other_bot.terminate() == 0
+            # The other process is SIGKILLed (a crash: nothing cleaned up, whatever it held in
+            # the database left as it was); the home guild's process keeps answering and
+            # writing in its guild.
+            await other_bot.kill()
             assert "About vetbot" in (await fake.slash("about", within=WITHIN)).text
+            mark = len(fake.requests)
+            ack = await submit_report(
+                fake, user=ORGANIZER, text=REPORT_TEXT + " After the other one crashed."
+            )
+            assert "Report received" in ack.text, ack.text
+            await fake.wait_for_message("mod-queue", since=mark)  # its queue post, too
             assert home_bot.process is not None and home_bot.process.returncode is None
         for bot in bots.values():
             assert "Traceback" not in bot.log() and " ERROR " not in bot.log(), bot.log()
