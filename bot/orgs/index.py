@@ -406,7 +406,9 @@ class OrgIndex:
         return await asyncio.to_thread(self.lookup, query)
 
     async def complete_async(self, text: str, limit: int = MAX_COMPLETIONS) -> list[Candidate]:
-        """:meth:`complete` without blocking the event loop, as :meth:`lookup_async` does."""
+        """:meth:`complete` without blocking the event loop: big indexes work in a thread;
+        small ones complete at once on the loop (~35 µs on the curated organizations, too
+        little to be worth waiting a turn behind other members' lookups)."""
         if not self._threaded:
-            return await in_turn(self.complete, text, limit)
+            return self.complete(text, limit)
         return await asyncio.to_thread(self.complete, text, limit)
