@@ -38,23 +38,7 @@ class Leases:
 
         Refused while another holder's lease has not expired.
         """
-        # The conflict's WHERE decides: a row held by someone else and not yet expired stays
-        # as it is, and the statement changes no row. A second writer racing on the same new
-        # row waits for the first to commit, then evaluates the WHERE against its row.
-        taken = await self.db.execute(
-            "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
-            "expires_at = excluded.expires_at "
-            "WHERE leases.holder = excluded.holder OR leases.expires_at <= ?",
-            (name, self.holder, to_db_time(now + ttl), to_db_time(now)),
-        )
-        return taken == 1
-
-    async def release(self, name: str) -> None:
-        """Give the lease up now (on shutdown), so another process need not wait for expiry."""
-        await self.db.execute(
-            "DELETE FROM leases WHERE name = ? AND holder = ?", (name, self.holder)
-        )
+        return await self._claim(name, now + ttl, now, renew=True)
 
     async def take_turn(self, name: str, *, every: dt.timedelta, now: dt.datetime) -> bool:
         """Claim the run of the periodic job ``name`` due at ``now``: true for exactly one
@@ -64,11 +48,25 @@ class Leases:
         due, so a process that crashed or restarted delays nothing, and asking again within
         the same period (the same process included) is refused.
         """
+        return await self._claim(name, now + every, now, renew=False)
+
+    async def release(self, name: str) -> None:
+        """Give the lease (or a turn) up now, so another process need not wait for expiry."""
+        await self.db.execute(
+            "DELETE FROM leases WHERE name = ? AND holder = ?", (name, self.holder)
+        )
+
+    async def _claim(self, name: str, until: dt.datetime, now: dt.datetime, *, renew: bool) -> bool:
+        # The conflict's WHERE decides: a row not yet expired (and, with ``renew``, held by
+        # someone else) stays as it is, and the statement changes no row. A second writer
+        # racing on the same new row waits for the first to commit, then evaluates the WHERE
+        # against its row.
+        mine = "leases.holder = excluded.holder OR " if renew else ""
         taken = await self.db.execute(
             "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
-            "expires_at = excluded.expires_at WHERE leases.expires_at <= ?",
-            (name, self.holder, to_db_time(now + every), to_db_time(now)),
+            f"expires_at = excluded.expires_at WHERE {mine}leases.expires_at <= ?",
+            (name, self.holder, to_db_time(until), to_db_time(now)),
         )
         return taken == 1
 

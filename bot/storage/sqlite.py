@@ -37,7 +37,7 @@ from bot.storage.base import (
     Params,
     load_migrations,
 )
-from bot.storage.sqlite_batch import GroupCommit
+from bot.storage.sqlite_batch import GroupCommit, inserted_id
 
 log = logging.getLogger(__name__)
 
@@ -252,9 +252,7 @@ class SQLiteDatabase(Database):
         if conn is None and (task is None or self._owner is not task):
             return await self._group.insert_if(sql, params)
         async with self._use(conn) as c:
-            cursor = await c.execute(sql, params)
-            # lastrowid keeps an older value when nothing was inserted, so trust rowcount.
-            return cursor.lastrowid if cursor.rowcount == 1 else None
+            return inserted_id(await c.execute(sql, params))
 
     async def fetchall(
         self, sql: str, params: Params = (), *, conn: aiosqlite.Connection | None = None

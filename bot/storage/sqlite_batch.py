@@ -24,6 +24,15 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 MAX_GROUP = 64  # statements in one commit at most: a bounded wait for the last of them
+# Errors that concern one statement (a constraint, a type mismatch), after which SQLite keeps
+# the transaction open; I/O and disk errors roll the transaction back and fail the group.
+_STATEMENT_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError)
+
+
+def inserted_id(cursor: aiosqlite.Cursor) -> int | None:
+    """The id of the row an ``INSERT ... SELECT ... WHERE`` added, or ``None`` if it added
+    none (``lastrowid`` keeps an older value then, so ``rowcount`` decides)."""
+    return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 @dataclass
@@ -84,31 +93,23 @@ class GroupCommit:
             conn = self._conn
             if len(group) == 1:
                 # Alone: one statement is its own transaction, one round trip instead of three.
-                cursor = await conn.execute(group[0].sql, group[0].params)
-                return [cursor.lastrowid if cursor.rowcount == 1 else None]
+                return [inserted_id(await conn.execute(group[0].sql, group[0].params))]
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 for pending in group:
                     try:
                         cursor = await conn.execute(pending.sql, pending.params)
-                    except sqlite3_statement_errors as exc:
+                    except _STATEMENT_ERRORS as exc:
                         # A failed statement is undone by SQLite alone; the rest stand.
                         if not conn.in_transaction:
                             raise  # the whole transaction went with it: fail the group
                         results.append(exc)
                         continue
-                    # lastrowid keeps an older value when nothing was inserted: use rowcount.
-                    results.append(cursor.lastrowid if cursor.rowcount == 1 else None)
+                    results.append(inserted_id(cursor))
                 await conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     await conn.execute("ROLLBACK")
                 raise
-        if len(group) > 1:
-            log.debug("Committed %d guarded inserts together", len(group))
+        log.debug("Committed %d guarded inserts together", len(group))
         return results
-
-
-# Errors that concern one statement (a constraint, a type mismatch), after which SQLite keeps
-# the transaction open; I/O and disk errors roll the transaction back and fail the group.
-sqlite3_statement_errors = (sqlite3.IntegrityError, sqlite3.DataError)
