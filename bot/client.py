@@ -186,16 +186,10 @@ def build_bot(core: Core, *, sync_only: bool = False) -> Vetbot:
     config = core.config
     if config.shard_count is None:
         return Vetbot(core, sync_only=sync_only)
-    log.info(
-        "Running shard(s) %s of %d",
-        list(config.shard_ids) if config.shard_ids is not None else "all",
-        config.shard_count,
-    )
+    shard_ids = list(config.shard_ids) if config.shard_ids is not None else None
+    log.info("Running shard(s) %s of %d", shard_ids or "all", config.shard_count)
     return ShardedVetbot(
-        core,
-        sync_only=sync_only,
-        shard_count=config.shard_count,
-        shard_ids=list(config.shard_ids) if config.shard_ids is not None else None,
+        core, sync_only=sync_only, shard_count=config.shard_count, shard_ids=shard_ids
     )
 
 

@@ -70,7 +70,7 @@ class KnowledgeState:
         return index
 
 
-# The lease that makes the periodic retention purge run in one process only.
+# The leases row whose turns make the periodic retention purge run in one process a period.
 PURGE_LEASE = "retention-purge"
 
 # Community indexes kept at once (each is the knowledge base's organizations plus a few).
