@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from bot import ids
 from bot.commands import COMMANDS, refusal
 from bot.commands import reports as core_reports
 from bot.communities import Community
@@ -62,18 +63,60 @@ async def post_to_queue(interaction: discord.Interaction[Any], report: Report) -
     await core.reports.set_queue_message(report.id, community.guild_id, channel.id, message.id)
 
 
+# Which component ids belong to the record a queue post is about.
+Belongs = Callable[[ids.ComponentId], bool]
+
+
+def clicked_post(interaction: discord.Interaction[Any], belongs: Belongs) -> tuple[int, int] | None:
+    """(channel id, message id) of the public post the moderator clicked, if it is the record's.
+
+    A queue post's id is stored just after Discord accepts the post; a click that lands in
+    between must still update the post it came from.
+    """
+    message = interaction.message
+    if message is None or message.flags.ephemeral or interaction.channel_id is None:
+        return None
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            parsed = ids.parse(getattr(child, "custom_id", None) or "")
+            if not isinstance(parsed, ids.BadId) and belongs(parsed):
+                return interaction.channel_id, message.id
+    return None
+
+
+async def edit_queue_post(
+    interaction: discord.Interaction[Any],
+    channel_id: int | None,
+    message_id: int | None,
+    reply: Reply,
+    *,
+    belongs: Belongs,
+) -> None:
+    """Show a record's current state on its post in the moderation channel."""
+    if not (channel_id and message_id):
+        clicked = clicked_post(interaction, belongs)
+        if clicked is None:
+            return
+        channel_id, message_id = clicked
+    channel = interaction.client.get_channel(channel_id)
+    if isinstance(channel, discord.TextChannel):
+        with contextlib.suppress(discord.HTTPException):
+            await channel.get_partial_message(message_id).edit(**message_kwargs(reply))
+
+
 async def update_queue_post(interaction: discord.Interaction[Any], report: Report) -> None:
     """Show the report's current state on its post in the moderation channel."""
-    core = core_of(interaction)
     community = await community_of(interaction)
-    if community is None or not (report.queue_channel_id and report.queue_message_id):
+    if community is None:
         return
-    post = views.queue_post(report, community.policy, core_reports.criterion_titles(core))
-    channel = interaction.client.get_channel(report.queue_channel_id)
-    if not isinstance(channel, discord.TextChannel):
-        return
-    with contextlib.suppress(discord.HTTPException):
-        await channel.get_partial_message(report.queue_message_id).edit(**message_kwargs(post))
+    titles = core_reports.criterion_titles(core_of(interaction))
+    await edit_queue_post(
+        interaction,
+        report.queue_channel_id,
+        report.queue_message_id,
+        views.queue_post(report, community.policy, titles),
+        belongs=lambda c: isinstance(c, ids.ReportButton) and c.report_id == report.id,
+    )
 
 
 async def tell_reporter(interaction: discord.Interaction[Any], report: Report) -> None:

@@ -5,19 +5,19 @@ a redaction. Field limits come from the command catalogue, as the console's do.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
 import discord
 
+from bot import ids
 from bot.commands import COMMANDS
 from bot.commands import ratings as core_ratings
 from bot.commands import responses as core_responses
 from bot.ratings import replies as views
 from bot.ratings.models import Proposal, Response, ResponseStatus
 from bot.replies import Reply, Tone
-from cogs._queue import ModerationForm, find_queue_channel, moderator_only
+from cogs._queue import ModerationForm, edit_queue_post, find_queue_channel, moderator_only
 from cogs._ui import Form, actor_of, community_of, core_of, message_kwargs, send_reply
 
 log = logging.getLogger(__name__)
@@ -38,21 +38,6 @@ async def post(interaction: discord.Interaction[Any], reply: Reply) -> discord.M
     except discord.HTTPException:
         log.exception("Could not post to #%s", channel.name)
         return None
-
-
-async def edit_post(
-    interaction: discord.Interaction[Any],
-    channel_id: int | None,
-    message_id: int | None,
-    reply: Reply,
-) -> None:
-    """Show a record's current state on its post in the moderation channel."""
-    if not (channel_id and message_id):
-        return
-    channel = interaction.client.get_channel(channel_id)
-    if isinstance(channel, discord.TextChannel):
-        with contextlib.suppress(discord.HTTPException):
-            await channel.get_partial_message(message_id).edit(**message_kwargs(reply))
 
 
 async def post_proposal(interaction: discord.Interaction[Any], reply: Reply) -> None:
@@ -82,8 +67,12 @@ async def after_proposal_step(
     proposal: Proposal | None = await core.ratings.get(proposal_id, interaction.guild_id or 0)
     if proposal is not None:
         post_reply = await core_ratings.proposal_post(core, proposal)
-        await edit_post(
-            interaction, proposal.queue_channel_id, proposal.queue_message_id, post_reply
+        await edit_queue_post(
+            interaction,
+            proposal.queue_channel_id,
+            proposal.queue_message_id,
+            post_reply,
+            belongs=lambda c: isinstance(c, ids.RatingButton) and c.proposal_id == proposal_id,
         )
 
 
@@ -98,8 +87,12 @@ async def after_response_step(
     response: Response | None = await core.responses.get(response_id, interaction.guild_id or 0)
     if response is not None:
         post_reply = await core_responses.response_post(core, response)
-        await edit_post(
-            interaction, response.queue_channel_id, response.queue_message_id, post_reply
+        await edit_queue_post(
+            interaction,
+            response.queue_channel_id,
+            response.queue_message_id,
+            post_reply,
+            belongs=lambda c: isinstance(c, ids.ResponseButton) and c.response_id == response_id,
         )
         await _tell_sender(interaction, response)
 

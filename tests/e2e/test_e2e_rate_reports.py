@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+import pytest
 from fakediscord import (
     GUILD_ID,
     MEMBER,
@@ -94,6 +98,34 @@ async def test_report_moderation_and_card(fake: FakeDiscord, bot: InProcessBot) 
     mine = await fake.slash("myreports", user=MEMBER)
     assert mine.ephemeral
     assert f"#{report_id}" in mine.text
+
+
+async def test_a_click_before_the_post_is_recorded_still_updates_it(
+    fake: FakeDiscord, bot: InProcessBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The queue post's id is stored just after Discord accepts the post; hold that store back
+    # so the moderator's click lands in between, as a fast click on a slow database would.
+    recorded = asyncio.Event()
+    record = bot.core.reports.set_queue_message
+
+    async def record_late(*args: Any, **kwargs: Any) -> bool:
+        await recorded.wait()
+        return await record(*args, **kwargs)
+
+    monkeypatch.setattr(bot.core.reports, "set_queue_message", record_late)
+    start = len(fake.requests)
+    await submit_report(fake)
+    post = await fake.wait_for_message("mod-queue", since=start)
+    report_id = int(post["embeds"][0]["title"].split("#")[1].split()[0])
+
+    mark = len(fake.requests)
+    try:
+        await fake.click(post, f"vetbot:report:approve:{report_id}", user=MODERATOR)
+        edit = await fake.wait_for_request("PATCH", EDIT_QUEUE_POST, since=mark)
+    finally:
+        recorded.set()
+    assert edit.path.endswith(f"/messages/{post['id']}")
+    assert "approved" in message_text(edit.response)
 
 
 async def test_reject_by_form_and_withdraw(fake: FakeDiscord, bot: InProcessBot) -> None:
