@@ -41,7 +41,10 @@ TUNE = ROOT / "tests" / "data" / "ask_tune.toml"
 HELD_OUT = ROOT / "tests" / "data" / "ask_heldout.toml"
 # Written blind by someone who saw neither the rule nor the other sets: totals only, never
 # its failures, so that it stays an honest forecast of questions nobody has seen.
-BLIND = ROOT / "tests" / "data" / "ask_fresh.toml"
+BLIND = ROOT / "tests" / "data" / "ask_blind2.toml"
+# The first blind set: its failures were read (and generalized from) on 2026-12-03, so it is
+# now a second tuning set, reported beside the others but no longer a forecast.
+SEEN_BLIND = ROOT / "tests" / "data" / "ask_fresh.toml"
 SHARED_EVAL = [
     ROOT.parent / "shared" / "eval" / "questions.toml",
     Path("/work/shared/eval/questions.toml"),
@@ -345,6 +348,9 @@ PREVIOUS_RULE = {
     "TIE_BM25": 0.0,
     "SURE_WHOLE_OVER_SUBJECT": False,
     "SEMANTIC_TIEBREAK": False,
+    "SEMANTIC_GATE": False,
+    "SEMANTIC_SWITCH": False,
+    "DEFINITIONS": False,
 }
 
 
@@ -381,6 +387,7 @@ def compare() -> None:
         "tune": load_cases(TUNE),
         "held-out": load_cases(HELD_OUT),
         "blind": load_cases(BLIND),
+        "blind 1": load_cases(SEEN_BLIND),
         "older sets": [
             *(c for p in SHARED_EVAL if p.is_file() for c in load_cases(p)),
             *load_cases(PARAPHRASES),
@@ -416,6 +423,9 @@ def compare() -> None:
         "  same, without hedged answers": _method(knowledge, {"HEDGE_THRESHOLD": 1.0}),
         "  same, without alias phrases": _method(knowledge, {"PHRASES": False}),
         "  same, without switching to a named rival": _method(knowledge, {"RIVAL_SWITCH": False}),
+        "  same, without definition questions": _method(knowledge, {"DEFINITIONS": False}),
+        "  same, without the semantic domain path": _method(knowledge, {"SEMANTIC_GATE": False}),
+        "  same, without the semantic switch": _method(knowledge, {"SEMANTIC_SWITCH": False}),
         "  same, without the semantic tie-break": _method(knowledge, {"SEMANTIC_TIEBREAK": False}),
         "  same, semantic tie-break at any gap": _method(knowledge, {"SEMANTIC_GAP": 0.0}),
         "  same, semantic tie-break among the lexical top 3": _method(

@@ -132,3 +132,15 @@ def test_loading_the_model_leaves_logging_as_it_was() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert shown.stdout.split() == ["0", "WARNING"], shown.stdout
+
+
+def test_a_very_near_runner_up_takes_the_answer_over_the_words() -> None:
+    # The words favour "Alpha" (its title is said); the meaning is all "Beta", a close second.
+    question = TIED + " alpha"
+    table = {"Alpha": [1.0, 0.0, 0.0, 0.0], "Beta": [0.0, 1.0, 0.0, 0.0], question: [0, 1, 0, 0]}
+    knowledge = make_knowledge(CRITERIA, MYTHS, TERMS, [*TOPICS, RAIDS_HURT, RAIDS_HELP])
+    lexical = SearchIndex.build(knowledge, embedder=None).answer(question)
+    assert lexical.best is not None and lexical.best.id == "alpha"
+    answer = SearchIndex.build(knowledge, embedder=TableEmbedder(table)).answer(question)
+    assert answer.best is not None and answer.best.id == "beta"
+    assert answer.hedged == lexical.hedged  # as sure as the words were, no surer

@@ -24,6 +24,7 @@ __all__ = [
     "Analyzer",
     "analyze",
     "learn_acronyms",
+    "other_trade",
     "synonym_table",
 ]
 
@@ -84,6 +85,21 @@ NEAR_DOMAIN_WORDS = """
     conspiracy statistic outreach consent migrant immigration deportation slave
     slavery vet vetting trustworthy accountability transparency shelter
 """
+# Trafficking in goods, not people ("drug trafficking penalties"), unless people are named too.
+_OTHER_TRADE = re.compile(
+    r"\b(?:drugs?|narcotics?|cocaine|heroin|fentanyl|meth|opioids?|cannabis|weed|arms|guns?|"
+    r"weapons?|firearms?|wildlife|ivory|animals?|cigarettes?|tobacco|antiquities|organs?)\s+"
+    r"traffic",
+    re.IGNORECASE,
+)
+_PEOPLE_TRADE = re.compile(r"\b(?:human|sex|labou?r|child|people|persons?)\s+traffic", re.I)
+
+
+def other_trade(question: str) -> bool:
+    """Whether the question's trafficking is in goods (drugs, arms, wildlife), not people."""
+    return bool(_OTHER_TRADE.search(question)) and not _PEOPLE_TRADE.search(question)
+
+
 _MINOR_AGE = re.compile(
     r"\b(?:1[0-7]|[1-9])\s*(?:-|\s)?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b",
     re.IGNORECASE,

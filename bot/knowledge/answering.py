@@ -20,8 +20,9 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.knowledge.analyzer import CLAIM_CUES
+from bot.knowledge.analyzer import CLAIM_CUES, other_trade
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
+from bot.knowledge.names import defined_word
 from bot.knowledge.text import tokenize
 
 if TYPE_CHECKING:
@@ -69,6 +70,19 @@ TIE_BM25, TIE_CONFIDENCE = 1.01, 0.13
 #: small base's off-topic "sex work jobs in paris" was nearest to an entry at only 0.42.
 SEMANTIC_TIEBREAK, SEMANTIC_TOP, SEMANTIC_GAP, SEMANTIC_MIN = True, 2, 0.03, 0.6
 
+#: A long question (SEMANTIC_GATE_MATCHED subject words of it in the entry, at most as many
+#: others beside them) is on the subject when the semantic index, too, puts that entry nearest
+#: (similarity SEMANTIC_GATE_MIN): members ramble, and asides would otherwise sink the answer.
+SEMANTIC_GATE, SEMANTIC_GATE_MATCHED, SEMANTIC_GATE_MIN = True, 4, 0.45
+#: An answer gives way to the entry the semantic index puts nearest when that entry is among
+#: the lexical SEMANTIC_SWITCH_TOP, very near (SEMANTIC_SWITCH_MIN) and clearly nearer than the
+#: next (SEMANTIC_GAP): "is most trafficking sex trafficking" is the myth, not a criterion that
+#: mentions both words in its name.
+SEMANTIC_SWITCH, SEMANTIC_SWITCH_TOP, SEMANTIC_SWITCH_MIN = True, 5, 0.85
+
+#: A definition question ("what does X mean") whose X names a glossary term gets that term.
+DEFINITIONS = True
+
 #: Minimum confidence for an entry to be offered as a related suggestion.
 SUGGEST_THRESHOLD = 0.25
 # A question whose subject words are (nearly) exactly an entry's title or alias is answered by it
@@ -87,6 +101,7 @@ class AnswerRule:
     _semantic: SemanticIndex | None
     _domain_terms: frozenset[str]  # DOMAIN_WORDS and NEAR_DOMAIN_WORDS as this index reads them
     _near_domain_terms: frozenset[str]
+    _trafficking_terms: frozenset[str]  # "trafficking" as this index reads it
 
     if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
 
@@ -95,6 +110,8 @@ class AnswerRule:
         ) -> list[Scored]: ...
 
         def _numbers_agree(self, d: int, terms: set[str]) -> bool: ...
+
+        def named(self, kind: str, text: str) -> Hit | None: ...
 
     def _phrase_entries(self, question: str) -> set[int]:
         """Entries with a name or alias of PHRASE_MIN_WORDS words or more said in the question."""
@@ -107,6 +124,15 @@ class AnswerRule:
         return found
 
     def _answer(self, question: str) -> Answer:
+        word = defined_word(question) if DEFINITIONS else None
+        term = self.named("terms", word) if word else None
+        if term is not None:
+            # "what does peer support mean": the glossary's entry for it, whatever else ranks.
+            related = [s.hit for s in self._ranked(question, 4) if s.hit.id != term.id]
+            hit = Hit(term.kind, term.id, term.title, 1.0)
+            suggestions = [h for h in related if h.score >= SUGGEST_THRESHOLD][:3]
+            return Answer(best=hit, suggestions=suggestions, hedged=False)
+        nearest = self._semantic.nearest(question) if self._semantic is not None else []
         said = self._phrase_entries(question) if PHRASES else set()
         # An entry named word for word is a candidate however low its words rank it.
         ranked = self._ranked(question, CANDIDATES, include=said if len(said) == 1 else ())
@@ -122,7 +148,7 @@ class AnswerRule:
                 ranked = [dataclasses.replace(named, hit=hit)] + [
                     s for s in ranked if s is not named
                 ]
-        ranked = ranked[:4]
+        candidates, ranked = ranked, ranked[:4]
         if PREFER_NAME_MATCH and ranked and not ranked[0].name_match:
             # A question that is essentially an entry's title is about that entry, even when a
             # rarer word elsewhere in it ranks another entry first by BM25F.
@@ -139,13 +165,17 @@ class AnswerRule:
                 and rival.hit.score >= ranked[0].hit.score + AMBIGUITY_GAP
             ):
                 ranked = [rival] + [s for s in ranked if s is not rival]
-        verdict = self._verdict(question, ranked)
+        verdict = self._verdict(question, ranked, nearest)
         if verdict == "undecided":
             verdict = None
-            pick = self._semantic_pick(question, ranked)
+            pick = self._semantic_pick(nearest, ranked[:SEMANTIC_TOP])
             if pick is not None:
                 ranked = [pick] + [s for s in ranked if s is not pick]
                 verdict = "hedged"
+        elif verdict is not None and SEMANTIC_SWITCH and not ranked[0].name_match:
+            pick = self._semantic_pick(nearest, candidates[:SEMANTIC_SWITCH_TOP])
+            if pick is not None and nearest[0][1] >= SEMANTIC_SWITCH_MIN:
+                ranked = [pick] + [s for s in candidates[:4] if s is not pick]
         if verdict is None:
             best, rest, hedged = None, [s.hit for s in ranked], False
         else:
@@ -154,34 +184,41 @@ class AnswerRule:
         log.debug("answer %r -> %s (%d suggestions)", question, best, len(suggestions))
         return Answer(best=best, suggestions=suggestions, hedged=hedged)
 
-    def _semantic_pick(self, question: str, ranked: list[Scored]) -> Scored | None:
-        """The lexical candidate that the semantic index clearly puts nearest, if any."""
-        if not SEMANTIC_TIEBREAK or self._semantic is None:
+    def _semantic_pick(
+        self, nearest: list[tuple[int, float]], among: list[Scored]
+    ) -> Scored | None:
+        """The candidate of ``among`` that the semantic index clearly puts nearest, if any."""
+        if not SEMANTIC_TIEBREAK or len(nearest) < 2:
             return None
-        nearest = self._semantic.nearest(question)
-        if len(nearest) < 2 or nearest[0][1] - nearest[1][1] < SEMANTIC_GAP:
-            return None
-        if nearest[0][1] < SEMANTIC_MIN:
+        if nearest[0][1] - nearest[1][1] < SEMANTIC_GAP or nearest[0][1] < SEMANTIC_MIN:
             return None
         doc = self._docs[nearest[0][0]]
         key = (doc.kind, doc.id)
-        return next((s for s in ranked[:SEMANTIC_TOP] if (s.hit.kind, s.hit.id) == key), None)
+        return next((s for s in among if (s.hit.kind, s.hit.id) == key), None)
 
-    def _in_domain(self, question: str, top: Scored) -> bool:
+    def _in_domain(self, question: str, top: Scored, nearest: list[tuple[int, float]]) -> bool:
         """Whether the question is about this knowledge base's subject at all.
 
         Near-domain questions share words with the entries but not their subject ("who won the
         super bowl", "how many states are in the us"). A question is in the domain when it uses
         one of the domain's own words (:data:`~bot.knowledge.analyzer.DOMAIN_WORDS`), when it is
         essentially an entry's name, when it names an entry's distinctive subject with at most
-        one word beside it, or when every subject word of it is in the entry, some in its name.
+        one word beside it, when every subject word of it is in the entry, some in its name, or
+        when a long question's entry is also the one nearest in meaning (``nearest``).
         """
         if not DOMAIN_GATE:
             return True
         terms = set(self._analyzer(question))
+        if other_trade(question):
+            terms -= self._trafficking_terms  # "drug trafficking" is another subject
         if terms & self._domain_terms or top.name_match:
             return True
         foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched
+        if SEMANTIC_GATE and nearest and top.matched >= SEMANTIC_GATE_MATCHED:
+            d, similarity = nearest[0]
+            same = (self._docs[d].kind, self._docs[d].id) == (top.hit.kind, top.hit.id)
+            if same and similarity >= SEMANTIC_GATE_MIN and foreign <= top.matched:
+                return True
         if terms & self._near_domain_terms and foreign == 0 and top.matched >= 2:
             return True
         if top.distinct:
@@ -193,7 +230,9 @@ class AnswerRule:
         # its text ("did backpage getting shut down help anyone").
         return (top.named or (RARE_GATE and top.rare > 0)) and top.matched >= 2 and foreign == 0
 
-    def _verdict(self, question: str, ranked: list[Scored]) -> str | None:
+    def _verdict(
+        self, question: str, ranked: list[Scored], nearest: list[tuple[int, float]]
+    ) -> str | None:
         """ "sure", "hedged", "undecided" or None (no answer) for the best of ``ranked``.
 
         Sure: the confidence (coverage) reaches :data:`ANSWER_THRESHOLD`. Hedged: it is lower
@@ -207,7 +246,7 @@ class AnswerRule:
         top = ranked[0]
         if top.hit.score < min(ANSWER_THRESHOLD, HEDGE_THRESHOLD):
             return None
-        if not self._in_domain(question, top):
+        if not self._in_domain(question, top, nearest):
             return None
         if not top.name_match and len(ranked) > 1:
             # Tied with the runner-up on both rankings: the question fits two entries alike,

@@ -34,6 +34,34 @@ _CRITERION_NUMBER = re.compile(
 )
 
 
+_ARTICLES = r"(?:(?:a|an|the|this|that|term|word|phrase)\s+)*"
+# "what does X mean", "whats the definition of X", "define X": a question about a word.
+_DEFINITION = [
+    re.compile(
+        rf"^(?:what|wat|wht)(?:'s|s|\s+is|\s+are|\s+does|\s+do)\s+{_ARTICLES}(?P<x>.+?)\s+"
+        r"(?:mean|means|stand for|stands for|refer to|refers to)\b"
+    ),
+    re.compile(
+        rf"^(?:what|wat)(?:'s|s|\s+is|\s+are)\s+(?:the\s+)?(?:actual\s+|real\s+|exact\s+)?"
+        rf"(?:definition|meaning)\s+of\s+{_ARTICLES}(?P<x>.+)$"
+    ),
+    re.compile(rf"^(?:define|definition of|meaning of|explain the term)\s+{_ARTICLES}(?P<x>.+)$"),
+]
+_FILLER_WORDS = re.compile(r"^(?:(?:ok|okay|so|um|hey|quick question|sorry|pls|please)[\s,:]+)+")
+
+
+def defined_word(question: str) -> str | None:
+    """The word or phrase a definition question asks about ("what does X mean" -> "X")."""
+    text = _FILLER_WORDS.sub("", " ".join(fold_for_search(question).split()))
+    text = text.rstrip(" ?!.")
+    for pattern in _DEFINITION:
+        match = pattern.match(text)
+        if match:
+            word = match.group("x").strip(" \"'“”")
+            return word if 0 < len(word.split()) <= 6 else None
+    return None
+
+
 class NameLookup:
     """Looking entries up by name; the index it is mixed into provides these attributes."""
 
@@ -118,7 +146,26 @@ class NameLookup:
         return [self._hit(d, round(score, 1)) for d, score in ranked[:limit]]
 
     def resolve(self, kind: str, text: str) -> Hit | None:
-        """The entry a submitted option value names: id, name, alias, criterion number or fuzzy."""
+        """The entry a submitted option value names: id, name, alias, criterion number or fuzzy,
+        or else a question that an entry of ``kind`` surely answers."""
+        named = self.named(kind, text)
+        if named is not None:
+            return named
+        terms = set(self._analyzer(text)) - self._analyzer.weak
+        answer = self.answer(text)
+        if (
+            answer.best is not None
+            and not answer.hedged
+            and answer.best.kind == kind
+            and self._numbers_agree(self._by_id[(kind, answer.best.id)], terms)
+        ):
+            # Not a name, but a question this entry surely answers ("kids taken at target").
+            return answer.best
+        return None
+
+    def named(self, kind: str, text: str) -> Hit | None:
+        """The entry of ``kind`` that ``text`` names: id, name, alias, criterion number, every
+        word in one entry's name only, or a whole name with a typo."""
         query = " ".join(fold_for_search(text).split())
         if not query:
             return None
@@ -149,15 +196,6 @@ class NameLookup:
         if typo is not None and self._numbers_agree(owners[typo[2]], terms):
             # The whole name with a typo or two ("superbowl", "nordic modle").
             return self._hit(owners[typo[2]], round(typo[1], 1))
-        answer = self.answer(text)
-        if (
-            answer.best is not None
-            and not answer.hedged
-            and answer.best.kind == kind
-            and self._numbers_agree(self._by_id[(kind, answer.best.id)], terms)
-        ):
-            # Not a name, but a question this entry surely answers ("kids taken at target").
-            return answer.best
         return None
 
     def _holders(self, kind: str, terms: set[str]) -> list[int]:

@@ -20,7 +20,7 @@ from bot.knowledge.search import Answer
 from bot.knowledge.text import fold_for_search
 from bot.orgs.index import Candidate, OrgMatch, Outcome
 
-__all__ = ["Route", "RouteKind", "criterion_number", "decide", "org_subject"]
+__all__ = ["Route", "RouteKind", "criterion_number", "decide", "names_a_topic", "org_subject"]
 
 _NUMBER_ONLY = re.compile(
     r"^\s*(?:(?:criterion|criteria|crit)\s*)?(?:#|no\.?|number\s*)?\s*(\d{1,4})\s*$"
@@ -39,6 +39,9 @@ _TAIL = (
     r"place to (?:donate|give|volunteer)(?: to| for| with| at)?|"
     r"to (?:donate|give|support|work|volunteer)(?: to| for| with)?|"
     r"on .{1,40}|for .{1,40}|at .{1,40}|with .{1,40}|or not|at all|or a scam|or what|or bad|"
+    r"or (?:nah|naw|no|nope|naur)|"
+    # "is X legit or are they part of the problem": a second question about X.
+    r"or (?:is|are|was|were|do|does|did|should|would|can|will) .{1,60}|"
     r"tho|though|really))*"
 )
 _GOOD = (
@@ -81,12 +84,16 @@ _PATTERNS = [
     ),
     re.compile(rf"^(?P<x>.+?)\s+(?:(?:is|are)\s+)?{_GOOD}{_TAIL}$"),
 ]
-# X that names a subject rather than an organization: pronouns, or the knowledge base's own
-# subjects ("are ncmec numbers reliable", "is the nordic model good"); those go to the entries.
-_NOT_A_NAME = re.compile(
+# X that is no name at all: a pronoun or a placeholder.
+_NO_NAME = re.compile(
     r"^(?:it|this|that|they|them|these|those|he|she|you|u|i|we|there|here|one|ok|everything|"
     r"anything|something)$"
-    r"|\b(?:numbers?|stats?|statistics?|figures?|data|claims?|study|studies|report|reports|"
+)
+# X that names one of the knowledge base's own subjects ("are ncmec numbers reliable", "is the
+# nordic model good"): the entries answer it, unless X is exactly an organization's name or
+# alias ("decrim ny").
+_TOPIC_WORDS = re.compile(
+    r"\b(?:numbers?|stats?|statistics?|figures?|data|claims?|study|studies|report|reports|"
     r"research|model|law|laws|act|bill|policy|approach|idea|list|lists|training|campaign|"
     r"movie|film|article|post|sign|signs|decrim\w*|legali[sz]\w*|sex work|criteri\w*|myth|"
     r"term|theory|narrative|story|stories|stuff|thing|things|method|system|raids?|"
@@ -100,6 +107,15 @@ _OPENERS = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:the|a|an|this|that)\s+")
 _TRAILING = re.compile(r"[\s?!.,:;]+$")
+# Where one sentence of a message ends and the next begins ("is OUR legit? my pastor loves them").
+_SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
+# What a member adds after the name: why they ask ("donate to unicef for anti trafficking stuff").
+# Names may hold "for" ("Center for ..."), but not "for" followed by the asker's own words.
+_PURPOSE = re.compile(
+    r"\s+(?:because|bc|cuz|cause|since|if|when|after|so that|so)\s"
+    r"|\s+for\s+(?=(?:.*\s)?(?:my|our|me|us|i|we|you|your|this|that|some|stuff|things?|anti)\b)"
+)
+_NOT_ALNUM = re.compile(r"[\W_]+")
 MAX_NAME_WORDS = 7
 #: An unknown "X" the knowledge base surely answers on its own is a subject, not an organization:
 #: a sure answer to the whole question is given then (see :func:`decide`).
@@ -110,24 +126,60 @@ def org_subject(question: str) -> str | None:
     """The organization a question asks about ("is X legit?" -> "X"), or None.
 
     Only the shape of the question is read here; whether X is an organization is for the
-    ``/rate`` matcher to say.
+    ``/rate`` matcher to say (and :func:`decide` weighs an X that :func:`names_a_topic`). A
+    message of several sentences is read whole first, then sentence by sentence.
     """
     text = _TRAILING.sub("", " ".join(fold_for_search(question).split()))
+    sentences = [_TRAILING.sub("", part) for part in _SENTENCE_END.split(text)]
+    for candidate in [text, *sentences] if len(sentences) > 1 else [text]:
+        subject = _subject_of(candidate)
+        if subject is not None:
+            return subject
+    return None
+
+
+def _subject_of(text: str) -> str | None:
     # Openers before the question proper, possibly several ("wait so is X legit").
     text = _OPENERS.sub("", text)
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match is None:
             continue
-        subject = _TRAILING.sub("", match.group("x")).strip(" \"'“”")
-        subject = _ARTICLE.sub("", subject) if not subject.startswith("the new ") else subject
-        words = subject.split()
-        if not words or len(words) > MAX_NAME_WORDS or _NOT_A_NAME.search(subject):
-            return None
-        if " or " in f" {subject} " or (" and " in f" {subject} " and len(words) > 4):
-            return None  # "a food bank or an animal shelter": two things, not one name
-        return subject
+        # "donate to unicef for anti trafficking stuff": the name, then why they ask. Only
+        # where the name ends the question; in "is X good" the tail after it is read already.
+        cut = _PURPOSE.search(match.group("x")) if match.end("x") == len(text) else None
+        if cut:
+            name = _name_in(match.group("x")[: cut.start()])
+            if name is not None:
+                return name
+        return _name_in(match.group("x"))
     return None
+
+
+def _name_in(text: str) -> str | None:
+    """``text`` as an organization's name, or None when it cannot be one."""
+    subject = _TRAILING.sub("", text).strip(" \"'“”")
+    subject = _ARTICLE.sub("", subject) if not subject.startswith("the new ") else subject
+    words = subject.split()
+    if not words or len(words) > MAX_NAME_WORDS or _NO_NAME.match(subject):
+        return None
+    if " or " in f" {subject} " or (" and " in f" {subject} " and len(words) > 4):
+        return None  # "a food bank or an animal shelter": two things, not one name
+    return subject
+
+
+def names_a_topic(subject: str) -> bool:
+    """Whether ``subject`` names one of the knowledge base's subjects ("ncmec numbers",
+    "the nordic model") rather than, on its face, an organization."""
+    return _TOPIC_WORDS.search(subject) is not None
+
+
+def _exactly_named(subject: str, match: OrgMatch) -> bool:
+    """Whether the match is the organization whose name or alias ``subject`` is, as typed."""
+    if match.best is None:
+        return False
+    typed = _NOT_ALNUM.sub("", subject.casefold())
+    return typed == _NOT_ALNUM.sub("", fold_for_search(match.best.matched))
 
 
 class RouteKind(StrEnum):
@@ -165,6 +217,10 @@ def decide(
     not an organization): an entry that only answers the framing ("is X a good org") says
     nothing about X.
     """
+    if subject is not None and match is not None and names_a_topic(subject):
+        if match.outcome is Outcome.MATCH and _exactly_named(subject, match):
+            return Route(RouteKind.ORG, answer, subject, list(match.candidates))
+        subject = None  # "are ncmec numbers reliable": about a subject of the entries
     if subject is not None and match is not None:
         if match.outcome is Outcome.MATCH and match.best is not None:
             return Route(RouteKind.ORG, answer, subject, list(match.candidates))
