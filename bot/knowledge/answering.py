@@ -76,8 +76,9 @@ SEMANTIC_TIEBREAK, SEMANTIC_TOP, SEMANTIC_GAP, SEMANTIC_MIN = True, 2, 0.03, 0.4
 UNDECIDED_THRESHOLD = 0.1
 
 #: A long question (SEMANTIC_GATE_MATCHED subject words of it in the entry, at most as many
-#: others beside them) is on the subject when the semantic index, too, puts that entry nearest
-#: (similarity SEMANTIC_GATE_MIN): members ramble, and asides would otherwise sink the answer.
+#: others beside them), or a short one with one aside, is on the subject when the semantic
+#: index, too, puts that entry nearest (similarity SEMANTIC_GATE_MIN): members ramble, and
+#: asides would otherwise sink the answer.
 SEMANTIC_GATE, SEMANTIC_GATE_MATCHED, SEMANTIC_GATE_MIN = True, 4, 0.45
 #: An answer gives way to the entry the semantic index puts nearest when that entry is among
 #: the lexical SEMANTIC_SWITCH_TOP, very near (SEMANTIC_SWITCH_MIN) and clearly nearer than the
@@ -219,10 +220,14 @@ class AnswerRule:
         if terms & self._domain_terms or top.name_match:
             return True
         foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched
-        if SEMANTIC_GATE and nearest and top.matched >= SEMANTIC_GATE_MATCHED:
-            d, similarity = nearest[0]
-            same = (self._docs[d].kind, self._docs[d].id) == (top.hit.kind, top.hit.id)
-            if same and similarity >= SEMANTIC_GATE_MIN and foreign <= top.matched:
+        if SEMANTIC_GATE and nearest and self._nearest_is(nearest, top, SEMANTIC_GATE_MIN):
+            # The words and the meaning agree on the entry. A long question may carry as many
+            # asides as subject words; a short one one aside ("did the wayfair thing ever get
+            # proven"), beside a subject word the entry names or states, unless that is a
+            # distinctive name, which the claim rule below decides ("who won the super bowl").
+            if top.matched >= SEMANTIC_GATE_MATCHED and foreign <= top.matched:
+                return True
+            if top.matched >= 2 and foreign <= 1 and (top.named or top.rare) and not top.distinct:
                 return True
         if terms & self._near_domain_terms and foreign == 0 and top.matched >= 2:
             return True
@@ -234,6 +239,14 @@ class AnswerRule:
         # Every subject word matched, one of them in the entry's name or a distinctive word of
         # its text ("did backpage getting shut down help anyone").
         return (top.named or (RARE_GATE and top.rare > 0)) and top.matched >= 2 and foreign == 0
+
+    def _nearest_is(self, nearest: list[tuple[int, float]], top: Scored, floor: float) -> bool:
+        """Whether the entry nearest in meaning is ``top``'s, at similarity ``floor`` or more."""
+        d, similarity = nearest[0]
+        return similarity >= floor and (self._docs[d].kind, self._docs[d].id) == (
+            top.hit.kind,
+            top.hit.id,
+        )
 
     def _verdict(
         self, question: str, ranked: list[Scored], nearest: list[tuple[int, float]]
