@@ -144,21 +144,3 @@ def test_a_very_near_runner_up_takes_the_answer_over_the_words() -> None:
     answer = SearchIndex.build(knowledge, embedder=TableEmbedder(table)).answer(question)
     assert answer.best is not None and answer.best.id == "beta"
     assert answer.hedged == lexical.hedged  # as sure as the words were, no surer
-
-
-def test_words_and_meaning_together_outweigh_an_alias_alone() -> None:
-    """ "can people choose sex work": the words rank the choice topic first, an alias of the
-    'all sex work is trafficking' myth ("no one chooses sex work") names the myth; the meaning
-    is very near the topic, so the topic stays the answer. Without the model the alias wins."""
-    pytest.importorskip("wordllama")
-    from pathlib import Path
-
-    from bot.knowledge.loader import load_knowledge
-
-    knowledge = load_knowledge(Path(__file__).resolve().parents[1] / "knowledge")
-    question = "can people choose sex work"
-    with_meaning = SearchIndex.build(knowledge).answer(question)
-    words_only = SearchIndex.build(knowledge, embedder=None).answer(question)
-    assert with_meaning.best is not None and words_only.best is not None
-    assert with_meaning.best.id == "choice-circumstance-coercion"
-    assert words_only.best.id == "all-sex-work-is-trafficking"

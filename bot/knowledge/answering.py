@@ -56,10 +56,8 @@ RIVAL_SWITCH = True
 HEDGE_NAMED = False
 #: A name or alias of at least this many words said word for word in a question picks its entry.
 PHRASES, PHRASE_MIN_WORDS = True, 3
-#: Prefer an entry the question essentially names over a BM25F winner that it does not name,
-#: unless (NAME_MATCH_YIELDS) the semantic index puts the BM25F winner very near and clearly
-#: nearest (as for SEMANTIC_SWITCH); the same holds for RIVAL_SWITCH.
-PREFER_NAME_MATCH, NAME_MATCH_YIELDS = True, True
+#: Prefer an entry the question essentially names over a BM25F winner that it does not name.
+PREFER_NAME_MATCH = True
 
 #: A top entry (not named by the question) within this BM25F ratio of the runner-up and this
 #: confidence margin of the next two is a tie: no answer.
@@ -157,20 +155,13 @@ class AnswerRule:
                     s for s in ranked if s is not named
                 ]
         candidates, ranked = ranked, ranked[:4]
-        # The meaning, too, clearly says the BM25F winner: two signals against one, so neither
-        # a name match nor a rival covering more words displaces it.
-        agreed = (
-            NAME_MATCH_YIELDS
-            and self._semantic_pick(nearest, ranked[:1]) is not None
-            and nearest[0][1] >= SEMANTIC_SWITCH_MIN
-        )
-        if PREFER_NAME_MATCH and ranked and not ranked[0].name_match and not agreed:
+        if PREFER_NAME_MATCH and ranked and not ranked[0].name_match:
             # A question that is essentially an entry's title is about that entry, even when a
             # rarer word elsewhere in it ranks another entry first by BM25F.
             named = next((s for s in ranked[:3] if s.name_match), None)
             if named is not None:
                 ranked = [named] + [s for s in ranked if s is not named]
-        if RIVAL_SWITCH and ranked and not ranked[0].name_match and not agreed:
+        if RIVAL_SWITCH and ranked and not ranked[0].name_match:
             # The rankers disagree: a close runner-up whose name holds a subject word covers the
             # question clearly better than the BM25F winner. It is the answer to weigh.
             rival = max(ranked[1:3], key=lambda s: s.hit.score, default=None)
