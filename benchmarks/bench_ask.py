@@ -351,6 +351,7 @@ PREVIOUS_RULE = {
     "SEMANTIC_GATE": False,
     "SEMANTIC_SWITCH": False,
     "DEFINITIONS": False,
+    "UNDECIDED_THRESHOLD": 0.25,
 }
 
 
@@ -426,6 +427,9 @@ def compare() -> None:
         "  same, without definition questions": _method(knowledge, {"DEFINITIONS": False}),
         "  same, without the semantic domain path": _method(knowledge, {"SEMANTIC_GATE": False}),
         "  same, without the semantic switch": _method(knowledge, {"SEMANTIC_SWITCH": False}),
+        "  same, low coverage is no answer, not undecided": _method(
+            knowledge, {"UNDECIDED_THRESHOLD": 0.25}
+        ),
         "  same, without the semantic tie-break": _method(knowledge, {"SEMANTIC_TIEBREAK": False}),
         "  same, semantic tie-break at any gap": _method(knowledge, {"SEMANTIC_GAP": 0.0}),
         "  same, semantic tie-break among the lexical top 3": _method(
