@@ -138,7 +138,6 @@ class AnswerRule:
             hit = Hit(term.kind, term.id, term.title, 1.0)
             suggestions = [h for h in related if h.score >= SUGGEST_THRESHOLD][:3]
             return Answer(best=hit, suggestions=suggestions, hedged=False)
-        nearest = self._semantic.nearest(question) if self._semantic is not None else []
         said = self._phrase_entries(question) if PHRASES else set()
         # An entry named word for word is a candidate however low its words rank it.
         ranked = self._ranked(question, CANDIDATES, include=said if len(said) == 1 else ())
@@ -154,6 +153,10 @@ class AnswerRule:
                 ranked = [dataclasses.replace(named, hit=hit)] + [
                     s for s in ranked if s is not named
                 ]
+        # The question is embedded only when some entry shares a word with it: no entry, no
+        # answer, and nothing for the meaning to decide between.
+        semantic = self._semantic if ranked else None
+        nearest = semantic.nearest(question) if semantic is not None else []
         candidates, ranked = ranked, ranked[:4]
         if PREFER_NAME_MATCH and ranked and not ranked[0].name_match:
             # A question that is essentially an entry's title is about that entry, even when a
