@@ -78,7 +78,7 @@ async def ask(core: Core, actor: Actor, question: str, private: bool = False) ->
     orgs = core.state.orgs_for(await core.sees(actor)) if subject else None
     match = await orgs.lookup_async(subject) if orgs is not None and subject else None
     subject_answer = core.state.search.answer(subject) if subject else None
-    route = decide(answer, subject, match, subject_answer)
+    route = decide(answer, subject, match, subject_answer, question)
     if route.kind in (RouteKind.ORG, RouteKind.ORG_CHOICE, RouteKind.UNKNOWN_ORG):
         # The rating card, the choice of organizations or "I don't know it, /report it".
         return await rate(core, actor, route.subject or question, private=private)

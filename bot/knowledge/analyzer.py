@@ -74,7 +74,7 @@ DOMAIN_WORDS = """
     trafficking trafficker trafficked sex sexual prostitution prostitute escort brothel pimp johns
     stripper porn erotic survivor victim exploitation exploited coercion coerced grooming
     rescue raid sting criminalize decriminalize legalize nordic swerf terf fosta sesta earnit tvpa
-    ncmec qanon myth criterion criteria aftercare trauma abolition abolitionist savior saviorism
+    ncmec qanon criterion criteria aftercare trauma abolition abolitionist savior saviorism
     awareness harm
 """
 #: Words of neighbouring subjects (police, prisons, migration, statistics, charities): they place
@@ -83,7 +83,7 @@ DOMAIN_WORDS = """
 NEAR_DOMAIN_WORDS = """
     abuse smuggling kidnapping police cop arrest jail prison incarceration criminal hotline
     conspiracy statistic outreach consent migrant immigration deportation slave
-    slavery vet vetting trustworthy accountability transparency shelter
+    slavery vet vetting trustworthy accountability transparency shelter myth
 """
 # Trafficking in goods, not people ("drug trafficking penalties"), unless people are named too.
 _OTHER_TRADE = re.compile(

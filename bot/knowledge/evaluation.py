@@ -58,7 +58,7 @@ def route(index: SearchIndex, orgs: OrgIndex, question: str) -> Route:
     subject = org_subject(question)
     match = orgs.lookup(subject) if subject else None
     subject_answer = index.answer(subject) if subject else None
-    return decide(answer, subject, match, subject_answer)
+    return decide(answer, subject, match, subject_answer, question)
 
 
 class Outcome:

@@ -46,8 +46,28 @@ _DEFINITION = [
         rf"(?:definition|meaning)\s+of\s+{_ARTICLES}(?P<x>.+)$"
     ),
     re.compile(rf"^(?:define|definition of|meaning of|explain the term)\s+{_ARTICLES}(?P<x>.+)$"),
+    # "wtf is the nordic model ppl keep bringing up", "explain the slogan sw is work to me".
+    re.compile(
+        rf"^(?:wtf|wth|what the (?:hell|heck|fuck)|what even|wat even)\s+(?:is|are)\s+"
+        rf"{_ARTICLES}(?P<x>.+)$"
+    ),
+    re.compile(r"^explain\s+(?:the\s+)?(?:slogan|idea|concept|word|term|phrase)\s+(?P<x>.+)$"),
 ]
 _FILLER_WORDS = re.compile(r"^(?:(?:ok|okay|so|um|hey|quick question|sorry|pls|please)[\s,:]+)+")
+
+
+# "someone called my professor swerfy, what does that mean": the word came before.
+_POINTING_BACK = re.compile(
+    r"(?:^|[\s,.;:!?])(?:what|wat|wht)\s+(?:does|do|did|is)\s+(?:that|it|this|they|those)\s+"
+    r"(?:mean|means|stand for|stands for)$"
+    r"|[,:]\s*(?:meaning|definition)$"
+)
+
+
+def points_back(question: str) -> bool:
+    """Whether a question asks what a word it said before means ("..., what does that mean")."""
+    text = " ".join(fold_for_search(question).split()).rstrip(" ?!.")
+    return _POINTING_BACK.search(text) is not None and len(text.split()) > 4
 
 
 def defined_word(question: str) -> str | None:
@@ -58,7 +78,7 @@ def defined_word(question: str) -> str | None:
         match = pattern.match(text)
         if match:
             word = match.group("x").strip(" \"'“”")
-            return word if 0 < len(word.split()) <= 6 else None
+            return word if word else None
     return None
 
 

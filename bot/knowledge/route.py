@@ -20,7 +20,15 @@ from bot.knowledge.search import Answer
 from bot.knowledge.text import fold_for_search
 from bot.orgs.index import Candidate, OrgMatch, Outcome
 
-__all__ = ["Route", "RouteKind", "criterion_number", "decide", "names_a_topic", "org_subject"]
+__all__ = [
+    "Route",
+    "RouteKind",
+    "criterion_number",
+    "decide",
+    "is_an_organization",
+    "names_a_topic",
+    "org_subject",
+]
 
 _NUMBER_ONLY = re.compile(
     r"^\s*(?:(?:criterion|criteria|crit)\s*)?(?:#|no\.?|number\s*)?\s*(\d{1,4})\s*$"
@@ -39,6 +47,10 @@ _TAIL = (
     r"place to (?:donate|give|volunteer)(?: to| for| with| at)?|"
     r"to (?:donate|give|support|work|volunteer)(?: to| for| with)?|"
     r"on .{1,40}|for .{1,40}|at .{1,40}|with .{1,40}|or not|at all|or a scam|or what|or bad|"
+    # "a good source", "a good read": what else X may be.
+    r"source|resource|book|read|site|website|account|page|podcast|"
+    # "is unicef good to donate to if i want to help kids overseas": why they ask.
+    r"(?:if|because|bc|cuz|since|when) .{1,60}|"
     r"or (?:nah|naw|no|nope|naur)|"
     # "is X legit or are they part of the problem": a second question about X.
     r"or (?:is|are|was|were|do|does|did|should|would|can|will) .{1,60}|"
@@ -51,6 +63,12 @@ _GOOD = (
     r"worth (?:supporting|donating to|giving to)|(?:a )?(?:good|safe|trustworthy) (?:bet|choice)))"
 )
 _PATTERNS = [
+    # "decrim ny - should i donate", "rate that rescue - trustworthy?": the name, then the ask.
+    re.compile(
+        rf"^(?P<x>[^-–—:]+?)\s*[-–—:]+\s*(?:(?:is|are)\s+(?:it|they)\s+)?(?:{_GOOD}{_TAIL}|"
+        r"(?:should|can|could|would)\s+(?:i|we)\s+(?:donate|give|trust|support|volunteer)\b.*|"
+        r"thoughts|opinions?|any good|worth it)$"
+    ),
     re.compile(rf"^(?:is|are|was|r)\s+(?P<x>.+?)\s+{_GOOD}{_TAIL}$"),
     re.compile(
         r"^(?:can|should|could|do|would)\s+(?:i|we|you|people|one)\s+(?:really\s+|actually\s+)?"
@@ -70,6 +88,15 @@ _PATTERNS = [
         r"(?:on|about|of|for)?\s*(?P<x>.+)$"
     ),
     re.compile(r"^(?:tell me|talk)\s+about\s+(?P<x>.+)$"),
+    # "anyone heard of destiny rescue", "has anybody worked with swop".
+    re.compile(
+        r"^(?:(?:has|have|did|does)\s+)?(?:any ?one|any ?body|u|you|y'?all|ppl|people)\s+"
+        r"(?:ever\s+)?(?:heard of|hear of|know about|familiar with|worked with|work with|"
+        r"donated to|donate to|volunteered (?:with|at|for)|read|follow|used)\s+(?P<x>[^?!]+)$"
+    ),
+    re.compile(r"^(?:ever heard of|heard of|familiar with)\s+(?P<x>.+)$"),
+    # "hacking hustling thoughts?": the name first.
+    re.compile(r"^(?P<x>.+?)\s+(?:thoughts|opinions|views|takes)$"),
     # "what about X, can I trust them?": the name first, the question about it after.
     re.compile(
         r"^(?:what|how|and)\s+about\s+(?P<x>[^,?.!]+)[,?.!]*\s+(?:can|should|could|do|would)\s+"
@@ -106,6 +133,12 @@ _OPENERS = re.compile(
     r"[\s,:]+)+"
 )
 _ARTICLE = re.compile(r"^(?:the|a|an|this|that)\s+")
+# "a charity that ...", "any org who ...": a kind of organization described, not one named.
+_DESCRIPTION = re.compile(
+    r"^(?:a|an|any|some|every|orgs?|charities|groups)\s+(?:\w+\s+)?"
+    r"(?:org|orgs|organi[sz]ations?|charity|charities|nonprofits?|ngos?|groups?|programs?|"
+    r"shelters?)\b(?:\s+(?:that|which|who|where|whose|when|with|run)\b|$)"
+)
 _TRAILING = re.compile(r"[\s?!.,:;]+$")
 # Where one sentence of a message ends and the next begins ("is OUR legit? my pastor loves them").
 _SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
@@ -113,9 +146,22 @@ _SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
 # Names may hold "for" ("Center for ..."), but not "for" followed by the asker's own words.
 _PURPOSE = re.compile(
     r"\s+(?:because|bc|cuz|cause|since|if|when|after|so that|so)\s"
+    # "the fbi and trafficking", "amnesty on sex work": the subject they ask it about.
+    r"|\s+(?:and|on|re|regarding|about|with)\s+(?=(?:anti[- ]?)?(?:human |sex |child )?"
+    r"(?:trafficking|sex work|sw\b|decrim))"
     r"|\s+for\s+(?=(?:.*\s)?(?:my|our|me|us|i|we|you|your|this|that|some|stuff|things?|anti)\b)"
 )
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# Words that make a name an organization's ("Shared Hope International", "... Foundation").
+_ORG_FORM = re.compile(
+    r"\b(?:foundation|fund|center|centre|institute|international|intl|ministry|ministries|"
+    r"missions?|alliance|coalition|network|project|society|association|initiative|council|"
+    r"league|federation|collective|inc|llc|ngo)\b"
+)
+# "is X a good charity": the asker says X is an organization.
+_CALLED_AN_ORG = re.compile(
+    rf"{_GOOD}\s+(?:org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group)\b"
+)
 MAX_NAME_WORDS = 7
 #: An unknown "X" the knowledge base surely answers on its own is a subject, not an organization:
 #: a sure answer to the whole question is given then (see :func:`decide`).
@@ -163,9 +209,22 @@ def _name_in(text: str) -> str | None:
     words = subject.split()
     if not words or len(words) > MAX_NAME_WORDS or _NO_NAME.match(subject):
         return None
+    if "?" in subject or "!" in subject:
+        return None  # "anyone read revolting prostitutes? is it": two sentences, read apart
     if " or " in f" {subject} " or (" and " in f" {subject} " and len(words) > 4):
         return None  # "a food bank or an animal shelter": two things, not one name
+    if _DESCRIPTION.match(text.strip(" \"'“”")):
+        return None  # "a charity that treats tip line calls as victims": a kind, not a name
     return subject
+
+
+def is_an_organization(question: str, subject: str) -> bool:
+    """Whether ``subject`` is an organization on its face: its name has an organization's form
+    ("... Foundation", "... International") or the question calls it one ("a good charity")."""
+    return (
+        _ORG_FORM.search(fold_for_search(subject)) is not None
+        or _CALLED_AN_ORG.search(fold_for_search(question)) is not None
+    )
 
 
 def names_a_topic(subject: str) -> bool:
@@ -207,6 +266,7 @@ def decide(
     subject: str | None,
     match: OrgMatch | None,
     subject_answer: Answer | None = None,
+    question: str | None = None,
 ) -> Route:
     """Combine the knowledge answer with the organization lookup of ``subject`` (if any).
 
@@ -215,9 +275,14 @@ def decide(
     name alone (``subject_answer``) is surely answered, by the entry that answers the whole
     question or when the whole question gets no sure answer ("is fosta good" is about a law,
     not an organization): an entry that only answers the framing ("is X a good org") says
-    nothing about X.
+    nothing about X. An X that is an organization on its face (:func:`is_an_organization`,
+    judged when ``question`` is given) is never taken for a subject of the entries: "the
+    National Center on Sexual Exploitation" is not NCMEC, whatever words they share.
     """
-    if subject is not None and match is not None and names_a_topic(subject):
+    organization = (
+        subject is not None and question is not None and is_an_organization(question, subject)
+    )
+    if subject is not None and match is not None and names_a_topic(subject) and not organization:
         if match.outcome is Outcome.MATCH and _exactly_named(subject, match):
             return Route(RouteKind.ORG, answer, subject, list(match.candidates))
         subject = None  # "are ncmec numbers reliable": about a subject of the entries
@@ -227,7 +292,7 @@ def decide(
         if match.outcome is Outcome.AMBIGUOUS:
             return Route(RouteKind.ORG_CHOICE, answer, subject, list(match.candidates))
         # The name alone surely answered: a subject of the knowledge base, not an organization.
-        if subject_answer is not None and subject_answer.best is not None:
+        if subject_answer is not None and subject_answer.best is not None and not organization:
             best, alone = answer.best, subject_answer.best
             same = best is not None and (best.kind, best.id) == (alone.kind, alone.id)
             if not subject_answer.hedged and (best is None or answer.hedged or same):
