@@ -435,6 +435,15 @@ def compare() -> None:
         "  same, semantic tie-break among the lexical top 3": _method(
             knowledge, {"SEMANTIC_TOP": 3}
         ),
+        "  same, without the organization-question domain path": _method(
+            knowledge, {"ORG_GATE": False}
+        ),
+        "  same, rare-word path without the meaning check": _method(
+            knowledge, {"RARE_GATE_MEANING": False}
+        ),
+        "  same, organizations on their face may be subjects": _method(
+            knowledge, {"ORGANIZATIONS_ON_THEIR_FACE": False}
+        ),
     }
     header = "ok/answerable      wrong refused off-topic answered"
     print(f"{'method':54} {'set':10} {header}")

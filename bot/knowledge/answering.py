@@ -46,10 +46,10 @@ DOMAIN_GATE, FOREIGN_MAX = True, 1
 #: A distinctive word in the entry's name or strong text places a fully matched question in
 #: the domain, as a name match does.
 RARE_GATE = True
-#: ... provided the semantic index (if installed) puts the entry among its RARE_GATE_NEAREST
-#: nearest, unless its name holds the word. First blind set: the one off-topic leak gone; no
+#: ... provided the semantic index (if installed) puts the entry among the two nearest in
+#: meaning, unless its name holds the word. First blind set: its one off-topic leak gone; no
 #: change on the tune half or the shared eval set.
-RARE_GATE_NEAREST = 3
+RARE_GATE_MEANING = True
 #: Unmatched words common in the base ("make", "post") do not count as another subject.
 FOREIGN_IGNORES_COMMON = True
 #: A top entry another of the next two outscores in confidence by this much is only a hedge ...
@@ -288,10 +288,10 @@ class AnswerRule:
         # Every subject word matched, one of them in the entry's name or a distinctive word of
         # its text ("did backpage getting shut down help anyone").
         rare = RARE_GATE and top.rare > 0
-        if rare and not top.named and nearest:
+        if rare and RARE_GATE_MEANING and not top.named and nearest:
             # A distinctive word alone can be a homonym ("how many people live in the us" and
             # "lived experience"): the meaning must not point elsewhere.
-            rare = any(self._owns(d, top) for d, _ in nearest[:RARE_GATE_NEAREST])
+            rare = any(self._owns(d, top) for d, _ in nearest[:2])
         return (top.named or rare) and top.matched >= 2 and foreign == 0
 
     def _owns(self, d: int, scored: Scored) -> bool:

@@ -166,6 +166,9 @@ MAX_NAME_WORDS = 7
 #: An unknown "X" the knowledge base surely answers on its own is a subject, not an organization:
 #: a sure answer to the whole question is given then (see :func:`decide`).
 SURE_WHOLE_OVER_SUBJECT = True
+#: An X that is an organization on its face (:func:`is_an_organization`) is never read as a
+#: subject of the entries.
+ORGANIZATIONS_ON_THEIR_FACE = True
 
 
 def org_subject(question: str) -> str | None:
@@ -280,7 +283,10 @@ def decide(
     National Center on Sexual Exploitation" is not NCMEC, whatever words they share.
     """
     organization = (
-        subject is not None and question is not None and is_an_organization(question, subject)
+        ORGANIZATIONS_ON_THEIR_FACE
+        and subject is not None
+        and question is not None
+        and is_an_organization(question, subject)
     )
     if subject is not None and match is not None and names_a_topic(subject) and not organization:
         if match.outcome is Outcome.MATCH and _exactly_named(subject, match):
