@@ -432,8 +432,11 @@ def compare() -> None:
         ),
         "  same, without the semantic tie-break": _method(knowledge, {"SEMANTIC_TIEBREAK": False}),
         "  same, semantic tie-break at any gap": _method(knowledge, {"SEMANTIC_GAP": 0.0}),
-        "  same, semantic tie-break among the lexical top 3": _method(
-            knowledge, {"SEMANTIC_TOP": 3}
+        "  same, semantic tie-break among the lexical top 2": _method(
+            knowledge, {"SEMANTIC_TOP": 2}
+        ),
+        "  same, semantic tie-break among the lexical top 4": _method(
+            knowledge, {"SEMANTIC_TOP": 4}
         ),
         "  same, without the organization-question domain path": _method(
             knowledge, {"ORG_GATE": False}
