@@ -444,6 +444,9 @@ def compare() -> None:
         "  same, rare-word path without the meaning check": _method(
             knowledge, {"RARE_GATE_MEANING": False}
         ),
+        "  same, spelled-out acronyms count as names": _method(
+            knowledge, {"LONG_FORMS_ARE_NOT_NAMES": False}
+        ),
         "  same, organizations on their face may be subjects": _method(
             knowledge, {"ORGANIZATIONS_ON_THEIR_FACE": False}
         ),

@@ -325,3 +325,15 @@ def test_a_distinctive_homonym_is_not_enough_when_the_meaning_points_elsewhere(
     _, index, orgs = shipped
     # "live" is distinctive in the base only as in "lived experience".
     assert route(index, orgs, "how many people live in the us").kind is RouteKind.NONE
+
+
+def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, _ = shipped
+    # "enabling" is in "Stop Enabling Sex Traffickers Act", which SESTA spells out.
+    answer = index.answer("is harm reduction just enabling people")
+    assert answer.best is not None and answer.best.id == "harm-reduction"
+    # The long form itself still finds its entry.
+    named = index.answer("what is the stop enabling sex traffickers act")
+    assert named.best is not None and named.best.id == "fosta-sesta"

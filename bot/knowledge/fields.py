@@ -12,6 +12,21 @@ from __future__ import annotations
 MATCH_QUESTIONS = True
 
 
+def spells_out(alias: str, names: list[str]) -> bool:
+    """Whether ``alias`` is the long form of another of ``names`` ("Stop Enabling Sex
+    Traffickers Act" of "SESTA"): the initials of its capitalized words end with that acronym."""
+    words = alias.split()
+    if len(words) < 3:
+        return False
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    return any(
+        len(short) >= 2 and short.isupper() and short.isalpha() and initials.endswith(short)
+        for name in names
+        if name != alias
+        for short in name.replace("-", " ").replace("/", " ").split()
+    )
+
+
 def entry_fields(kind: str, entry: object) -> tuple[str, list[str], list[str], list[str]]:
     """(title, name texts, strong texts, body texts) of one entry of ``kind``: the fields the
     search weighs, from what the entry is about (its names) to what it merely mentions."""

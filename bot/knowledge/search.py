@@ -51,7 +51,7 @@ from bot.knowledge.answering import (
     PHRASE_MIN_WORDS,
     AnswerRule,
 )
-from bot.knowledge.fields import entry_fields
+from bot.knowledge.fields import entry_fields, spells_out
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.names import NameLookup
@@ -93,6 +93,12 @@ UNKNOWN_FACTOR = 0.5
 NUMBER_FACTOR = 1.5  # a figure such as "428" or "800000" in a question names its subject
 # Rank by BM25F score; "confidence" ranks by coverage instead (see bench_ask --compare).
 RANK_BY = "bm25"
+# A word found only in an alias that spells out another name ("Stop Enabling Sex Traffickers
+# Act" for "SESTA") counts as strong text, not as the entry's name, towards coverage: those
+# everyday words are not what the entry is about ("is harm reduction just enabling people" got
+# FOSTA/SESTA). BM25F still ranks them as name words. Tune half +1 and a wrong answer fewer,
+# second blind set a wrong answer fewer.
+LONG_FORMS_ARE_NOT_NAMES = True
 BLEND = 0.5  # with RANK_BY "blend": weight of the confidence beside the BM25F score / best
 K1, B = 1.2, 0.6
 FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
@@ -227,6 +233,16 @@ class SearchIndex(AnswerRule, NameLookup):
             [frozenset(analyzer(name)) - analyzer.weak for name in names_]
             for (_, _, _, names_, _, _, _) in raw
         ]
+        if LONG_FORMS_ARE_NOT_NAMES:
+            for d, (_, _, _, names_, _, _, _) in enumerate(raw):
+                long_forms = [n for n in names_ if spells_out(n, names_)]
+                if not long_forms:
+                    continue
+                short = set(analyzer(" ".join(n for n in names_ if n not in long_forms)))
+                short |= set(analyzer(docs[d].id.replace("-", " ")))
+                for term in set(analyzer(" ".join(long_forms))) - short:
+                    credits = index._credits[d]
+                    credits[term] = min(credits[term], FIELD_COVERAGE[STRONG])
         for d, (_, _, _, names_, _, _, _) in enumerate(raw):
             for name in names_:
                 words = analyzer.phrase(name)
