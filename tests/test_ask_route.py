@@ -337,3 +337,39 @@ def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(
     # The long form itself still finds its entry.
     named = index.answer("what is the stop enabling sex traffickers act")
     assert named.best is not None and named.best.id == "fosta-sesta"
+
+
+@pytest.mark.parametrize(
+    ("question", "org_id"),
+    [
+        ("has the ACLU done anything bad", "aclu"),
+        ("i keep seeing OUR on insta, are they legit?", "operation-underground-railroad"),
+        ("how is decrimny rated", "decrimny"),
+        ("does amnesty support decrim", "amnesty-international"),
+        ("info on hacking hustling pls, are they legit", "hacking-hustling"),
+        ("ACLU?", "aclu"),
+    ],
+)
+def test_a_known_organization_named_anywhere_in_a_judging_question_gets_its_card(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str, org_id: str
+) -> None:
+    _, index, orgs = shipped
+    decision = route(index, orgs, question)
+    assert decision.kind is RouteKind.ORG, decision
+    assert decision.orgs[0].id == org_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is ICE cream safe to eat",  # no judgement asked, and "ICE" is not this ICE
+        "how do i get a job at interpol",
+        "saw a post using ncmec data as proof of an epidemic, legit?",  # its figures: an entry
+        "was the wayfair trafficking thing a scam",  # the myth, not the company
+    ],
+)
+def test_a_name_in_a_question_that_does_not_judge_it_gets_no_card(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
+) -> None:
+    _, index, orgs = shipped
+    assert route(index, orgs, question).kind is not RouteKind.ORG

@@ -457,3 +457,33 @@ def test_org_records_from_knowledge() -> None:
     knowledge = SimpleNamespace(orgs={"thorn": org})
     records = org_records(knowledge)  # type: ignore[arg-type]
     assert records == [OrgRecord("thorn", "Thorn", ("Thorn: Digital Defenders",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("has the Polaris Project done anything bad", "Polaris Project"),
+        ("i keep seeing O.U.R. on insta, are they legit?", "O.U.R"),
+        ("how is Survived & Punished rated", "Survived & Punished"),
+        ("does exodus cry support decrim", "exodus cry"),
+        ("IJM?", "IJM"),
+        # The longest name wins over one it holds.
+        ("is la strada international any good", "la strada international"),
+    ],
+)
+def test_a_name_said_in_a_sentence_is_found(text: str, name: str) -> None:
+    assert OrgIndex.build(FIXTURE).mentioned(text) == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is our school's fundraiser any good",  # "our", not O.U.R.: too short in lowercase
+        "what is the weather like",
+        "freedom and fund raising",  # words of names, not a name
+        # Two organizations: the asker must say which.
+        "is exodus cry better than thorn",
+    ],
+)
+def test_no_single_name_in_a_sentence_is_none(text: str) -> None:
+    assert OrgIndex.build(FIXTURE).mentioned(text) is None

@@ -14,7 +14,7 @@ from bot.knowledge.present import (
     present_criteria_list,
     present_entry,
 )
-from bot.knowledge.route import RouteKind, criterion_number, decide, org_subject
+from bot.knowledge.route import RouteKind, criterion_number, decide, mentioned_subject
 from bot.markdown import escape
 from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Role, Tone, error
 
@@ -72,11 +72,11 @@ async def ask(core: Core, actor: Actor, question: str, private: bool = False) ->
         return error("Ask me something, for example `/ask what is criterion 2?`")
     question = question[:QUESTION_MAX]
     answer = core.state.search.answer(question)
-    # "is X legit?", "should I donate to X?": X is looked up the way /rate does.
-    subject = org_subject(question)
-    # The organizations this member's community sees, as /rate would look them up.
-    orgs = core.state.orgs_for(await core.sees(actor)) if subject else None
-    match = await orgs.lookup_async(subject) if orgs is not None and subject else None
+    # "is X legit?", "should I donate to X?": X is looked up the way /rate does, in the
+    # organizations this member's community sees.
+    orgs = core.state.orgs_for(await core.sees(actor))
+    subject = mentioned_subject(question, orgs.mentioned)
+    match = await orgs.lookup_async(subject) if subject else None
     subject_answer = core.state.search.answer(subject) if subject else None
     route = decide(answer, subject, match, subject_answer, question)
     if route.kind in (RouteKind.ORG, RouteKind.ORG_CHOICE, RouteKind.UNKNOWN_ORG):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.present import present_entry
-from bot.knowledge.route import Route, RouteKind, decide, org_subject
+from bot.knowledge.route import Route, RouteKind, decide, mentioned_subject
 from bot.knowledge.search import SearchIndex
 from bot.orgs.index import OrgIndex
 
@@ -55,7 +55,7 @@ def load_cases(path: Path) -> list[Case]:
 def route(index: SearchIndex, orgs: OrgIndex, question: str) -> Route:
     """What ``/ask`` decides for ``question`` (the command's decision, looked up synchronously)."""
     answer = index.answer(question)
-    subject = org_subject(question)
+    subject = mentioned_subject(question, orgs.mentioned)
     match = orgs.lookup(subject) if subject else None
     subject_answer = index.answer(subject) if subject else None
     return decide(answer, subject, match, subject_answer, question)

@@ -13,6 +13,7 @@ evaluation take exactly the same decision.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -26,6 +27,8 @@ __all__ = [
     "criterion_number",
     "decide",
     "is_an_organization",
+    "judges_an_organization",
+    "mentioned_subject",
     "names_a_topic",
     "org_subject",
 ]
@@ -152,9 +155,16 @@ _PURPOSE = re.compile(
     r"|\s+for\s+(?=(?:.*\s)?(?:my|our|me|us|i|we|you|your|this|that|some|stuff|things?|anti)\b)"
 )
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# What members put around a name that is not part of it ("has X done anything", "X pls").
+_ASIDE = """
+    has have had did does do done is are was were anything something bad good pls please plz rn
+    tho though really actually even ever lately now the a an they them it its legit ok okay info any
+"""
+_ASIDE_WORDS = frozenset(_ASIDE.split())
 # Words that make a name an organization's ("Shared Hope International", "... Foundation").
 _ORG_FORM = re.compile(
     r"\b(?:foundation|fund|center|centre|institute|international|intl|ministry|ministries|"
+    r"agency|department|bureau|commission|authority|"
     r"missions?|alliance|coalition|network|project|society|association|initiative|council|"
     r"league|federation|collective|inc|llc|ngo)\b"
 )
@@ -166,9 +176,65 @@ MAX_NAME_WORDS = 7
 #: An unknown "X" the knowledge base surely answers on its own is a subject, not an organization:
 #: a sure answer to the whole question is given then (see :func:`decide`).
 SURE_WHOLE_OVER_SUBJECT = True
+#: A known organization named anywhere in a question that judges it is its subject, when no
+#: question shape (:data:`_PATTERNS`) found one.
+MENTIONED_ORGANIZATIONS = True
 #: An X that is an organization on its face (:func:`is_an_organization`) is never read as a
 #: subject of the entries.
 ORGANIZATIONS_ON_THEIR_FACE = True
+
+
+# Words that ask for a judgement of an organization, wherever its name is in the question ("has
+# ACLU done anything bad", "how is DecrimNY rated", "i keep seeing OUR on insta, legit?").
+_JUDGING = re.compile(
+    r"\b(?:legit|legitimate|trust|trusted|trustworthy|reputable|reliable|rated|rating|ratings|"
+    r"donate|donating|donation|donations|give (?:money|to)|"
+    r"support (?:them|it|decrim\w*|sex work\w*|sws?)|scam|scammy|shady|"
+    r"sketchy|problematic|harmful|good ones?|bad ones?|good or bad|thoughts|opinions?|take on|"
+    r"know anything about|heard of|tell me about|anti[- ]?sex[- ]?work\w*|pro[- ]?sex[- ]?work\w*|"
+    r"done anything (?:bad|wrong|shady)|help people|worth supporting|stance|stand on|position on)\b"
+)
+
+
+def judges_an_organization(question: str) -> bool:
+    """Whether ``question`` asks for a judgement an organization's card gives ("is X legit",
+    "how is X rated"), whatever its shape: then an organization it names is its subject."""
+    return _JUDGING.search(fold_for_search(question)) is not None
+
+
+def mentioned_subject(question: str, mentioned: Callable[[str], str | None]) -> str | None:
+    """The organization a question asks about: :func:`org_subject`, or else, when it asks for
+    a judgement (:func:`judges_an_organization`) or is nothing but a name ("ACLU?"), the one
+    organization whose name or alias it says word for word (``mentioned``, an index's
+    :meth:`~bot.orgs.index.OrgIndex.mentioned`)."""
+    subject = org_subject(question)
+    if not MENTIONED_ORGANIZATIONS:
+        return subject
+    if subject is not None:
+        # "has ACLU done anything" read as the name: the organization it says, if any.
+        inner = None if names_a_topic(subject) else mentioned(subject)
+        return inner if inner is not None and _mentioned_alone(subject, inner) else subject
+    name = mentioned(question)
+    if name is None or _about_its_topic(question, name):
+        return None
+    alone = _TRAILING.sub("", question.strip()).strip(" \"'“”") == name
+    return name if alone or judges_an_organization(question) else None
+
+
+def _mentioned_alone(subject: str, name: str) -> bool:
+    """Whether ``subject`` is ``name`` with only asker's words around it, not a longer name
+    holding it ("swop behind bars" holds "swop")."""
+    rest = fold_for_search(subject).replace(fold_for_search(name), " ", 1).split()
+    return all(not word.isalpha() or word in _ASIDE_WORDS for word in rest)
+
+
+def _about_its_topic(question: str, name: str) -> bool:
+    """Whether the question asks about the organization's figures or claims ("the NCMEC data
+    as proof"), which the entries answer, rather than the organization."""
+    folded = fold_for_search(question)
+    at = folded.find(fold_for_search(name))
+    after = folded[at + len(name) :].split()[:1] if at >= 0 else []
+    return names_a_topic(" ".join(after))
 
 
 def org_subject(question: str) -> str | None:

@@ -65,6 +65,11 @@ _COMPLETE_PROBE_TOP = 500
 _CLASSIFY_KEEP = 30  # ranked keys that are classified into full/partial/weak/near
 _MAX_QUERY_WORDS = 12
 _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
+# Scanning a question for an organization's name (OrgIndex.mentioned): names of up to this many
+# words, in the first _MENTION_MAX_TOKENS words, one-word names from this many letters.
+_MENTION_MAX_WORDS, _MENTION_MAX_TOKENS, _MENTION_MIN_CHARS = 8, 80, 4
+_MENTION_ARTICLES = frozenset(["the", "a", "an"])
+_MENTION_PUNCTUATION = " \t?!.,;:'\"()[]“”‘’"
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
 
 
@@ -264,6 +269,36 @@ class OrgIndex:
         if len(flat) < _MIN_FUZZY_CHARS:
             return OrgMatch(Outcome.NONE, None, [])
         return self._fuzzy(text, flat)
+
+    def mentioned(self, text: str) -> str | None:
+        """The name or alias of the one organization that ``text`` says word for word, as
+        written there ("has ACLU done anything bad" -> "ACLU"), or None (none, or several).
+
+        A name inside a longer one found ("SWOP" in "SWOP Behind Bars") does not count. One
+        word alone counts when it is in capitals as typed ("OUR", "ICE") or at least
+        :data:`_MENTION_MIN_CHARS` letters long, so that "our" and "ice" in a sentence are not
+        taken for organizations.
+        """
+        tokens = text.split()[:_MENTION_MAX_TOKENS]
+        found: list[tuple[int, int, int, str]] = []  # (start, end, organization, as written)
+        for n in range(min(_MENTION_MAX_WORDS, len(tokens)), 0, -1):
+            for i in range(len(tokens) - n + 1):
+                if n > 1 and tokens[i].casefold() in _MENTION_ARTICLES:
+                    continue  # "the Polaris" is "Polaris", found as one word
+                if any(start <= i and i + n <= end for start, end, _, _ in found):
+                    continue
+                span = " ".join(tokens[i : i + n]).strip(_MENTION_PUNCTUATION)
+                flat = compact(normalize(span))
+                hit = self._exact.get(flat) if flat else None
+                if hit is None:
+                    continue
+                if n == 1 and len(flat) < _MENTION_MIN_CHARS and not span.isupper():
+                    continue
+                for key_id in _values(hit):
+                    found.append((i, i + n, self._key_org[key_id], span))
+        if len({org for _, _, org, _ in found}) != 1:
+            return None  # none, or two organizations: the asker must say which
+        return found[0][3]
 
     def _decide_exact(self, hits: list[Candidate]) -> OrgMatch:
         first: dict[str, Candidate] = {}
