@@ -82,6 +82,16 @@ def test_other_questions_name_no_organization(question: str) -> None:
         ("anyone heard of destiny rescue", "destiny rescue"),
         ("has anybody worked with swop usa", "swop usa"),
         ("anyone read revolting prostitutes? is it good", "revolting prostitutes"),
+        ("does anyone know anything about exodus cry", "exodus cry"),
+        # Asking for the rating, or a stance, in other words.
+        ("how is exodus cry rated", "exodus cry"),
+        ("whats the rating for destiny rescue", "destiny rescue"),
+        ("what's your take on love146", "love146"),
+        ("is exodus cry one of the good ones", "exodus cry"),
+        ("is exodus cry anti sex work", "exodus cry"),
+        ("does shared hope support decrim", "shared hope"),
+        ("i keep seeing destiny rescue on insta, are they legit?", "destiny rescue"),
+        ("my cousin works at covenant house, are they ok?", "covenant house"),
     ],
 )
 def test_the_name_is_found_around_asides(question: str, subject: str) -> None:
@@ -141,6 +151,7 @@ def test_a_known_organization_gets_its_card(
         # Nordic model.
         "is the national center on sexual exploitation legit",
         "is demand abolition a good group",
+        "is the a21 campaign legit",  # "campaign" is a subject word, but "a21" is a name
     ],
 )
 def test_an_unknown_organization_is_said_to_be_unknown(

@@ -98,6 +98,34 @@ _PATTERNS = [
         r"donated to|donate to|volunteered (?:with|at|for)|read|follow|used)\s+(?P<x>[^?!]+)$"
     ),
     re.compile(r"^(?:ever heard of|heard of|familiar with)\s+(?P<x>.+)$"),
+    re.compile(
+        r"^(?:(?:does|do)\s+)?(?:any ?one|any ?body|u|you|y'?all|ppl|people)\s+know\s+"
+        r"(?:anything|much|something)\s+(?:about|abt|of|on)\s+(?P<x>[^?!]+)$"
+    ),
+    # "how is X rated", "whats the rating for X", "what's your take on X".
+    re.compile(r"^(?:how|hows)\s+(?:is|are|does|do)\s+(?P<x>.+?)\s+(?:rated|rate|score)$"),
+    re.compile(
+        r"^(?:what'?s|whats|what is|what are|do (?:u|you) have|is there|got)\s+"
+        r"(?:the\s+|a\s+|your\s+|ur\s+|vetbot'?s\s+)?(?:rating|ratings|score|card|take|"
+        r"opinion|view|verdict)\s+(?:for|of|on|about)\s+(?P<x>.+)$"
+    ),
+    # "is X one of the good ones", "is X anti sex work", "does X support decrim".
+    re.compile(r"^(?:is|are)\s+(?P<x>.+?)\s+(?:one of the|among the)\s+(?:good|bad)(?: ones)?$"),
+    re.compile(r"^(?:is|are)\s+(?P<x>.+?)\s+(?:anti|pro)[- ]?(?:sex[- ]?work\w*|sws?|decrim\w*)$"),
+    re.compile(
+        r"^(?:does|do)\s+(?P<x>.+?)\s+(?:actually\s+|really\s+)?(?:support|oppose|back)\s+"
+        r"(?:decrim\w*|sex work\w*|sws?|sex workers?)$"
+    ),
+    # "i keep seeing X on insta, are they legit?", "my friend works at X, are they ok?".
+    re.compile(
+        r"^(?:i\s+)?(?:keep\s+)?(?:seeing|see|saw)\s+(?P<x>[^,?.!]+?)\s+(?:on|in|all over)\s+"
+        r"[^,?.!]+[,?.!]*\s+(?:are|is)\s+(?:they|it|that)\s+" + _GOOD + r"\W*$"
+    ),
+    re.compile(
+        r"^(?:my\s+\w+|i)\s+(?:works?|volunteers?|interns?)\s+(?:at|for|with)\s+"
+        r"(?P<x>[^,?.!]+)[,?.!]*\s+(?:are|is)\s+(?:they|it)\s+(?:ok|okay|good|legit|fine|safe|"
+        r"trustworthy)\b.*$"
+    ),
     # "hacking hustling thoughts?": the name first.
     re.compile(r"^(?P<x>.+?)\s+(?:thoughts|opinions|views|takes)$"),
     # "what about X, can I trust them?": the name first, the question about it after.
@@ -168,6 +196,8 @@ _ORG_FORM = re.compile(
     r"missions?|alliance|coalition|network|project|society|association|initiative|council|"
     r"league|federation|collective|inc|llc|ngo)\b"
 )
+# A word of letters and digits together ("A21", "Love146"): a name, not a subject's words.
+_NAME_CODE = re.compile(r"\b(?=\w*[a-z])(?=\w*\d)\w{2,}\b", re.IGNORECASE)
 # "is X a good charity": the asker says X is an organization.
 _CALLED_AN_ORG = re.compile(
     rf"{_GOOD}\s+(?:org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group)\b"
@@ -292,6 +322,7 @@ def is_an_organization(question: str, subject: str) -> bool:
     ("... Foundation", "... International") or the question calls it one ("a good charity")."""
     return (
         _ORG_FORM.search(fold_for_search(subject)) is not None
+        or _NAME_CODE.search(subject) is not None
         or _CALLED_AN_ORG.search(fold_for_search(question)) is not None
     )
 
