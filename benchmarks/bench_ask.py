@@ -41,10 +41,11 @@ TUNE = ROOT / "tests" / "data" / "ask_tune.toml"
 HELD_OUT = ROOT / "tests" / "data" / "ask_heldout.toml"
 # Written blind by someone who saw neither the rule nor the other sets: totals only, never
 # its failures, so that it stays an honest forecast of questions nobody has seen.
-BLIND = ROOT / "tests" / "data" / "ask_blind2.toml"
-# The first blind set: its failures were read (and generalized from) on 2026-12-03, so it is
-# now a second tuning set, reported beside the others but no longer a forecast.
+BLIND = ROOT / "tests" / "data" / "ask_blind3.toml"
+# The first two blind sets: their failures were read (and generalized from) on 2026-12-03, so
+# they are tuning sets now, reported beside the others but no longer a forecast.
 SEEN_BLIND = ROOT / "tests" / "data" / "ask_fresh.toml"
+SEEN_BLIND_2 = ROOT / "tests" / "data" / "ask_blind2.toml"
 SHARED_EVAL = [
     ROOT.parent / "shared" / "eval" / "questions.toml",
     Path("/work/shared/eval/questions.toml"),
@@ -389,6 +390,7 @@ def compare() -> None:
         "held-out": load_cases(HELD_OUT),
         "blind": load_cases(BLIND),
         "blind 1": load_cases(SEEN_BLIND),
+        "blind 2": load_cases(SEEN_BLIND_2),
         "older sets": [
             *(c for p in SHARED_EVAL if p.is_file() for c in load_cases(p)),
             *load_cases(PARAPHRASES),

@@ -68,7 +68,6 @@ _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactl
 # Scanning a question for an organization's name (OrgIndex.mentioned): names of up to this many
 # words, in the first _MENTION_MAX_TOKENS words, one-word names from this many letters.
 _MENTION_MAX_WORDS, _MENTION_MAX_TOKENS, _MENTION_MIN_CHARS = 8, 80, 4
-_MENTION_ARTICLES = frozenset(["the", "a", "an"])
 _MENTION_PUNCTUATION = " \t?!.,;:'\"()[]“”‘’"
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
 
@@ -153,6 +152,7 @@ class OrgIndex:
         self._sorted_keys: list[str] = []
         self._exact: dict[str, int | tuple[int, ...]] = {}  # compact key -> key ids
         self._acronyms: dict[str, int | tuple[int, ...]] = {}  # acronym -> record indexes
+        self._first_words: set[str] = set()  # first words of the names, for mentioned()
         self._acronym_display: dict[str, str] = {}
         self.words = Vocabulary([], threaded=False)  # the words of the keys
         self._keys_sorted = array("i")  # key ids in alphabetical order of their key
@@ -185,6 +185,7 @@ class OrgIndex:
                 index._key_org.append(org)
                 index._key_display.append(display)
                 add_to(index._exact, compact(key), key_id)
+                index._first_words.add(key.split()[0])
                 for acronym in acronyms(display):
                     add_to(index._acronyms, acronym, org)
                     index._acronym_display.setdefault(acronym, acronym.upper())
@@ -280,22 +281,30 @@ class OrgIndex:
         taken for organizations.
         """
         tokens = text.split()[:_MENTION_MAX_TOKENS]
+        # Each word normalized once; a run of words is then the join of its words' forms.
+        normalized = [normalize(token.strip(_MENTION_PUNCTUATION)) for token in tokens]
+        words = [compact(word) for word in normalized]
         found: list[tuple[int, int, int, str]] = []  # (start, end, organization, as written)
-        for n in range(min(_MENTION_MAX_WORDS, len(tokens)), 0, -1):
-            for i in range(len(tokens) - n + 1):
-                if n > 1 and tokens[i].casefold() in _MENTION_ARTICLES:
-                    continue  # "the Polaris" is "Polaris", found as one word
-                if any(start <= i and i + n <= end for start, end, _, _ in found):
-                    continue
-                span = " ".join(tokens[i : i + n]).strip(_MENTION_PUNCTUATION)
-                flat = compact(normalize(span))
+        for i, word in enumerate(normalized):
+            if not word or word.split()[0] not in self._first_words:
+                continue  # no name starts with this word: the common case, one set lookup
+            for n in range(min(_MENTION_MAX_WORDS, len(tokens) - i), 0, -1):
+                flat = "".join(words[i : i + n])
                 hit = self._exact.get(flat) if flat else None
                 if hit is None:
                     continue
+                span = " ".join(tokens[i : i + n]).strip(_MENTION_PUNCTUATION)
                 if n == 1 and len(flat) < _MENTION_MIN_CHARS and not span.isupper():
                     continue
                 for key_id in _values(hit):
                     found.append((i, i + n, self._key_org[key_id], span))
+                break  # the longest name starting here
+        # A name inside a longer one found does not count.
+        found = [
+            f
+            for f in found
+            if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)
+        ]
         if len({org for _, _, org, _ in found}) != 1:
             return None  # none, or two organizations: the asker must say which
         return found[0][3]
