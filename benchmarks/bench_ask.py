@@ -449,6 +449,9 @@ def compare() -> None:
         "  same, spelled-out acronyms count as names": _method(
             knowledge, {"LONG_FORMS_ARE_NOT_NAMES": False}
         ),
+        "  same, organizations found by question shape only": _method(
+            knowledge, {"MENTIONED_ORGANIZATIONS": False}
+        ),
         "  same, organizations on their face may be subjects": _method(
             knowledge, {"ORGANIZATIONS_ON_THEIR_FACE": False}
         ),
