@@ -359,6 +359,14 @@ def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(
         ("does amnesty support decrim", "amnesty-international"),
         ("info on hacking hustling pls, are they legit", "hacking-hustling"),
         ("ACLU?", "aclu"),
+        ("info on decrimnow pls", "decrimnow"),  # "decrim" is in the name, not a subject
+        ("has ATR done anything bad", "anti-trafficking-review"),
+        # Names too long for a question's X: nine words, and a title holding "and".
+        ("is national agency for the prohibition of trafficking in persons legit", "naptip"),
+        (
+            "what do u know about the problem with forced rescue and detention",
+            "forced-rescue-and-detention-report",
+        ),
     ],
 )
 def test_a_known_organization_named_anywhere_in_a_judging_question_gets_its_card(

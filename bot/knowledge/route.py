@@ -221,6 +221,7 @@ _JUDGING = re.compile(
     r"donate|donating|donation|donations|give (?:money|to)|"
     r"support (?:them|it|decrim\w*|sex work\w*|sws?)|scam|scammy|shady|"
     r"sketchy|problematic|harmful|good ones?|bad ones?|good or bad|thoughts|opinions?|take on|"
+    r"good (?:org|orgs|organi[sz]ation|charity|group|cause|nonprofit|source)|"
     r"know anything about|heard of|tell me about|anti[- ]?sex[- ]?work\w*|pro[- ]?sex[- ]?work\w*|"
     r"done anything (?:bad|wrong|shady)|help people|worth supporting|stance|stand on|position on)\b"
 )
@@ -241,20 +242,28 @@ def mentioned_subject(question: str, mentioned: Callable[[str], str | None]) -> 
     if not MENTIONED_ORGANIZATIONS:
         return subject
     if subject is not None:
-        # "has ACLU done anything" read as the name: the organization it says, if any.
-        inner = None if names_a_topic(subject) else mentioned(subject)
-        return inner if inner is not None and _mentioned_alone(subject, inner) else subject
+        # "has ACLU done anything" read as the name: the organization it says, if any, when
+        # only the asker's words are around it ("ncmec numbers" stays a subject of the entries).
+        inner = mentioned(question)
+        if inner is not None and _mentioned_alone(subject, inner):
+            return inner
+        return subject
     name = mentioned(question)
     if name is None or _about_its_topic(question, name):
         return None
     alone = _TRAILING.sub("", question.strip()).strip(" \"'“”") == name
-    return name if alone or judges_an_organization(question) else None
+    # A shape whose X was too long to read as a name ("what do you know about The Problem With
+    # Forced Rescue and Detention ...") still asks about the organization it names.
+    return name if alone or judges_an_organization(question) or _shaped(question, name) else None
 
 
 def _mentioned_alone(subject: str, name: str) -> bool:
     """Whether ``subject`` is ``name`` with only asker's words around it, not a longer name
     holding it ("swop behind bars" holds "swop")."""
-    rest = fold_for_search(subject).replace(fold_for_search(name), " ", 1).split()
+    folded, name = fold_for_search(subject), fold_for_search(name)
+    if name not in folded:
+        return False
+    rest = folded.replace(name, " ", 1).split()
     return all(not word.isalpha() or word in _ASIDE_WORDS for word in rest)
 
 
@@ -274,13 +283,31 @@ def org_subject(question: str) -> str | None:
     ``/rate`` matcher to say (and :func:`decide` weighs an X that :func:`names_a_topic`). A
     message of several sentences is read whole first, then sentence by sentence.
     """
-    text = _TRAILING.sub("", " ".join(fold_for_search(question).split()))
-    sentences = [_TRAILING.sub("", part) for part in _SENTENCE_END.split(text)]
-    for candidate in [text, *sentences] if len(sentences) > 1 else [text]:
+    for candidate in _readings(question):
         subject = _subject_of(candidate)
         if subject is not None:
             return subject
     return None
+
+
+def _readings(question: str) -> list[str]:
+    """The message whole, then each of its sentences if it has several."""
+    text = _TRAILING.sub("", " ".join(fold_for_search(question).split()))
+    sentences = [_TRAILING.sub("", part) for part in _SENTENCE_END.split(text)]
+    return [text, *sentences] if len(sentences) > 1 else [text]
+
+
+def _shaped(question: str, name: str) -> bool:
+    """Whether the question has an organization question's shape whose X holds ``name``,
+    however long that X is."""
+    folded = fold_for_search(name)
+    for text in _readings(question):
+        text = _OPENERS.sub("", text)
+        for pattern in _PATTERNS:
+            match = pattern.match(text)
+            if match is not None and folded in match.group("x"):
+                return True
+    return False
 
 
 def _subject_of(text: str) -> str | None:

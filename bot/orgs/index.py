@@ -67,7 +67,7 @@ _MAX_QUERY_WORDS = 12
 _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
 # Scanning a question for an organization's name (OrgIndex.mentioned): names of up to this many
 # words, in the first _MENTION_MAX_TOKENS words, one-word names from this many letters.
-_MENTION_MAX_WORDS, _MENTION_MAX_TOKENS, _MENTION_MIN_CHARS = 8, 80, 4
+_MENTION_MAX_WORDS, _MENTION_MAX_TOKENS, _MENTION_MIN_CHARS = 12, 80, 4
 _MENTION_PUNCTUATION = " \t?!.,;:'\"()[]“”‘’"
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
 
