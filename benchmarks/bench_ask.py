@@ -449,6 +449,9 @@ def compare() -> None:
         "  same, spelled-out acronyms count as names": _method(
             knowledge, {"LONG_FORMS_ARE_NOT_NAMES": False}
         ),
+        "  same, 'criteria' alone is a domain word": _method(
+            knowledge, {"META_WORDS_NEED_THEIR_ENTRY": False}
+        ),
         "  same, organizations found by question shape only": _method(
             knowledge, {"MENTIONED_ORGANIZATIONS": False}
         ),

