@@ -245,9 +245,7 @@ class AnswerRule:
             return None
         if nearest[0][1] - nearest[1][1] < SEMANTIC_GAP or nearest[0][1] < SEMANTIC_MIN:
             return None
-        doc = self._docs[nearest[0][0]]
-        key = (doc.kind, doc.id)
-        return next((s for s in among if (s.hit.kind, s.hit.id) == key), None)
+        return next((s for s in among if self._owns(nearest[0][0], s)), None)
 
     def _in_domain(self, question: str, top: Scored, nearest: list[tuple[int, float]]) -> bool:
         """Whether the question is about this knowledge base's subject at all.
@@ -281,7 +279,7 @@ class AnswerRule:
             and top.matched >= ORG_GATE_MATCHED
             and foreign <= 1
             and top.rare
-            and any(self._owns(d, top) for d, _ in nearest[:2])
+            and self._among_nearest(nearest, top)
         ):
             # A question about organizations ("is it sketchy if a charity won't say what its
             # director makes") whose entry states a distinctive word of it, misses at most one
@@ -309,12 +307,16 @@ class AnswerRule:
         if rare and RARE_GATE_MEANING and not top.named and nearest:
             # A distinctive word alone can be a homonym ("how many people live in the us" and
             # "lived experience"): the meaning must not point elsewhere.
-            rare = any(self._owns(d, top) for d, _ in nearest[:2])
+            rare = self._among_nearest(nearest, top)
         return (top.named or rare) and top.matched >= 2 and foreign == 0
 
     def _owns(self, d: int, scored: Scored) -> bool:
         """Whether entry ``d`` is the one ``scored`` ranks."""
         return (self._docs[d].kind, self._docs[d].id) == (scored.hit.kind, scored.hit.id)
+
+    def _among_nearest(self, nearest: list[tuple[int, float]], top: Scored) -> bool:
+        """Whether ``top``'s entry is one of the two entries nearest in meaning."""
+        return any(self._owns(d, top) for d, _ in nearest[:2])
 
     def _nearest_is(self, nearest: list[tuple[int, float]], top: Scored, floor: float) -> bool:
         """Whether the entry nearest in meaning is ``top``'s, at similarity ``floor`` or more."""

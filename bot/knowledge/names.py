@@ -64,16 +64,20 @@ _POINTING_BACK = re.compile(
 )
 
 
+def _plain(question: str) -> str:
+    """The question folded, single-spaced, without its closing punctuation."""
+    return " ".join(fold_for_search(question).split()).rstrip(" ?!.")
+
+
 def points_back(question: str) -> bool:
     """Whether a question asks what a word it said before means ("..., what does that mean")."""
-    text = " ".join(fold_for_search(question).split()).rstrip(" ?!.")
+    text = _plain(question)
     return _POINTING_BACK.search(text) is not None and len(text.split()) > 4
 
 
 def defined_word(question: str) -> str | None:
     """The word or phrase a definition question asks about ("what does X mean" -> "X")."""
-    text = _FILLER_WORDS.sub("", " ".join(fold_for_search(question).split()))
-    text = text.rstrip(" ?!.")
+    text = _FILLER_WORDS.sub("", _plain(question)).rstrip(" ?!.")
     for pattern in _DEFINITION:
         match = pattern.match(text)
         if match:

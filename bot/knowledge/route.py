@@ -65,6 +65,8 @@ _GOOD = (
     r"bad|shady|sketchy|problematic|harmful|a scam|scam|scammy|real|worth it|"
     r"worth (?:supporting|donating to|giving to)|(?:a )?(?:good|safe|trustworthy) (?:bet|choice)))"
 )
+# Who a member asks ("anyone heard of X", "do u know anything about X").
+_ANYONE = r"(?:any ?one|any ?body|u|you|y'?all|ppl|people)"
 _PATTERNS = [
     # "decrim ny - should i donate", "rate that rescue - trustworthy?": the name, then the ask.
     re.compile(
@@ -93,13 +95,13 @@ _PATTERNS = [
     re.compile(r"^(?:tell me|talk)\s+about\s+(?P<x>.+)$"),
     # "anyone heard of destiny rescue", "has anybody worked with swop".
     re.compile(
-        r"^(?:(?:has|have|did|does)\s+)?(?:any ?one|any ?body|u|you|y'?all|ppl|people)\s+"
+        rf"^(?:(?:has|have|did|does)\s+)?{_ANYONE}\s+"
         r"(?:ever\s+)?(?:heard of|hear of|know about|familiar with|worked with|work with|"
         r"donated to|donate to|volunteered (?:with|at|for)|read|follow|used)\s+(?P<x>[^?!]+)$"
     ),
     re.compile(r"^(?:ever heard of|heard of|familiar with)\s+(?P<x>.+)$"),
     re.compile(
-        r"^(?:(?:does|do)\s+)?(?:any ?one|any ?body|u|you|y'?all|ppl|people)\s+know\s+"
+        rf"^(?:(?:does|do)\s+)?{_ANYONE}\s+know\s+"
         r"(?:anything|much|something)\s+(?:about|abt|of|on)\s+(?P<x>[^?!]+)$"
     ),
     # "how is X rated", "whats the rating for X", "what's your take on X".
