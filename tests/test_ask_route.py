@@ -173,6 +173,12 @@ def test_an_unknown_organization_is_said_to_be_unknown(
         "how do i become a police officer",
         "what are the penalties for drug trafficking in ohio",
         "how is arms trafficking policed",
+        "how long do you go to prison for drug trafficking in florida",  # Florida is a myth's
+        # Judging another cause's charities, or rescue and survivors in another sense.
+        "which animal rescue charity is legit",
+        "is this cancer research charity trustworthy",
+        "do cancer survivors get therapy",
+        "what's your take",
     ],
 )
 def test_near_domain_questions_are_refused(
@@ -297,6 +303,24 @@ def test_a_definition_question_gets_the_glossary_term(
     assert (answer.best.kind, answer.best.id, answer.hedged) == ("terms", term_id, False)
 
 
+@pytest.mark.parametrize("question", ["what does 'based' mean", "whats based mean in memes"])
+def test_a_common_word_of_a_longer_term_name_is_not_that_term(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
+) -> None:
+    # "based" is one word of "circumstance-based sex work", not what the term defines.
+    _, index, _ = shipped
+    answer = index.answer(question)
+    assert answer.best is None or answer.best.id != "survival-sex-work"
+
+
+def test_a_distinctive_word_of_a_term_name_is_that_term(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, _ = shipped
+    answer = index.answer("what does nordic mean")
+    assert answer.best is not None and answer.best.id == "nordic-model"
+
+
 def test_a_word_said_before_what_does_that_mean_is_defined(
     shipped: tuple[Knowledge, SearchIndex, OrgIndex],
 ) -> None:
@@ -361,6 +385,15 @@ def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(
         ("ACLU?", "aclu"),
         ("info on decrimnow pls", "decrimnow"),  # "decrim" is in the name, not a subject
         ("has ATR done anything bad", "anti-trafficking-review"),
+        # Asides around the name: where it works, what kind it is, a note in parentheses.
+        ("what do you know about interpol in europe", "interpol"),
+        ("is the anti-trafficking review site reliable", "anti-trafficking-review"),
+        ("is amnesty international (the human rights one) legit", "amnesty-international"),
+        # Its web address, its stance, the name before the question, the name alone.
+        ("is https://www.ourrescue.org legit", "operation-underground-railroad"),
+        ("whats the aclus stance on sex work", "aclu"),
+        ("decrimny, what do you think about them", "decrimny"),
+        ("who is survivor alliance", "survivor-alliance"),
         # Names too long for a question's X: nine words, and a title holding "and".
         ("is national agency for the prohibition of trafficking in persons legit", "naptip"),
         (

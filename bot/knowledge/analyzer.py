@@ -24,6 +24,7 @@ __all__ = [
     "Analyzer",
     "analyze",
     "learn_acronyms",
+    "other_cause",
     "other_trade",
     "synonym_table",
 ]
@@ -98,6 +99,23 @@ _PEOPLE_TRADE = re.compile(r"\b(?:human|sex|labou?r|child|people|persons?)\s+tra
 def other_trade(question: str) -> bool:
     """Whether the question's trafficking is in goods (drugs, arms, wildlife), not people."""
     return bool(_OTHER_TRADE.search(question)) and not _PEOPLE_TRADE.search(question)
+
+
+# Causes other charities serve ("which cancer research charity is legit"): judging one of those
+# is not this knowledge base's subject, whatever words about charities it shares.
+_OTHER_CAUSE = re.compile(
+    r"\b(?:cancer|tumou?rs?|leukemia|alzheimer'?s?|dementia|autism|diabetes|heart disease|"
+    r"diseases?|medical research|hospitals?|hospices?|animals?|pets?|dogs?|cats?|puppies|"
+    r"kittens|wildlife|rainforests?|climate|environment(?:al)?|ocean|hunger|food banks?|"
+    r"disasters?|hurricanes?|earthquakes?|floods?|wildfires?|veterans?|museums?|orchestras?|"
+    r"sports? (?:clubs?|teams?)|scholarships?)\b",
+    re.IGNORECASE,
+)
+
+
+def other_cause(question: str) -> bool:
+    """Whether the question names a cause other charities serve (cancer, animals, disasters)."""
+    return bool(_OTHER_CAUSE.search(question))
 
 
 _MINOR_AGE = re.compile(

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.knowledge.analyzer import CLAIM_CUES, other_trade
+from bot.knowledge.analyzer import CLAIM_CUES, other_cause, other_trade
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.names import defined_word, points_back
 from bot.knowledge.text import tokenize
@@ -103,10 +103,17 @@ STATED_CREDIT = 0.7  # coverage credit of a word in an entry's name (1.0) or str
 #: a distinctive one and is among the two entries nearest in meaning. Tune half +1, first blind
 #: set +1; without the semantic condition "good charities for animal shelters" got criterion 7.
 ORG_GATE, ORG_GATE_MATCHED = True, 3
+#: A question with no word of the domain that names a cause other charities serve ("which cancer
+#: research charity is legit") is not on the subject, however near its words and meaning are to
+#: judging an organization.
+OTHER_CAUSES_ARE_OTHER_SUBJECTS = True
 
 #: A definition question ("what does X mean") whose X, or its first words (up to
 #: DEFINED_WORDS_MAX), names a glossary term gets that term.
 DEFINITIONS, DEFINED_WORDS_MAX = True, 6
+#: A word defined must be at least this share of the term's name or alias it is in: "nordic" is
+#: the Nordic model's, but "based" is not "circumstance-based sex work".
+DEFINED_SHARE = 0.5
 _ARTICLE_WORDS = frozenset(["the", "a", "an", "this", "that", "to", "of", "in", "and", "or"])
 
 #: Minimum confidence for an entry to be offered as a related suggestion.
@@ -130,7 +137,7 @@ class AnswerRule:
     _org_terms: frozenset[str]
     _meta_terms: frozenset[str]  # "criterion", "criteria" as this index reads them
     _by_id: dict[tuple[str, str], int]
-    _trafficking_terms: frozenset[str]  # "trafficking" as this index reads it
+    _shared_cause_terms: frozenset[str]  # domain words other causes use too ("cancer survivor")
 
     if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
 
@@ -140,7 +147,7 @@ class AnswerRule:
 
         def _numbers_agree(self, d: int, terms: set[str]) -> bool: ...
 
-        def named(self, kind: str, text: str) -> Hit | None: ...
+        def named(self, kind: str, text: str, share: float = ...) -> Hit | None: ...
 
     def _defined_term(self, word: str) -> Hit | None:
         """The glossary term ``word`` names, or the one its first words name: members add
@@ -149,7 +156,7 @@ class AnswerRule:
         for n in range(min(len(words), DEFINED_WORDS_MAX), 0, -1):
             if n < len(words) and words[n - 1] in _ARTICLE_WORDS:
                 continue  # "the nordic model the": a name does not end with an article
-            hit = self.named("terms", " ".join(words[:n]))
+            hit = self.named("terms", " ".join(words[:n]), share=DEFINED_SHARE)
             if hit is not None:
                 return hit
         return None
@@ -259,9 +266,9 @@ class AnswerRule:
         """
         if not DOMAIN_GATE:
             return True
+        if other_trade(question) and not top.name_match:
+            return False  # "drug trafficking sentences" is another subject
         terms = set(self._analyzer(question))
-        if other_trade(question):
-            terms -= self._trafficking_terms  # "drug trafficking" is another subject
         domain = terms & self._domain_terms
         if META_WORDS_NEED_THEIR_ENTRY and domain and domain <= self._meta_terms:
             # "criteria" alone places a question here only when its entry is about criteria
@@ -270,6 +277,15 @@ class AnswerRule:
             stated = any(credits.get(t, 0.0) >= STATED_CREDIT for t in domain)
             if top.hit.kind != "criteria" and not stated:
                 domain = set()
+        if (
+            OTHER_CAUSES_ARE_OTHER_SUBJECTS
+            and domain <= self._shared_cause_terms
+            and other_cause(question)
+            and not top.name_match
+        ):
+            # "which cancer charity is legit", "best animal rescue to adopt from": judging
+            # charities, or rescue and survivors in another cause's sense; not ours.
+            return False
         if domain or top.name_match:
             return True
         foreign = top.foreign if FOREIGN_IGNORES_COMMON else top.subjects - top.matched

@@ -187,9 +187,10 @@ class NameLookup:
             return answer.best
         return None
 
-    def named(self, kind: str, text: str) -> Hit | None:
+    def named(self, kind: str, text: str, share: float = 0.0) -> Hit | None:
         """The entry of ``kind`` that ``text`` names: id, name, alias, criterion number, every
-        word in one entry's name only, or a whole name with a typo."""
+        word in one entry's name only (and at least ``share`` of that name's words), or a
+        whole name with a typo."""
         query = " ".join(fold_for_search(text).split())
         if not query:
             return None
@@ -211,7 +212,7 @@ class NameLookup:
             if query in self._docs[d].names:
                 return self._hit(d, 100.0)
         terms = set(self._analyzer(query)) - self._analyzer.weak
-        holders = self._holders(kind, terms)
+        holders = self._holders(kind, terms, share)
         if len(holders) == 1:
             # Every word typed is in one entry's name, and in no other's ("Decriminalization").
             return self._hit(holders[0], 95.0)
@@ -222,14 +223,15 @@ class NameLookup:
             return self._hit(owners[typo[2]], round(typo[1], 1))
         return None
 
-    def _holders(self, kind: str, terms: set[str]) -> list[int]:
+    def _holders(self, kind: str, terms: set[str], share: float = 0.0) -> list[int]:
         """Entries of ``kind`` with a name or alias holding every one of ``terms``."""
         if not terms:
             return []
+        wanted = len(terms)
         return [
             d
             for d in self._by_kind.get(kind, [])
-            if any(terms <= name for name in self._name_sets[d])
+            if any(terms <= name and wanted >= share * len(name) for name in self._name_sets[d])
         ]
 
     def _numbers_agree(self, d: int, terms: set[str]) -> bool:

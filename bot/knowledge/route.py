@@ -139,6 +139,19 @@ _PATTERNS = [
     re.compile(
         r"^(?:what'?s|whats|what is)\s+the\s+(?:deal|story|verdict)\s+(?:with|on)\s+(?P<x>.+)$"
     ),
+    # "whats amnesty internationals deal with sw": the name's own stance (apostrophe or not).
+    re.compile(
+        r"^(?:what'?s|whats|what is|what are)\s+(?P<x>.+?)(?:'s|s|')?\s+(?:deal|stance|position|"
+        r"views?|take)(?:\s+(?:with|on|about|re)\s+.+)?$"
+    ),
+    # "hacking hustling, what do u know about them": the name, then a question about it.
+    re.compile(
+        rf"^(?P<x>[^,?.!:]+)[,:]+\s*(?:(?:what|wat)\s+(?:do|does)\s+{_ANYONE}\s+"
+        r"(?:know|think|say)\s+(?:about|of|abt)\s+(?:them|it|they)|"
+        rf"(?:are|is)\s+(?:they|it|them)\s+{_GOOD}|"
+        r"(?:can|should|could)\s+(?:i|we|you)\s+(?:really\s+)?(?:trust|donate to|give to|support)"
+        r"\s+(?:them|it))\b.*$"
+    ),
     re.compile(
         r"^(?:how|hows)\s+(?:good|legit|trustworthy|reliable|safe)\s+(?:is|are)\s+(?P<x>.+)$"
     ),
@@ -147,6 +160,7 @@ _PATTERNS = [
 # X that is no name at all: a pronoun or a placeholder.
 _NO_NAME = re.compile(
     r"^(?:it|this|that|they|them|these|those|he|she|you|u|i|we|there|here|one|ok|everything|"
+    r"your|ur|my|his|her|their|its|people|ppl|everyone|"
     r"anything|something)$"
 )
 # X that names one of the knowledge base's own subjects ("are ncmec numbers reliable", "is the
@@ -168,7 +182,7 @@ _OPENERS = re.compile(
 _ARTICLE = re.compile(r"^(?:the|a|an|this|that)\s+")
 # "a charity that ...", "any org who ...": a kind of organization described, not one named.
 _DESCRIPTION = re.compile(
-    r"^(?:a|an|any|some|every|orgs?|charities|groups)\s+(?:\w+\s+)?"
+    r"^(?:a|an|any|some|every|which|what|orgs?|charities|groups)\s+(?:\w+\s+){0,2}"
     r"(?:org|orgs|organi[sz]ations?|charity|charities|nonprofits?|ngos?|groups?|programs?|"
     r"shelters?)\b(?:\s+(?:that|which|who|where|whose|when|with|run)\b|$)"
 )
@@ -185,12 +199,28 @@ _PURPOSE = re.compile(
     r"|\s+for\s+(?=(?:.*\s)?(?:my|our|me|us|i|we|you|your|this|that|some|stuff|things?|anti)\b)"
 )
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# "butterfly (the sw group)", "gems (girls educational and mentoring services)": an aside.
+_PARENTHESES = re.compile(r"\s*\([^)]*\)?")
+# "ourrescue.org", "https://www.hrw.org/news": a site names the organization behind it.
+_WEB_ADDRESS = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?P<site>[a-z0-9][a-z0-9-]*)\.(?:org|com|net|ngo|info|us|uk|"
+    r"co|io|ca|au|eu)(?:[./]\S*)?$"
+)
 # What members put around a name that is not part of it ("has X done anything", "X pls").
 _ASIDE = """
     has have had did does do done is are was were anything something bad good pls please plz rn
     tho though really actually even ever lately now the a an they them it its legit ok okay info any
 """
-_ASIDE_WORDS = frozenset(_ASIDE.split())
+# "the anti-trafficking review journal": what kind of organization it is.
+_KIND_WORDS = """
+    org organization organisation charity nonprofit ngo group ministry journal magazine site
+    website page account people folks guys
+"""
+_ASIDE_WORDS = frozenset(_ASIDE.split()) | frozenset(_KIND_WORDS.split())
+# "naptip in nigeria", "polaris from the us": where an organization is or works.
+_PLACE = re.compile(r"^\s+(?:(?:based\s+)?in|from|out of)\s+(?:the\s+)?\w+(?:\s+\w+)?\s*$")
+# "what is X", "who are X": a question that is nothing but a name.
+_ASKS_WHAT = re.compile(r"^(?:(?:what|who|wat)(?:'s|s|\s+is|\s+are)|whos)\s+(?:the\s+)?")
 # Words that make a name an organization's ("Shared Hope International", "... Foundation").
 _ORG_FORM = re.compile(
     r"\b(?:foundation|fund|center|centre|institute|international|intl|ministry|ministries|"
@@ -253,7 +283,9 @@ def mentioned_subject(question: str, mentioned: Callable[[str], str | None]) -> 
     name = mentioned(question)
     if name is None or _about_its_topic(question, name):
         return None
-    alone = _TRAILING.sub("", question.strip()).strip(" \"'“”") == name
+    # "ACLU?", "what is rate that rescue": nothing but the name.
+    bare = _ASKS_WHAT.sub("", _TRAILING.sub("", fold_for_search(question).strip()))
+    alone = bare.strip(" \"'“”") == fold_for_search(name)
     # A shape whose X was too long to read as a name ("what do you know about The Problem With
     # Forced Rescue and Detention ...") still asks about the organization it names.
     return name if alone or judges_an_organization(question) or _shaped(question, name) else None
@@ -263,9 +295,12 @@ def _mentioned_alone(subject: str, name: str) -> bool:
     """Whether ``subject`` is ``name`` with only asker's words around it, not a longer name
     holding it ("swop behind bars" holds "swop")."""
     folded, name = fold_for_search(subject), fold_for_search(name)
-    if name not in folded:
+    at = folded.find(name)
+    if at < 0:
         return False
-    rest = folded.replace(name, " ", 1).split()
+    # "naptip in nigeria", "butterfly (the sw group)": where it works, or an aside.
+    after = _PLACE.sub(" ", folded[at + len(name) :])
+    rest = _PARENTHESES.sub(" ", f"{folded[:at]} {after}").split()
     return all(not word.isalpha() or word in _ASIDE_WORDS for word in rest)
 
 
@@ -333,13 +368,19 @@ def _subject_of(text: str) -> str | None:
 def _name_in(text: str) -> str | None:
     """``text`` as an organization's name, or None when it cannot be one."""
     subject = _TRAILING.sub("", text).strip(" \"'“”")
+    address = _WEB_ADDRESS.match(subject)
+    if address is not None:
+        subject = address.group("site")  # "ourrescue.org": the matcher knows "ourrescue"
     subject = _ARTICLE.sub("", subject) if not subject.startswith("the new ") else subject
-    words = subject.split()
-    if not words or len(words) > MAX_NAME_WORDS or _NO_NAME.match(subject):
+    # The name's shape is judged without an aside in parentheses ("gems (girls educational and
+    # mentoring services)"); the matcher gets it whole, as some names hold one.
+    bare = _PARENTHESES.sub("", subject)
+    words = bare.split()
+    if not words or len(words) > MAX_NAME_WORDS or _NO_NAME.match(bare):
         return None
     if "?" in subject or "!" in subject:
         return None  # "anyone read revolting prostitutes? is it": two sentences, read apart
-    if " or " in f" {subject} " or (" and " in f" {subject} " and len(words) > 4):
+    if " or " in f" {bare} " or (" and " in f" {bare} " and len(words) > 4):
         return None  # "a food bank or an animal shelter": two things, not one name
     if _DESCRIPTION.match(text.strip(" \"'“”")):
         return None  # "a charity that treats tip line calls as victims": a kind, not a name

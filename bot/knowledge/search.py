@@ -120,7 +120,9 @@ class SearchIndex(AnswerRule, NameLookup):
         self._semantic = semantic
         self._domain_terms = frozenset(analyzer(DOMAIN_WORDS))
         self._near_domain_terms = frozenset(analyzer(NEAR_DOMAIN_WORDS))
-        self._trafficking_terms = frozenset(analyzer("trafficking trafficked trafficker"))
+        # Domain words other causes use too ("animal rescue", "cancer survivor").
+        shared = "rescue awareness harm victim survivor trauma"
+        self._shared_cause_terms = frozenset(analyzer(shared))
         self._org_terms = frozenset(analyzer("organization"))
         self._meta_terms = frozenset(analyzer("criterion criteria"))
         self._answers: OrderedDict[str, Answer] = OrderedDict()
