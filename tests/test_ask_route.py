@@ -292,6 +292,8 @@ def test_criterion_number(text: str, number: int | None) -> None:
         ("what even is mutual aid, my group keeps saying it", "mutual-aid"),
         # The word first, the ask after.
         ("ppl keep saying 'swerf' in these threads, meaning?", "swerf"),
+        # "what does it mean ...": the word in quotes.
+        ("what does it mean when a group calls its help 'voluntary'", "voluntary-service-model"),
     ],
 )
 def test_a_definition_question_gets_the_glossary_term(
@@ -435,3 +437,13 @@ def test_the_word_criteria_alone_does_not_make_a_question_ours(
     assert off.kind is RouteKind.NONE
     ours = route(index, orgs, "what are the ten criteria")
     assert ours.kind is RouteKind.ENTRY
+
+
+def test_earn_it_said_as_a_bill_is_the_act(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    # The acronym's term comes from "earn it" followed by act, bill or law, not from the words.
+    _, index, _ = shipped
+    answer = index.answer("was the earn it bill bad for sex workers")
+    assert answer.best is not None and answer.best.id == "earn-it-act"
+    assert "earnit" not in index._analyzer("you have to earn it")

@@ -51,7 +51,8 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "our": ("operation underground railroad",),
     "tip": ("trafficking in persons",),
     "csec": ("commercial sexual exploitation of children",),
-    "earnit": ("earn it act", "earn it"),
+    # "earn it" alone is everyday English ("you have to earn it"): the act, bill or law only.
+    "earnit": ("earn it act", "earn it bill", "earn it law"),
 }
 
 # Synonyms that must be applied before stemming, because their stems collide with other words

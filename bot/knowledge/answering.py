@@ -111,9 +111,6 @@ OTHER_CAUSES_ARE_OTHER_SUBJECTS = True
 #: A definition question ("what does X mean") whose X, or its first words (up to
 #: DEFINED_WORDS_MAX), names a glossary term gets that term.
 DEFINITIONS, DEFINED_WORDS_MAX = True, 6
-#: A word defined must be at least this share of the term's name or alias it is in: "nordic" is
-#: the Nordic model's, but "based" is not "circumstance-based sex work".
-DEFINED_SHARE = 0.5
 _ARTICLE_WORDS = frozenset(["the", "a", "an", "this", "that", "to", "of", "in", "and", "or"])
 
 #: Minimum confidence for an entry to be offered as a related suggestion.
@@ -147,7 +144,7 @@ class AnswerRule:
 
         def _numbers_agree(self, d: int, terms: set[str]) -> bool: ...
 
-        def named(self, kind: str, text: str, share: float = ...) -> Hit | None: ...
+        def named(self, kind: str, text: str, leading: bool = ...) -> Hit | None: ...
 
     def _defined_term(self, word: str) -> Hit | None:
         """The glossary term ``word`` names, or the one its first words name: members add
@@ -156,7 +153,7 @@ class AnswerRule:
         for n in range(min(len(words), DEFINED_WORDS_MAX), 0, -1):
             if n < len(words) and words[n - 1] in _ARTICLE_WORDS:
                 continue  # "the nordic model the": a name does not end with an article
-            hit = self.named("terms", " ".join(words[:n]), share=DEFINED_SHARE)
+            hit = self.named("terms", " ".join(words[:n]), leading=True)
             if hit is not None:
                 return hit
         return None

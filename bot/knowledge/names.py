@@ -64,6 +64,9 @@ _POINTING_BACK = re.compile(
 )
 
 
+_QUOTED = re.compile(r"(?:^|\s)['\"“](?P<q>[^'\"”]{2,40})['\"”](?=\W|$)")
+
+
 def _plain(question: str) -> str:
     """The question folded, single-spaced, without its closing punctuation."""
     return " ".join(fold_for_search(question).split()).rstrip(" ?!.")
@@ -82,6 +85,10 @@ def defined_word(question: str) -> str | None:
         match = pattern.match(text)
         if match:
             word = match.group("x").strip(" \"'“”")
+            if word in ("it", "this", "that"):
+                # "what does it mean that help should be 'voluntary'": the word in quotes.
+                quoted = _QUOTED.search(text)
+                return quoted.group("q") if quoted else None
             return word if word else None
     return None
 
@@ -187,10 +194,10 @@ class NameLookup:
             return answer.best
         return None
 
-    def named(self, kind: str, text: str, share: float = 0.0) -> Hit | None:
+    def named(self, kind: str, text: str, leading: bool = False) -> Hit | None:
         """The entry of ``kind`` that ``text`` names: id, name, alias, criterion number, every
-        word in one entry's name only (and at least ``share`` of that name's words), or a
-        whole name with a typo."""
+        word in one entry's name only (with ``leading``, a name that begins with one of them),
+        or a whole name with a typo."""
         query = " ".join(fold_for_search(text).split())
         if not query:
             return None
@@ -212,7 +219,7 @@ class NameLookup:
             if query in self._docs[d].names:
                 return self._hit(d, 100.0)
         terms = set(self._analyzer(query)) - self._analyzer.weak
-        holders = self._holders(kind, terms, share)
+        holders = self._holders(kind, terms, leading)
         if len(holders) == 1:
             # Every word typed is in one entry's name, and in no other's ("Decriminalization").
             return self._hit(holders[0], 95.0)
@@ -223,16 +230,25 @@ class NameLookup:
             return self._hit(owners[typo[2]], round(typo[1], 1))
         return None
 
-    def _holders(self, kind: str, terms: set[str], share: float = 0.0) -> list[int]:
-        """Entries of ``kind`` with a name or alias holding every one of ``terms``."""
+    def _holders(self, kind: str, terms: set[str], leading: bool = False) -> list[int]:
+        """Entries of ``kind`` with a name or alias holding every one of ``terms`` (with
+        ``leading``, one that also begins with one of them)."""
         if not terms:
             return []
-        wanted = len(terms)
-        return [
+        found = [
             d
             for d in self._by_kind.get(kind, [])
-            if any(terms <= name and wanted >= share * len(name) for name in self._name_sets[d])
+            if any(terms <= name for name in self._name_sets[d])
         ]
+        if leading:
+            found = [d for d in found if any(self._leads(n, terms) for n in self._docs[d].names)]
+        return found
+
+    def _leads(self, name: str, terms: set[str]) -> bool:
+        """Whether ``name`` holds every one of ``terms`` and begins with one: "nordic" leads
+        "nordic model", but "based" is inside "circumstance-based sex work"."""
+        words = [t for t in self._analyzer(name) if t not in self._analyzer.weak]
+        return bool(words) and words[0] in terms and terms <= set(words)
 
     def _numbers_agree(self, d: int, terms: set[str]) -> bool:
         """Every figure typed ("300,000") is one the entry itself gives."""
