@@ -208,6 +208,23 @@ def test_a_claim_check_about_a_distinctive_subject_passes_the_gate(
     assert answer.best is not None and answer.best.id == "wayfair-cabinets-conspiracy"
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("the cyntoia brown story", "criminalized-survivors"),
+        ("that wayfair rumor", "wayfair-cabinets-conspiracy"),
+        ("kraft spa case", "kraft-florida-spa-sting"),
+    ],
+)
+def test_a_distinctive_name_asked_about_as_a_story_passes_the_gate(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str, entry_id: str
+) -> None:
+    # "story", "rumor", "case" ask about the name; "who won the super bowl" stays out.
+    _, index, _ = shipped
+    answer = index.answer(question)
+    assert answer.best is not None and answer.best.id == entry_id
+
+
 def test_a_hedged_answer_says_it_is_not_sure(
     shipped: tuple[Knowledge, SearchIndex, OrgIndex],
 ) -> None:
@@ -447,3 +464,26 @@ def test_earn_it_said_as_a_bill_is_the_act(
     answer = index.answer("was the earn it bill bad for sex workers")
     assert answer.best is not None and answer.best.id == "earn-it-act"
     assert "earnit" not in index._analyzer("you have to earn it")
+
+
+@pytest.mark.parametrize(
+    ("question", "acceptable"),
+    [
+        ("how does harm reduction work for people in the sex trades", {"harm-reduction"}),
+        (
+            "is the nordic model good for people in the sex trades",
+            {"end-demand-protects-people", "nordic-model"},
+        ),
+        (
+            "what is peer support for people in the sex trades",
+            {"tenet-peer-support", "peer-support"},
+        ),
+    ],
+)
+def test_a_longer_alias_said_does_not_outrank_the_entry_the_question_names(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str, acceptable: set[str]
+) -> None:
+    # "people in the sex trades" is an alias of "sex work"; the subject is the other name said.
+    _, index, _ = shipped
+    answer = index.answer(question)
+    assert answer.best is not None and answer.best.id in acceptable

@@ -16,6 +16,7 @@ from bot.knowledge.models import Synonym
 from bot.knowledge.text import QUESTION_STOPWORDS, WEAK_WORDS, stem, tokenize
 
 __all__ = [
+    "ABOUT_WORDS",
     "ACRONYMS",
     "CLAIM_CUES",
     "DOMAIN_WORDS",
@@ -66,6 +67,12 @@ _CLAIM_WORDS = """
     conspiracy scam accurate stat stats statistic statistics number numbers figure source
 """
 CLAIM_CUES = frozenset(_CLAIM_WORDS.split())
+#: Words that ask about a named subject as a story or an event ("the cyntoia brown case").
+_ABOUT = """
+    case story thing stuff claim claims rumor rumour rumors rumours theory controversy scandal
+    drama situation saga incident
+"""
+ABOUT_WORDS = frozenset(_ABOUT.split())
 PHRASE_FILLERS = frozenset(
     ["actually", "really", "just", "even", "like", "um", "please", "pls", "so", "the", "a", "an"]
 )

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.knowledge.analyzer import CLAIM_CUES, other_cause, other_trade
+from bot.knowledge.analyzer import ABOUT_WORDS, CLAIM_CUES, other_cause, other_trade
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.names import defined_word, points_back
 from bot.knowledge.text import tokenize
@@ -43,6 +43,9 @@ HEDGE_THRESHOLD, HEDGE_MARGIN, HEDGE_UNKNOWN_MAX = 0.25, 0.08, 0.5
 #: Off-topic gate (see SearchIndex._in_domain); FOREIGN_MAX subject words the entry does not
 #: match may stand beside its distinctive name ("was the wayfair thing fake": "fake").
 DOMAIN_GATE, FOREIGN_MAX = True, 1
+#: Words that say a distinctive name is asked about as a story ("the cyntoia brown case", "that
+#: wayfair thing"): beside such a name they are not a sign of another subject.
+ABOUT_A_NAME = True
 #: A distinctive word in the entry's name or strong text places a fully matched question in
 #: the domain, as a name match does.
 RARE_GATE = True
@@ -60,6 +63,8 @@ RIVAL_SWITCH = True
 HEDGE_NAMED = False
 #: A name or alias of at least this many words said word for word in a question picks its entry.
 PHRASES, PHRASE_MIN_WORDS = True, 3
+#: ... unless one of the words' three best entries is named word for word too (two words or more).
+SAID_TOP_STAYS = True
 #: Prefer an entry the question essentially names over a BM25F winner that it does not name.
 PREFER_NAME_MATCH = True
 
@@ -158,13 +163,14 @@ class AnswerRule:
                 return hit
         return None
 
-    def _phrase_entries(self, question: str) -> set[int]:
-        """Entries with a name or alias of PHRASE_MIN_WORDS words or more said in the question."""
+    def _phrase_entries(self, question: str, min_words: int = PHRASE_MIN_WORDS) -> set[int]:
+        """Entries with a name or alias of ``min_words`` words or more (two at least) said in
+        the question."""
         words = self._analyzer.phrase(question)
         found: set[int] = set()
         for i, word in enumerate(words):
             for phrase, d in self._phrases.get(word, ()):
-                if words[i : i + len(phrase)] == phrase:
+                if len(phrase) >= min_words and words[i : i + len(phrase)] == phrase:
                     found.add(d)
         return found
 
@@ -196,6 +202,13 @@ class AnswerRule:
             key = (self._docs[d].kind, self._docs[d].id)
             named = next((s for s in ranked if (s.hit.kind, s.hit.id) == key), None)
             figures = set(self._analyzer(question))
+            if SAID_TOP_STAYS and named is not None and ranked[0] is not named:
+                # "what does harm reduction look like for people in the sex trades": one of the
+                # words' best entries is named word for word too ("harm reduction"); the words
+                # decide between them.
+                also_said = self._phrase_entries(question, 2) - {d}
+                if any(self._by_id[(s.hit.kind, s.hit.id)] in also_said for s in ranked[:3]):
+                    named = None
             if named is not None and self._numbers_agree(d, figures):
                 hit = Hit(*key, named.hit.title, max(named.hit.score, NAME_MATCH_CONFIDENCE))
                 ranked = [dataclasses.replace(named, hit=hit)] + [
@@ -312,7 +325,10 @@ class AnswerRule:
         if top.distinct:
             # "was the wayfair thing fake": checking a claim, one word beside its subject is fine;
             # "who is playing in the super bowl" is another subject that shares a name.
-            claim = not CLAIM_CUES.isdisjoint(tokenize(question))
+            words = set(tokenize(question))
+            claim = not CLAIM_CUES.isdisjoint(words)
+            if ABOUT_A_NAME and foreign <= len(words & ABOUT_WORDS):
+                return True  # "the cyntoia brown case", "that wayfair thing": the name's story
             return foreign == 0 or (claim and foreign <= FOREIGN_MAX)
         # Every subject word matched, one of them in the entry's name or a distinctive word of
         # its text ("did backpage getting shut down help anyone").

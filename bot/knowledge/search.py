@@ -48,7 +48,6 @@ from bot.knowledge.answering import (
     CANDIDATES,
     NAME_MATCH_CONFIDENCE,
     NAME_MATCH_JACCARD,
-    PHRASE_MIN_WORDS,
     AnswerRule,
 )
 from bot.knowledge.fields import entry_fields, spells_out
@@ -249,7 +248,7 @@ class SearchIndex(AnswerRule, NameLookup):
         for d, (_, _, _, names_, _, _, _) in enumerate(raw):
             for name in names_:
                 words = analyzer.phrase(name)
-                if len(words) >= PHRASE_MIN_WORDS:
+                if len(words) >= 2:  # two-word names count only for SAID_TOP_STAYS
                     index._phrases.setdefault(words[0], []).append((words, d))
         log.debug("search index: %d entries, %d terms", len(docs), len(index._vocab))
         return index
