@@ -461,6 +461,13 @@ def compare() -> None:
         "  same, organizations on their face may be subjects": _method(
             knowledge, {"ORGANIZATIONS_ON_THEIR_FACE": False}
         ),
+        "  same, other causes' charities may be ours": _method(
+            knowledge, {"OTHER_CAUSES_ARE_OTHER_SUBJECTS": False}
+        ),
+        "  same, 'case', 'story' by a distinctive name: foreign": _method(
+            knowledge, {"ABOUT_A_NAME": False}
+        ),
+        "  same, a longer alias said always wins": _method(knowledge, {"SAID_TOP_STAYS": False}),
     }
     header = "ok/answerable      wrong refused off-topic answered"
     print(f"{'method':54} {'set':10} {header}")
