@@ -468,6 +468,9 @@ def compare() -> None:
             knowledge, {"ABOUT_A_NAME": False}
         ),
         "  same, a longer alias said always wins": _method(knowledge, {"SAID_TOP_STAYS": False}),
+        "  same, a title match only among the BM25F three best": _method(
+            knowledge, {"NAME_MATCH_AMONG": 3}
+        ),
     }
     header = "ok/answerable      wrong refused off-topic answered"
     print(f"{'method':54} {'set':10} {header}")

@@ -311,6 +311,8 @@ def test_criterion_number(text: str, number: int | None) -> None:
         ("ppl keep saying 'swerf' in these threads, meaning?", "swerf"),
         # "what does it mean ...": the word in quotes.
         ("what does it mean when a group calls its help 'voluntary'", "voluntary-service-model"),
+        # The words are one term's whole name and only part of others' ("survival sex work").
+        ("define sw", "sex-work"),
     ],
 )
 def test_a_definition_question_gets_the_glossary_term(
@@ -487,3 +489,19 @@ def test_a_longer_alias_said_does_not_outrank_the_entry_the_question_names(
     _, index, _ = shipped
     answer = index.answer(question)
     assert answer.best is not None and answer.best.id in acceptable
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # "ex" is "former"; in this subject, a wall is a border policy.
+        ("should the leaders of an org be ex police", "criterion-1-leadership"),
+        ("anti trafficking group wants to build the wall", "criterion-8-immigration-politics"),
+    ],
+)
+def test_everyday_words_for_the_entries_words(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str, entry_id: str
+) -> None:
+    _, index, _ = shipped
+    answer = index.answer(question)
+    assert answer.best is not None and answer.best.id == entry_id

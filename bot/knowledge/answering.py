@@ -67,6 +67,9 @@ PHRASES, PHRASE_MIN_WORDS = True, 3
 SAID_TOP_STAYS = True
 #: Prefer an entry the question essentially names over a BM25F winner that it does not name.
 PREFER_NAME_MATCH = True
+#: ... among this many of the BM25F best: a title of common words ("all sex work is trafficking")
+#: ranks low by BM25F, and small changes elsewhere in the base move it in or out of the top 3.
+NAME_MATCH_AMONG = 6
 
 #: A top entry (not named by the question) within this BM25F ratio of the runner-up and this
 #: confidence margin of the next two is a tie: no answer.
@@ -222,9 +225,10 @@ class AnswerRule:
         if PREFER_NAME_MATCH and ranked and not ranked[0].name_match:
             # A question that is essentially an entry's title is about that entry, even when a
             # rarer word elsewhere in it ranks another entry first by BM25F.
-            named = next((s for s in ranked[:3] if s.name_match), None)
+            named = next((s for s in candidates[:NAME_MATCH_AMONG] if s.name_match), None)
             if named is not None:
-                ranked = [named] + [s for s in ranked if s is not named]
+                others = [s for s in candidates[:4] if s is not named]
+                ranked = [named, *others[:3]]
         if RIVAL_SWITCH and ranked and not ranked[0].name_match:
             # The rankers disagree: a close runner-up whose name holds a subject word covers the
             # question clearly better than the BM25F winner. It is the answer to weigh.

@@ -223,6 +223,11 @@ class NameLookup:
         if len(holders) == 1:
             # Every word typed is in one entry's name, and in no other's ("Decriminalization").
             return self._hit(holders[0], 95.0)
+        exact = [d for d in holders if terms in self._name_sets[d]]
+        if len(exact) == 1:
+            # The words are one entry's whole name, and only part of the others' ("sw" is
+            # "sex work", not "survival sex work").
+            return self._hit(exact[0], 95.0)
         names, owners = self._names_of(kind)
         typo = process.extractOne(query, names, scorer=fuzz.ratio, score_cutoff=RESOLVE_THRESHOLD)
         if typo is not None and self._numbers_agree(owners[typo[2]], terms):
