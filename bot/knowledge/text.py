@@ -160,6 +160,8 @@ _BRITISH_WORDS = {
 
 def strip_diacritics(text: str) -> str:
     """ "é" -> "e": decompose (NFKD) and drop the combining marks."""
+    if text.isascii():
+        return text  # most questions: nothing to strip, and this runs several times per question
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
