@@ -468,6 +468,7 @@ def compare() -> None:
             knowledge, {"ABOUT_A_NAME": False}
         ),
         "  same, a longer alias said always wins": _method(knowledge, {"SAID_TOP_STAYS": False}),
+        "  same, without comparison questions": _method(knowledge, {"COMPARISONS": False}),
         "  same, a title match only among the BM25F three best": _method(
             knowledge, {"NAME_MATCH_AMONG": 3}
         ),

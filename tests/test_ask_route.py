@@ -505,3 +505,29 @@ def test_everyday_words_for_the_entries_words(
     _, index, _ = shipped
     answer = index.answer(question)
     assert answer.best is not None and answer.best.id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "term_id"),
+    [
+        ("decrim vs legalization", "decriminalization"),
+        ("difference between the nordic model and decrim", "nordic-model"),
+        ("is there a difference between harm reduction and enabling", "harm-reduction"),
+    ],
+)
+def test_a_comparison_gets_the_first_glossary_term_of_the_two(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str, term_id: str
+) -> None:
+    _, index, _ = shipped
+    answer = index.answer(question)
+    assert answer.best is not None
+    assert (answer.best.kind, answer.best.id, answer.hedged) == ("terms", term_id, False)
+
+
+def test_a_comparison_of_other_things_gets_no_answer(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, orgs = shipped
+    assert (
+        route(index, orgs, "what's the difference between a cat and a dog").kind is RouteKind.NONE
+    )

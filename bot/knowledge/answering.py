@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from bot.knowledge.analyzer import ABOUT_WORDS, CLAIM_CUES, other_cause, other_trade
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
-from bot.knowledge.names import defined_word, points_back
+from bot.knowledge.names import compared_words, defined_word, points_back
 from bot.knowledge.text import tokenize
 
 if TYPE_CHECKING:
@@ -119,6 +119,9 @@ OTHER_CAUSES_ARE_OTHER_SUBJECTS = True
 #: A definition question ("what does X mean") whose X, or its first words (up to
 #: DEFINED_WORDS_MAX), names a glossary term gets that term.
 DEFINITIONS, DEFINED_WORDS_MAX = True, 6
+#: A comparison ("the difference between X and Y", "X vs Y") of two words, one of them a
+#: glossary term's, gets that term (the first one's, if both are).
+COMPARISONS = True
 _ARTICLE_WORDS = frozenset(["the", "a", "an", "this", "that", "to", "of", "in", "and", "or"])
 
 #: Minimum confidence for an entry to be offered as a related suggestion.
@@ -229,6 +232,17 @@ class AnswerRule:
             if named is not None:
                 others = [s for s in candidates[:4] if s is not named]
                 ranked = [named, *others[:3]]
+        pair = compared_words(question) if COMPARISONS else None
+        compared = self._defined_term(pair[0]) or self._defined_term(pair[1]) if pair else None
+        if compared is not None and not (ranked and ranked[0].name_match):
+            # "the difference between decriminalisation and legalisation": the first glossary
+            # term of the two (a term's text sets it apart from its neighbours), unless the
+            # question is an entry's title ("... between sex work and sex trafficking").
+            related = [
+                s.hit for s in ranked if (s.hit.kind, s.hit.id) != (compared.kind, compared.id)
+            ]
+            suggestions = [h for h in related if h.score >= SUGGEST_THRESHOLD][:3]
+            return Answer(best=dataclasses.replace(compared, score=1.0), suggestions=suggestions)
         if RIVAL_SWITCH and ranked and not ranked[0].name_match:
             # The rankers disagree: a close runner-up whose name holds a subject word covers the
             # question clearly better than the BM25F winner. It is the answer to weigh.

@@ -78,6 +78,26 @@ def points_back(question: str) -> bool:
     return _POINTING_BACK.search(text) is not None and len(text.split()) > 4
 
 
+# "whats the difference between decrim and legalization", "nordic model vs decrim".
+_COMPARISON = re.compile(
+    r"^(?:(?:what|wat)(?:'s|s|\s+is)\s+|is\s+there\s+(?:a|any)\s+|explain\s+)?(?:the\s+)?"
+    r"(?:difference|diff|differance)\s+between\s+(?P<a>.+?)\s+(?:and|vs\.?|versus|&)\s+"
+    r"(?P<b>.+)$"
+    r"|^(?P<c>[\w' -]{2,40}?)\s+(?:vs\.?|versus)\s+(?P<d>[\w' -]{2,40})$"
+)
+
+
+def compared_words(question: str) -> tuple[str, str] | None:
+    """The two words or phrases a comparison question sets side by side ("the difference
+    between X and Y", "X vs Y"), or None."""
+    text = _FILLER_WORDS.sub("", _plain(question))
+    match = _COMPARISON.match(text)
+    if match is None:
+        return None
+    first, second = match.group("a") or match.group("c"), match.group("b") or match.group("d")
+    return first.strip(" \"'“”"), second.strip(" \"'“”")
+
+
 def defined_word(question: str) -> str | None:
     """The word or phrase a definition question asks about ("what does X mean" -> "X")."""
     text = _FILLER_WORDS.sub("", _plain(question)).rstrip(" ?!.")
