@@ -469,6 +469,7 @@ def compare() -> None:
         ),
         "  same, a longer alias said always wins": _method(knowledge, {"SAID_TOP_STAYS": False}),
         "  same, without comparison questions": _method(knowledge, {"COMPARISONS": False}),
+        "  same, without names members introduce": _method(knowledge, {"INTRODUCED_NAMES": False}),
         "  same, a title match only among the BM25F three best": _method(
             knowledge, {"NAME_MATCH_AMONG": 3}
         ),

@@ -531,3 +531,16 @@ def test_a_comparison_of_other_things_gets_no_answer(
     assert (
         route(index, orgs, "what's the difference between a cat and a dog").kind is RouteKind.NONE
     )
+
+
+def test_an_organization_a_member_introduces_is_the_subject_when_the_entries_have_no_answer(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _, index, orgs = shipped
+    unknown = route(index, orgs, "my cousin works for a charity named A21 in texas")
+    assert unknown.kind is RouteKind.UNKNOWN_ORG and unknown.subject == "a21"
+    known = route(index, orgs, "we partner with an org called hacking hustling, good idea?")
+    assert known.kind is RouteKind.ORG and known.orgs[0].id == "hacking-hustling"
+    # A claim check is about the claim, whoever made it.
+    claim = "a charity called polaris says 300,000 kids are trafficked in the us, is that true"
+    assert route(index, orgs, claim).kind is not RouteKind.UNKNOWN_ORG

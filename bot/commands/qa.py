@@ -75,7 +75,7 @@ async def ask(core: Core, actor: Actor, question: str, private: bool = False) ->
     # "is X legit?", "should I donate to X?": X is looked up the way /rate does, in the
     # organizations this member's community sees.
     orgs = core.state.orgs_for(await core.sees(actor))
-    subject = mentioned_subject(question, orgs.mentioned)
+    subject = mentioned_subject(question, orgs.mentioned, answered=answer.best is not None)
     match = await orgs.lookup_async(subject) if subject else None
     subject_answer = core.state.search.answer(subject) if subject else None
     route = decide(answer, subject, match, subject_answer, question)

@@ -55,7 +55,7 @@ def load_cases(path: Path) -> list[Case]:
 def route(index: SearchIndex, orgs: OrgIndex, question: str) -> Route:
     """What ``/ask`` decides for ``question`` (the command's decision, looked up synchronously)."""
     answer = index.answer(question)
-    subject = mentioned_subject(question, orgs.mentioned)
+    subject = mentioned_subject(question, orgs.mentioned, answered=answer.best is not None)
     match = orgs.lookup(subject) if subject else None
     subject_answer = index.answer(subject) if subject else None
     return decide(answer, subject, match, subject_answer, question)

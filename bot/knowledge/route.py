@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.knowledge.analyzer import CLAIM_CUES
 from bot.knowledge.search import Answer
-from bot.knowledge.text import fold_for_search
+from bot.knowledge.text import fold_for_search, tokenize
 from bot.orgs.index import Candidate, OrgMatch, Outcome
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "RouteKind",
     "criterion_number",
     "decide",
+    "introduced_name",
     "is_an_organization",
     "judges_an_organization",
     "mentioned_subject",
@@ -217,6 +219,18 @@ _KIND_WORDS = """
     website page account people folks guys
 """
 _ASIDE_WORDS = frozenset(_ASIDE.split()) | frozenset(_KIND_WORDS.split())
+# "a ministry called 'rahab's daughters'": a name the member introduces, quoted or up to the
+# clause that says what it does.
+_CALLED = re.compile(
+    r"\b(?:group|org|organi[sz]ation|charity|nonprofit|non profit|ngo|ministry|program|"
+    r"programme|outreach|church|campaign|company|shelter|foundation|initiative|project|page|"
+    r"account)\s+(?:called|named)\s+"
+    r"(?:['\"“](?P<quoted>.+?)['\"”](?=[\s,.!?;:]|$)|(?P<plain>[^,.!?;:'\"“”]+))"
+)
+_CLAUSE = re.compile(
+    r"\s+(?:that|which|who|where|and|but|is|are|was|were|has|have|does|do|they|it|in|on|at|"
+    r"for|with)\b"
+)
 # "naptip in nigeria", "polaris from the us": where an organization is or works.
 _PLACE = re.compile(r"^\s+(?:(?:based\s+)?in|from|out of)\s+(?:the\s+)?\w+(?:\s+\w+)?\s*$")
 # "what is X", "who are X": a question that is nothing but a name.
@@ -244,6 +258,9 @@ MENTIONED_ORGANIZATIONS = True
 #: An X that is an organization on its face (:func:`is_an_organization`) is never read as a
 #: subject of the entries.
 ORGANIZATIONS_ON_THEIR_FACE = True
+#: A question the entries do not answer that introduces an organization by name ("a ministry
+#: called 'rahab's daughters'") is about it: its card, or "I don't know it" and /report.
+INTRODUCED_NAMES = True
 
 
 # Words that ask for a judgement of an organization, wherever its name is in the question ("has
@@ -265,14 +282,19 @@ def judges_an_organization(question: str) -> bool:
     return _JUDGING.search(fold_for_search(question)) is not None
 
 
-def mentioned_subject(question: str, mentioned: Callable[[str], str | None]) -> str | None:
+def mentioned_subject(
+    question: str, mentioned: Callable[[str], str | None], answered: bool = False
+) -> str | None:
     """The organization a question asks about: :func:`org_subject`, or else, when it asks for
     a judgement (:func:`judges_an_organization`) or is nothing but a name ("ACLU?"), the one
     organization whose name or alias it says word for word (``mentioned``, an index's
-    :meth:`~bot.orgs.index.OrgIndex.mentioned`)."""
+    :meth:`~bot.orgs.index.OrgIndex.mentioned`), or else, when the entries do not answer the
+    question (``answered`` false), a name the member introduces (:func:`introduced_name`)."""
     subject = org_subject(question)
     if not MENTIONED_ORGANIZATIONS:
         return subject
+    if subject is None and not answered and INTRODUCED_NAMES:
+        subject = introduced_name(question)
     if subject is not None:
         # "has ACLU done anything" read as the name: the organization it says, if any, when
         # only the asker's words are around it ("ncmec numbers" stays a subject of the entries).
@@ -289,6 +311,20 @@ def mentioned_subject(question: str, mentioned: Callable[[str], str | None]) -> 
     # A shape whose X was too long to read as a name ("what do you know about The Problem With
     # Forced Rescue and Detention ...") still asks about the organization it names.
     return name if alone or judges_an_organization(question) or _shaped(question, name) else None
+
+
+def introduced_name(question: str) -> str | None:
+    """The name of an organization a member introduces ("our church started a ministry called
+    'rahab's daughters'", "a group named Exodus Road that ..."), or None; not in a claim check
+    ("a charity called X says 300,000 kids ... is that true"), which is about the claim."""
+    match = _CALLED.search(fold_for_search(question))
+    if match is None:
+        return None
+    words = tokenize(question)
+    if not CLAIM_CUES.isdisjoint(words) or any(word.isdigit() for word in words):
+        return None  # "a charity called X says 300,000 kids...": the claim is the subject
+    name = match.group("quoted") or _CLAUSE.split(match.group("plain"), maxsplit=1)[0]
+    return _name_in(name)
 
 
 def _mentioned_alone(subject: str, name: str) -> bool:
