@@ -152,6 +152,7 @@ def test_a_known_organization_gets_its_card(
         "is the national center on sexual exploitation legit",
         "is demand abolition a good group",
         "is the a21 campaign legit",  # "campaign" is a subject word, but "a21" is a name
+        "does exodus cry actually help people",
     ],
 )
 def test_an_unknown_organization_is_said_to_be_unknown(
@@ -415,6 +416,11 @@ def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(
         ("whats the aclus stance on sex work", "aclu"),
         ("decrimny, what do you think about them", "decrimny"),
         ("who is survivor alliance", "survivor-alliance"),
+        # A shape that cut into a longer known name, and names with dots.
+        ("rate that rescue?", "rate-that-rescue"),
+        ("rate one bread", "one-bread-foundation"),
+        ("my friend works at O.U.R., are they ok?", "operation-underground-railroad"),
+        ("the problem with forced rescue and detention", "forced-rescue-and-detention-report"),
         # Names too long for a question's X: nine words, and a title holding "and".
         ("is national agency for the prohibition of trafficking in persons legit", "naptip"),
         (

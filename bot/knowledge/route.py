@@ -92,7 +92,7 @@ _PATTERNS = [
     ),
     re.compile(
         r"^(?:thoughts|opinions?|views?|your take|any info|info|ratings?|rate)\s+"
-        r"(?:on|about|of|for)?\s*(?P<x>.+)$"
+        r"(?:(?:on|about|of|for)\s+)?(?P<x>.+)$"
     ),
     re.compile(r"^(?:tell me|talk)\s+about\s+(?P<x>.+)$"),
     # "anyone heard of destiny rescue", "has anybody worked with swop".
@@ -116,18 +116,24 @@ _PATTERNS = [
     # "is X one of the good ones", "is X anti sex work", "does X support decrim".
     re.compile(r"^(?:is|are)\s+(?P<x>.+?)\s+(?:one of the|among the)\s+(?:good|bad)(?: ones)?$"),
     re.compile(r"^(?:is|are)\s+(?P<x>.+?)\s+(?:anti|pro)[- ]?(?:sex[- ]?work\w*|sws?|decrim\w*)$"),
+    # "does exodus cry actually help people": whether its work helps.
+    re.compile(
+        r"^(?:does|do)\s+(?P<x>.+?)\s+(?:actually\s+|really\s+|even\s+)?(?:help|hurt|harm)\s+"
+        r"(?:people|anyone|anybody|victims|survivors|sws?|sex workers|kids|children)"
+        r"(?:\s+or\s+not|\s+at\s+all)?$"
+    ),
     re.compile(
         r"^(?:does|do)\s+(?P<x>.+?)\s+(?:actually\s+|really\s+)?(?:support|oppose|back)\s+"
         r"(?:decrim\w*|sex work\w*|sws?|sex workers?)$"
     ),
     # "i keep seeing X on insta, are they legit?", "my friend works at X, are they ok?".
     re.compile(
-        r"^(?:i\s+)?(?:keep\s+)?(?:seeing|see|saw)\s+(?P<x>[^,?.!]+?)\s+(?:on|in|all over)\s+"
+        r"^(?:i\s+)?(?:keep\s+)?(?:seeing|see|saw)\s+(?P<x>[^,?!]+?)\s+(?:on|in|all over)\s+"
         r"[^,?.!]+[,?.!]*\s+(?:are|is)\s+(?:they|it|that)\s+" + _GOOD + r"\W*$"
     ),
     re.compile(
         r"^(?:my\s+\w+|i)\s+(?:works?|volunteers?|interns?)\s+(?:at|for|with)\s+"
-        r"(?P<x>[^,?.!]+)[,?.!]*\s+(?:are|is)\s+(?:they|it)\s+(?:ok|okay|good|legit|fine|safe|"
+        r"(?P<x>[^,?!]+?)[,?.!]*\s+(?:are|is)\s+(?:they|it)\s+(?:ok|okay|good|legit|fine|safe|"
         r"trustworthy)\b.*$"
     ),
     # "hacking hustling thoughts?": the name first.
@@ -299,7 +305,7 @@ def mentioned_subject(
         # "has ACLU done anything" read as the name: the organization it says, if any, when
         # only the asker's words are around it ("ncmec numbers" stays a subject of the entries).
         inner = mentioned(question)
-        if inner is not None and _mentioned_alone(subject, inner):
+        if inner is not None and (_mentioned_alone(subject, inner) or _cut_from(subject, inner)):
             return inner
         return subject
     name = mentioned(question)
@@ -307,7 +313,7 @@ def mentioned_subject(
         return None
     # "ACLU?", "what is rate that rescue": nothing but the name.
     bare = _ASKS_WHAT.sub("", _TRAILING.sub("", fold_for_search(question).strip()))
-    alone = bare.strip(" \"'“”") == fold_for_search(name)
+    alone = _ARTICLE.sub("", bare.strip(" \"'“”")) == _ARTICLE.sub("", fold_for_search(name))
     # A shape whose X was too long to read as a name ("what do you know about The Problem With
     # Forced Rescue and Detention ...") still asks about the organization it names.
     return name if alone or judges_an_organization(question) or _shaped(question, name) else None
@@ -325,6 +331,13 @@ def introduced_name(question: str) -> str | None:
         return None  # "a charity called X says 300,000 kids...": the claim is the subject
     name = match.group("quoted") or _CLAUSE.split(match.group("plain"), maxsplit=1)[0]
     return _name_in(name)
+
+
+def _cut_from(subject: str, name: str) -> bool:
+    """Whether ``subject`` is a piece of the longer ``name`` that a question shape cut off
+    ("rate that rescue" read as "rate" + "that rescue")."""
+    folded, name = fold_for_search(subject), fold_for_search(name)
+    return folded != name and folded in name
 
 
 def _mentioned_alone(subject: str, name: str) -> bool:
