@@ -46,9 +46,11 @@ def criterion_number(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# What members call an organization ("a good charity", "a group called X", "an org that ...").
+_KIND = r"org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group"
 # Words that, after "is X good", say what X is ("a good charity", "good on sex work").
 _TAIL = (
-    r"(?:\s+(?:org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group|cause|one|"
+    rf"(?:\s+(?:{_KIND}|cause|one|"
     r"place to (?:donate|give|volunteer)(?: to| for| with| at)?|"
     r"to (?:donate|give|support|work|volunteer)(?: to| for| with)?|"
     r"on .{1,40}|for .{1,40}|at .{1,40}|with .{1,40}|or not|at all|or a scam|or what|or bad|"
@@ -168,7 +170,7 @@ _PATTERNS = [
 # X that is no name at all: a pronoun or a placeholder.
 _NO_NAME = re.compile(
     r"^(?:it|this|that|they|them|these|those|he|she|you|u|i|we|there|here|one|ok|everything|"
-    r"your|ur|my|his|her|their|its|people|ppl|everyone|"
+    r"your|ur|my|his|her|their|its|people|ppl|everyone|what|which|who|"
     r"anything|something)$"
 )
 # X that names one of the knowledge base's own subjects ("are ncmec numbers reliable", "is the
@@ -191,8 +193,8 @@ _ARTICLE = re.compile(r"^(?:the|a|an|this|that)\s+")
 # "a charity that ...", "any org who ...": a kind of organization described, not one named.
 _DESCRIPTION = re.compile(
     r"^(?:a|an|any|some|every|which|what|orgs?|charities|groups)\s+(?:\w+\s+){0,2}"
-    r"(?:org|orgs|organi[sz]ations?|charity|charities|nonprofits?|ngos?|groups?|programs?|"
-    r"shelters?)\b(?:\s+(?:that|which|who|where|whose|when|with|run)\b|$)"
+    rf"(?:{_KIND}|organi[sz]ations|charities|nonprofits|ngos|groups|programs?|shelters?)\b"
+    r"(?:\s+(?:that|which|who|where|whose|when|with|run)\b|$)"
 )
 _TRAILING = re.compile(r"[\s?!.,:;]+$")
 # Where one sentence of a message ends and the next begins ("is OUR legit? my pastor loves them").
@@ -228,9 +230,8 @@ _ASIDE_WORDS = frozenset(_ASIDE.split()) | frozenset(_KIND_WORDS.split())
 # "a ministry called 'rahab's daughters'": a name the member introduces, quoted or up to the
 # clause that says what it does.
 _CALLED = re.compile(
-    r"\b(?:group|org|organi[sz]ation|charity|nonprofit|non profit|ngo|ministry|program|"
-    r"programme|outreach|church|campaign|company|shelter|foundation|initiative|project|page|"
-    r"account)\s+(?:called|named)\s+"
+    rf"\b(?:{_KIND}|ministry|program|programme|outreach|church|campaign|company|shelter|"
+    r"foundation|initiative|project|page|account)\s+(?:called|named)\s+"
     r"(?:['\"“](?P<quoted>.+?)['\"”](?=[\s,.!?;:]|$)|(?P<plain>[^,.!?;:'\"“”]+))"
 )
 _CLAUSE = re.compile(
@@ -251,9 +252,7 @@ _ORG_FORM = re.compile(
 # A word of letters and digits together ("A21", "Love146"): a name, not a subject's words.
 _NAME_CODE = re.compile(r"\b(?=\w*[a-z])(?=\w*\d)\w{2,}\b", re.IGNORECASE)
 # "is X a good charity": the asker says X is an organization.
-_CALLED_AN_ORG = re.compile(
-    rf"{_GOOD}\s+(?:org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group)\b"
-)
+_CALLED_AN_ORG = re.compile(rf"{_GOOD}\s+(?:{_KIND})\b")
 MAX_NAME_WORDS = 7
 #: An unknown "X" the knowledge base surely answers on its own is a subject, not an organization:
 #: a sure answer to the whole question is given then (see :func:`decide`).
