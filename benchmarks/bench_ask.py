@@ -470,6 +470,9 @@ def compare() -> None:
         "  same, a longer alias said always wins": _method(knowledge, {"SAID_TOP_STAYS": False}),
         "  same, without comparison questions": _method(knowledge, {"COMPARISONS": False}),
         "  same, without names members introduce": _method(knowledge, {"INTRODUCED_NAMES": False}),
+        "  same, no names guessed from 'donate to X', etc.": _method(
+            knowledge, {"INVOLVED_NAMES": False}
+        ),
         "  same, a title match only among the BM25F three best": _method(
             knowledge, {"NAME_MATCH_AMONG": 3}
         ),

@@ -421,6 +421,13 @@ def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(
         ("rate one bread", "one-bread-foundation"),
         ("my friend works at O.U.R., are they ok?", "operation-underground-railroad"),
         ("the problem with forced rescue and detention", "forced-rescue-and-detention-report"),
+        # A possessive, a sentence around the name, and more ways of weighing it.
+        ("whats decrimny's reputation like", "decrimny"),
+        ("i keep seeing ads for the aclu everywhere, are they legit", "aclu"),
+        ("is hacking hustling actually helping sex workers or just posting", "hacking-hustling"),
+        ("amnesty seems sketchy", "amnesty-international"),
+        ("bot do u know survivor alliance", "survivor-alliance"),
+        ("could u check one bread for me", "one-bread-foundation"),
         # Names too long for a question's X: nine words, and a title holding "and".
         ("is national agency for the prohibition of trafficking in persons legit", "naptip"),
         (
@@ -550,3 +557,34 @@ def test_an_organization_a_member_introduces_is_the_subject_when_the_entries_hav
     # A claim check is about the claim, whoever made it.
     claim = "a charity called polaris says 300,000 kids are trafficked in the us, is that true"
     assert route(index, orgs, claim).kind is not RouteKind.UNKNOWN_ORG
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hmm whats exodus cry's reputation like",
+        "idk much about the freedom lantern, can someone fill me in",
+        "i was going to donate 20 bucks to shared hope before i saw this",
+        "my aunt works for hagar international and says theyre great",
+    ],
+)
+def test_an_organization_someone_gives_to_works_for_or_asks_about_is_the_subject(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
+) -> None:
+    _, index, orgs = shipped
+    assert route(index, orgs, question).kind is RouteKind.UNKNOWN_ORG
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should i donate to my local shelter",  # the asker's own: how to help
+        "i want to donate to help trafficking survivors",
+        "my aunt keeps sharing posts about kids being taken from parking lots, real?",
+    ],
+)
+def test_what_someone_gives_to_is_not_always_an_organization(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
+) -> None:
+    _, index, orgs = shipped
+    assert route(index, orgs, question).kind is not RouteKind.UNKNOWN_ORG

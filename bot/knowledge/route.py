@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.knowledge.analyzer import CLAIM_CUES
 from bot.knowledge.search import Answer
 from bot.knowledge.text import fold_for_search, tokenize
 from bot.orgs.index import Candidate, OrgMatch, Outcome
@@ -57,8 +56,8 @@ _TAIL = (
     # "a good source", "a good read": what else X may be.
     r"source|resource|book|read|site|website|account|page|podcast|"
     # "is unicef good to donate to if i want to help kids overseas": why they ask.
-    r"(?:if|because|bc|cuz|since|when) .{1,60}|"
-    r"or (?:nah|naw|no|nope|naur)|"
+    r"(?:if|because|bc|cuz|since|when|before|after) .{1,60}|"
+    r"or (?:nah|naw|no|nope|naur|sketchy|shady|harmful|bad|not|legit|good|sus)|"
     # "is X legit or are they part of the problem": a second question about X.
     r"or (?:is|are|was|were|do|does|did|should|would|can|will) .{1,60}|"
     r"tho|though|really))*"
@@ -66,8 +65,9 @@ _TAIL = (
 _GOOD = (
     r"(?:(?:a |an |any |actually |really |even |still )*"
     r"(?:good|legit|legitimate|trustworthy|trusted|reliable|reputable|safe|ok|okay|fine|"
-    r"bad|shady|sketchy|problematic|harmful|a scam|scam|scammy|real|worth it|"
-    r"worth (?:supporting|donating to|giving to)|(?:a )?(?:good|safe|trustworthy) (?:bet|choice)))"
+    r"bad|shady|sketchy|sus|problematic|harmful|a scam|scam|scammy|real|worth it|"
+    r"worth (?:supporting|donating to|giving to|(?:volunteering|working) (?:with|at|for))|"
+    r"(?:a )?(?:good|safe|trustworthy) (?:bet|choice)))"
 )
 # Who a member asks ("anyone heard of X", "do u know anything about X").
 _ANYONE = r"(?:any ?one|any ?body|u|you|y'?all|ppl|people)"
@@ -96,7 +96,25 @@ _PATTERNS = [
         r"^(?:thoughts|opinions?|views?|your take|any info|info|ratings?|rate)\s+"
         r"(?:(?:on|about|of|for)\s+)?(?P<x>.+)$"
     ),
-    re.compile(r"^(?:tell me|talk)\s+about\s+(?P<x>.+)$"),
+    re.compile(
+        r"^(?:(?:can|could|would)\s+(?:u|you)\s+(?:pls\s+|please\s+)?)?(?:tell me|talk)\s+"
+        r"(?:more\s+)?about\s+(?P<x>.+)$"
+    ),
+    # "bot do u know exodus cry", "could u check X for me, is it a good org".
+    re.compile(
+        rf"^(?:do|does)\s+{_ANYONE}\s+know\s+(?!(?:anything|something|much|about|abt|of|if|"
+        r"whether|what|how|who|why|where|when)\b)(?P<x>[^,?!]+)$"
+    ),
+    re.compile(
+        r"^(?:(?:can|could|would)\s+(?:u|you)\s+)?(?:check|look up|vet|rate)\s+(?P<x>[^,?!]+?)"
+        r"\s+for\s+(?:me|us)\b.*$"
+    ),
+    # "pls tell me X isnt a scam".
+    re.compile(
+        r"^(?:pls\s+|please\s+)?tell me\s+(?P<x>.+?)\s+(?:is|isnt|isn't|is not|are|arent|aren't)\s+"
+        + _GOOD
+        + r"\b.*$"
+    ),
     # "anyone heard of destiny rescue", "has anybody worked with swop".
     re.compile(
         rf"^(?:(?:has|have|did|does)\s+)?{_ANYONE}\s+"
@@ -109,7 +127,10 @@ _PATTERNS = [
         r"(?:anything|much|something)\s+(?:about|abt|of|on)\s+(?P<x>[^?!]+)$"
     ),
     # "how is X rated", "whats the rating for X", "what's your take on X".
-    re.compile(r"^(?:how|hows)\s+(?:is|are|does|do)\s+(?P<x>.+?)\s+(?:rated|rate|score)$"),
+    re.compile(
+        r"^(?:how|hows)\s+(?:is|are|does|do\s+)?(?P<x>.+?)\s+(?:rated|rate|score)"
+        r"(?:\s+(?:on here|here|by you|by u))?$"
+    ),
     re.compile(
         r"^(?:what'?s|whats|what is|what are|do (?:u|you) have|is there|got)\s+"
         r"(?:the\s+|a\s+|your\s+|ur\s+|vetbot'?s\s+)?(?:rating|ratings|score|card|take|"
@@ -118,6 +139,12 @@ _PATTERNS = [
     # "is X one of the good ones", "is X anti sex work", "does X support decrim".
     re.compile(r"^(?:is|are)\s+(?P<x>.+?)\s+(?:one of the|among the)\s+(?:good|bad)(?: ones)?$"),
     re.compile(r"^(?:is|are)\s+(?P<x>.+?)\s+(?:anti|pro)[- ]?(?:sex[- ]?work\w*|sws?|decrim\w*)$"),
+    # "is X actually helping trafficking victims or just fundraising off them".
+    re.compile(
+        r"^(?:is|are)\s+(?P<x>.+?)\s+(?:actually\s+|really\s+|even\s+)?(?:helping|hurting|"
+        r"harming)\s+(?:people|anyone|anybody|victims|survivors|sws?|sex workers|kids|children|"
+        r"trafficking victims)\b.*$"
+    ),
     # "does exodus cry actually help people": whether its work helps.
     re.compile(
         r"^(?:does|do)\s+(?P<x>.+?)\s+(?:actually\s+|really\s+|even\s+)?(?:help|hurt|harm)\s+"
@@ -152,7 +179,7 @@ _PATTERNS = [
     # "whats amnesty internationals deal with sw": the name's own stance (apostrophe or not).
     re.compile(
         r"^(?:what'?s|whats|what is|what are)\s+(?P<x>.+?)(?:'s|s|')?\s+(?:deal|stance|position|"
-        r"views?|take)(?:\s+(?:with|on|about|re)\s+.+)?$"
+        r"views?|take|reputation|rep|track record)(?:\s+(?:with|on|about|re)\s+.+|\s+like)?$"
     ),
     # "hacking hustling, what do u know about them": the name, then a question about it.
     re.compile(
@@ -165,7 +192,7 @@ _PATTERNS = [
     re.compile(
         r"^(?:how|hows)\s+(?:good|legit|trustworthy|reliable|safe)\s+(?:is|are)\s+(?P<x>.+)$"
     ),
-    re.compile(rf"^(?P<x>.+?)\s+(?:(?:is|are)\s+)?{_GOOD}{_TAIL}$"),
+    re.compile(rf"^(?P<x>.+?)\s+(?:(?:is|are|seems?|looks?|sounds?|feels?)\s+)?{_GOOD}{_TAIL}$"),
 ]
 # X that is no name at all: a pronoun or a placeholder.
 _NO_NAME = re.compile(
@@ -184,8 +211,10 @@ _TOPIC_WORDS = re.compile(
     r"stings?|therapy|housing|aftercare)\b"
 )
 _OPENERS = re.compile(
-    r"^(?:(?:so|ok|okay|hey|hi|yo|um|hmm|wait|lol|honestly|ngl|genuinely|real talk|"
-    r"quick question|quick q|question|sorry|also|and|but|"
+    r"^(?:(?:so|ok|okay|hey|hi|yo|um|hmm|wait|lol|honestly|ngl|genuinely|real talk|lowkey|"
+    r"(?:hey |hi |yo |ok |okay )?(?:bot|vetbot)|tbh|idk|fr|"
+    r"(?:ok so |so )?(?:random|quick|dumb|honest) (?:question|q)(?: but)?|question|sorry|also|"
+    r"and|but|(?:just )?(?:curious|wondering)(?: if| whether)?|"
     r"(?:does |do )?(?:any ?one|any ?body|you guys|y'?all|u) (?:know|knows) (?:if|whether))"
     r"[\s,:]+)+"
 )
@@ -235,9 +264,44 @@ _CALLED = re.compile(
     r"(?:['\"“](?P<quoted>.+?)['\"”](?=[\s,.!?;:]|$)|(?P<plain>[^,.!?;:'\"“”]+))"
 )
 _CLAUSE = re.compile(
-    r"\s+(?:that|which|who|where|and|but|is|are|was|were|has|have|does|do|they|it|in|on|at|"
-    r"for|with)\b"
+    r"\s+(?:that|which|who|where|and|but|or|is|are|was|were|has|have|does|do|they|it|in|on|at|"
+    r"for|with|so|because|bc|cuz|if|when|before|after|this|next|last|rn|tbh|ngl|lol|pls|"
+    r"please|everywhere|anymore|yet|first|too|also|though|tho)\b"
 )
+# "i was gonna give like $50 to X", "volunteering at X this summer": an organization someone
+# would give to or work with.
+_INVOLVED = re.compile(
+    r"\b(?:(?:donat\w*|giv(?:e|ing|ng)|send(?:ing)?)\s+"
+    r"(?:(?:like\s+|about\s+)?\$?\d+\s+(?:bucks\s+|dollars\s+)?|(?:some\s+)?money\s+)?"
+    r"(?:to|for)|(?:volunteer\w*|intern\w*|sign(?:ed|ing)?\s+up)\s+(?:at|with|for)|"
+    r"(?:works?|worked|working)\s+(?:at|for)|(?:fundrais\w*|a\s+(?:charity|fun)\s+run)\s+for|"
+    r"referred\s+(?:me|us|her|him|them)\s+to)\s+(?P<x>[^,?!.;:'\"“”]+)"
+)
+# "need honest opinion on X", "heard some sketchy stuff about X", "idk much about X".
+_ASKED_ABOUT = re.compile(
+    r"\b(?:opinions?|thoughts|takes?|info|information|stuff|things|rumou?rs|reviews?|"
+    r"experiences?|(?:know|knows|idk)\s+(?:much|anything|something|a lot)|posting|posts|"
+    r"talking|reading|heard)\s+(?:on|about|of|with|abt)\s+(?P<x>[^,?!.;:]+)"
+    # "i dont trust X but ...", "would u recommend X".
+    r"|\b(?:trust|rec+om+end)\s+(?P<y>[^,?!.;:]+)"
+)
+# "my local shelter": the asker's own place, not a name ("our" is OUR too: see _OWNED).
+_THEIRS = re.compile(r"^(?:my|your|ur|his|her|their|some|local|the local)\s")
+# ... and, where the name is only guessed from "give to X", "our church" and "a shelter" too.
+_OWNED = re.compile(r"^(?:my|our|your|ur|his|her|their|some|a|an|any|local|the local)\s")
+# Words of a claim about figures or a myth, whoever made it ("a charity called X says 300,000").
+_FIGURES = (
+    "myth myths hoax debunk debunked conspiracy stat stats statistic statistics number numbers"
+)
+_FIGURE_CLAIM = frozenset(f"{_FIGURES} figure figures".split())
+_POSSESSIVE_START = re.compile(r"^'s?\b")
+# Words of a sentence around a name, never of a name ("i keep seeing ads for X everywhere").
+_SENTENCE = """
+    i im i'm my me you u your ur they them he she we is are was were be been do does did have
+    has had will would should could can see seeing saw keep keeps heard hear everywhere ads
+    posts videos dont don't know whats what's
+"""
+_SENTENCE_WORDS = frozenset(_SENTENCE.split())
 # "naptip in nigeria", "polaris from the us": where an organization is or works.
 _PLACE = re.compile(r"^\s+(?:(?:based\s+)?in|from|out of)\s+(?:the\s+)?\w+(?:\s+\w+)?\s*$")
 # "what is X", "who are X": a question that is nothing but a name.
@@ -266,6 +330,12 @@ ORGANIZATIONS_ON_THEIR_FACE = True
 #: A question the entries do not answer that introduces an organization by name ("a ministry
 #: called 'rahab's daughters'") is about it: its card, or "I don't know it" and /report.
 INTRODUCED_NAMES = True
+#: ... and so is one the member would give to, work with, or asks an opinion of ("i was gonna
+#: give like $50 to X rn, is that a bad idea", "need honest opinion on X").
+INVOLVED_NAMES = True
+#: ... of at most this many words: longer, it is what they would give to ("posts about kids
+#: being taken from parking lots"), not a name.
+INVOLVED_NAME_WORDS = 5
 
 
 # Words that ask for a judgement of an organization, wherever its name is in the question ("has
@@ -277,7 +347,14 @@ _JUDGING = re.compile(
     r"sketchy|problematic|harmful|good ones?|bad ones?|good or bad|thoughts|opinions?|take on|"
     r"good (?:org|orgs|organi[sz]ation|charity|group|cause|nonprofit|source)|"
     r"know anything about|heard of|tell me about|anti[- ]?sex[- ]?work\w*|pro[- ]?sex[- ]?work\w*|"
-    r"done anything (?:bad|wrong|shady)|help people|worth supporting|stance|stand on|position on)\b"
+    r"done anything (?:bad|wrong|shady)|help people|worth supporting|stance|stand on|position on|"
+    # "volunteering at X this summer, good idea?", "X seems sus", "whats X's reputation like".
+    r"good idea|bad idea|sus|suss|reputation|rep|think (?:of|about)|fill me in|"
+    r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|volunteer\w*|"
+    r"(?:help|hurt|harm)\w* (?:people|victims|survivors|anyone|sex workers|sws?|kids|children|"
+    r"trafficking victims)|heard (?:\w+ )?(?:stuff|things)|(?:real|whole|full) story|"
+    r"(?:anything|something) (?:i|we) should know|rec+om+end\w*|info (?:on|about)|"
+    r"information (?:on|about))\b"
 )
 
 
@@ -304,7 +381,11 @@ def mentioned_subject(
         # "has ACLU done anything" read as the name: the organization it says, if any, when
         # only the asker's words are around it ("ncmec numbers" stays a subject of the entries).
         inner = mentioned(question)
-        if inner is not None and (_mentioned_alone(subject, inner) or _cut_from(subject, inner)):
+        if inner is not None and (
+            _mentioned_alone(subject, inner)
+            or _cut_from(subject, inner)
+            or _in_a_sentence(subject, inner)
+        ):
             return inner
         return subject
     name = mentioned(question)
@@ -320,16 +401,48 @@ def mentioned_subject(
 
 def introduced_name(question: str) -> str | None:
     """The name of an organization a member introduces ("our church started a ministry called
-    'rahab's daughters'", "a group named Exodus Road that ..."), or None; not in a claim check
-    ("a charity called X says 300,000 kids ... is that true"), which is about the claim."""
-    match = _CALLED.search(fold_for_search(question))
-    if match is None:
-        return None
+    'rahab's daughters'", "a group named Exodus Road that ..."), or one they would give to,
+    work with or ask about ("i was gonna give $50 to X rn", "need honest opinion on X"), or
+    None; not in a claim check ("a charity called X says 300,000 kids ... is that true"), which
+    is about the claim."""
     words = tokenize(question)
-    if not CLAIM_CUES.isdisjoint(words) or any(word.isdigit() for word in words):
+    if not _FIGURE_CLAIM.isdisjoint(words) or any(w.isdigit() and len(w) >= 4 for w in words):
         return None  # "a charity called X says 300,000 kids...": the claim is the subject
-    name = match.group("quoted") or _CLAUSE.split(match.group("plain"), maxsplit=1)[0]
-    return _name_in(name)
+    folded = fold_for_search(question)
+    match = _CALLED.search(folded)
+    if match is not None:
+        return _name_in(match.group("quoted") or _first_clause(match.group("plain")))
+    if not INVOLVED_NAMES:
+        return None
+    for pattern in (_INVOLVED, _ASKED_ABOUT):
+        for match in pattern.finditer(folded):
+            name = _first_clause(match.group("x") or match.group("y"))
+            words_of_name = name.split()
+            if (
+                _OWNED.match(name)
+                or len(words_of_name) > INVOLVED_NAME_WORDS
+                or not _SENTENCE_WORDS.isdisjoint(words_of_name)
+            ):
+                continue  # "our church", "keeps celebrating arrests": not a name
+            if (found := _name_in(name)) is not None:
+                return found
+    return None
+
+
+def _first_clause(text: str) -> str:
+    """``text`` up to the first word that starts a clause or says when ("X this summer")."""
+    return _CLAUSE.split(text, maxsplit=1)[0]
+
+
+def _in_a_sentence(subject: str, name: str) -> bool:
+    """Whether ``subject`` holds ``name`` inside words of a sentence, not of a longer name ("i
+    keep seeing ads for aclu everywhere" holds ACLU; "swop behind bars" is a name)."""
+    folded, name = fold_for_search(subject), fold_for_search(name)
+    at = folded.find(name)
+    if at < 0:
+        return False
+    rest = f"{folded[:at]} {folded[at + len(name) :]}".split()
+    return not _SENTENCE_WORDS.isdisjoint(rest)
 
 
 def _cut_from(subject: str, name: str) -> bool:
@@ -357,7 +470,8 @@ def _about_its_topic(question: str, name: str) -> bool:
     as proof"), which the entries answer, rather than the organization."""
     folded = fold_for_search(question)
     at = folded.find(fold_for_search(name))
-    after = folded[at + len(name) :].split()[:1] if at >= 0 else []
+    # "the missing kids center's reports": the word after the name and its possessive.
+    after = _POSSESSIVE_START.sub("", folded[at + len(name) :]).split()[:1] if at >= 0 else []
     return names_a_topic(" ".join(after))
 
 
@@ -432,6 +546,8 @@ def _name_in(text: str) -> str | None:
         return None  # "a food bank or an animal shelter": two things, not one name
     if _DESCRIPTION.match(text.strip(" \"'“”")):
         return None  # "a charity that treats tip line calls as victims": a kind, not a name
+    if _THEIRS.match(subject):
+        return None  # "my local shelter": the asker's own, not a name
     return subject
 
 

@@ -29,6 +29,7 @@ import asyncio
 import bisect
 import heapq
 import logging
+import re
 import time
 from array import array
 from collections.abc import Iterable
@@ -68,6 +69,7 @@ _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactl
 # Scanning a question for an organization's name (OrgIndex.mentioned): names of up to this many
 # words, in the first _MENTION_MAX_TOKENS words, one-word names from this many letters.
 _MENTION_MAX_WORDS, _MENTION_MAX_TOKENS, _MENTION_MIN_CHARS = 12, 80, 4
+_POSSESSIVE = re.compile(r"['\u2019]s?(?=[^\w]*$)")
 _MENTION_PUNCTUATION = " \t?!.,;:'\"()[]“”‘’"
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
 
@@ -284,16 +286,29 @@ class OrgIndex:
         # Each word normalized once; a run of words is then the join of its words' forms.
         normalized = [normalize(token.strip(_MENTION_PUNCTUATION)) for token in tokens]
         words = [compact(word) for word in normalized]
+        # "decrimny's reputation": a name's last word may carry a possessive.
+        bare_tokens = [_POSSESSIVE.sub("", token) for token in tokens]
+        bare = [
+            compact(normalize(b.strip(_MENTION_PUNCTUATION))) if b != t else w
+            for t, b, w in zip(tokens, bare_tokens, words, strict=True)
+        ]
         found: list[tuple[int, int, int, str]] = []  # (start, end, organization, as written)
         for i, word in enumerate(normalized):
-            if not word or word.split()[0] not in self._first_words:
+            if not word or (
+                word.split()[0] not in self._first_words and bare[i] not in self._first_words
+            ):
                 continue  # no name starts with this word: the common case, one set lookup
             for n in range(min(_MENTION_MAX_WORDS, len(tokens) - i), 0, -1):
                 flat = "".join(words[i : i + n])
                 hit = self._exact.get(flat) if flat else None
+                last = tokens[i + n - 1]
+                if hit is None and bare[i + n - 1] != words[i + n - 1]:
+                    flat = "".join(words[i : i + n - 1]) + bare[i + n - 1]
+                    hit = self._exact.get(flat) if flat else None
+                    last = bare_tokens[i + n - 1]
                 if hit is None:
                     continue
-                span = " ".join(tokens[i : i + n]).strip(_MENTION_PUNCTUATION)
+                span = " ".join([*tokens[i : i + n - 1], last]).strip(_MENTION_PUNCTUATION)
                 if n == 1 and len(flat) < _MENTION_MIN_CHARS and not span.isupper():
                     continue
                 for key_id in _values(hit):
