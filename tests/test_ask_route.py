@@ -580,6 +580,8 @@ def test_an_organization_someone_gives_to_works_for_or_asks_about_is_the_subject
     [
         "should i donate to my local shelter",  # the asker's own: how to help
         "i want to donate to help trafficking survivors",
+        "my dad works for ICE, whats his job like",  # nothing asked of ICE
+        "how do i volunteer at interpol",
         "my aunt keeps sharing posts about kids being taken from parking lots, real?",
     ],
 )
@@ -587,4 +589,4 @@ def test_what_someone_gives_to_is_not_always_an_organization(
     shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
 ) -> None:
     _, index, orgs = shipped
-    assert route(index, orgs, question).kind is not RouteKind.UNKNOWN_ORG
+    assert route(index, orgs, question).kind not in (RouteKind.UNKNOWN_ORG, RouteKind.ORG)

@@ -350,10 +350,10 @@ _JUDGING = re.compile(
     r"done anything (?:bad|wrong|shady)|help people|worth supporting|stance|stand on|position on|"
     # "volunteering at X this summer, good idea?", "X seems sus", "whats X's reputation like".
     r"good idea|bad idea|sus|suss|reputation|rep|think (?:of|about)|fill me in|"
-    r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|volunteer\w*|"
+    r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|"
     r"(?:help|hurt|harm)\w* (?:people|victims|survivors|anyone|sex workers|sws?|kids|children|"
     r"trafficking victims)|heard (?:\w+ )?(?:stuff|things)|(?:real|whole|full) story|"
-    r"(?:anything|something) (?:i|we) should know|rec+om+end\w*|info (?:on|about)|"
+    r"(?:anything|something) (?:i|we) should know|info (?:on|about)|"
     r"information (?:on|about))\b"
 )
 
@@ -412,8 +412,8 @@ def introduced_name(question: str) -> str | None:
     match = _CALLED.search(folded)
     if match is not None:
         return _name_in(match.group("quoted") or _first_clause(match.group("plain")))
-    if not INVOLVED_NAMES:
-        return None
+    if not INVOLVED_NAMES or not judges_an_organization(question):
+        return None  # "my dad works for ICE, whats his job like": no judgement asked
     for pattern in (_INVOLVED, _ASKED_ABOUT):
         for match in pattern.finditer(folded):
             name = _first_clause(match.group("x") or match.group("y"))
