@@ -350,7 +350,8 @@ _JUDGING = re.compile(
     r"done anything (?:bad|wrong|shady)|help people|worth supporting|stance|stand on|position on|"
     # "volunteering at X this summer, good idea?", "X seems sus", "whats X's reputation like".
     r"good idea|bad idea|sus|suss|reputation|rep|think (?:of|about)|fill me in|"
-    r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|"
+    r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|great|amazing|"
+    r"awesome|terrible|awful|horrible|"
     r"(?:help|hurt|harm)\w* (?:people|victims|survivors|anyone|sex workers|sws?|kids|children|"
     r"trafficking victims)|heard (?:\w+ )?(?:stuff|things)|(?:real|whole|full) story|"
     r"(?:anything|something) (?:i|we) should know|info (?:on|about)|"
