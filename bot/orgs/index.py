@@ -287,7 +287,10 @@ class OrgIndex:
         normalized = [normalize(token.strip(_MENTION_PUNCTUATION)) for token in tokens]
         words = [compact(word) for word in normalized]
         # "decrimny's reputation": a name's last word may carry a possessive.
-        bare_tokens = [_POSSESSIVE.sub("", token) for token in tokens]
+        bare_tokens = [
+            _POSSESSIVE.sub("", token) if "'" in token or "\u2019" in token else token
+            for token in tokens
+        ]
         bare = [
             compact(normalize(b.strip(_MENTION_PUNCTUATION))) if b != t else w
             for t, b, w in zip(tokens, bare_tokens, words, strict=True)
