@@ -314,3 +314,24 @@ def test_run_refuses_to_start_until_old_records_have_a_community(tmp_path) -> No
     )
     assert assigned.returncode == 0, assigned.stderr
     assert "Gave 1 record(s)" in assigned.stdout
+
+
+async def test_ask_names_the_organization_a_member_would_give_to(core, a) -> None:
+    """/ask through the command: an organization named inside a sentence gets its card, and one
+    the knowledge base does not know, named only by what the member would give it, gets "I
+    don't know that organization" with the report button, never a guess."""
+    card = await run(
+        core,
+        a["member"],
+        "ask",
+        question="i keep seeing ads for the aclu everywhere, are they legit",
+    )
+    assert card.data["match"]["name"] == "American Civil Liberties Union", card.text
+    unknown = await run(
+        core,
+        a["member"],
+        "ask",
+        question="i was going to donate 20 bucks to shared hope before i saw this, bad idea?",
+    )
+    assert "No organization called “shared hope”" in unknown.text
+    assert unknown.data["match"] is None and not unknown.public
