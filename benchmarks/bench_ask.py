@@ -22,6 +22,7 @@ import msgspec
 
 import bot.knowledge.answering as answering_module
 import bot.knowledge.fields as fields_module
+import bot.knowledge.org_questions as org_questions_module
 import bot.knowledge.route as route_module
 import bot.knowledge.search as search_module
 from bot.knowledge.evaluation import load_cases, route, score
@@ -341,7 +342,7 @@ def bench(questions: int = 400) -> None:
 
 # -- comparison of methods ----------------------------------------------------------------------
 
-_TUNABLE = (answering_module, search_module, fields_module, route_module)
+_TUNABLE = (answering_module, search_module, fields_module, route_module, org_questions_module)
 # The answering rule before issue 14: coverage >= 0.45 decides, nothing else.
 PREVIOUS_RULE = {
     "DOMAIN_GATE": False,

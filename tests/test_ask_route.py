@@ -8,8 +8,9 @@ import pytest
 
 from bot.knowledge.evaluation import route
 from bot.knowledge.loader import Knowledge, load_knowledge
+from bot.knowledge.org_questions import org_subject
 from bot.knowledge.present import HEDGE_NOTE, present_answer
-from bot.knowledge.route import RouteKind, criterion_number, org_subject
+from bot.knowledge.route import RouteKind, criterion_number
 from bot.knowledge.search import Answer, Hit, SearchIndex
 from bot.orgs.index import OrgIndex, org_records
 

@@ -9,12 +9,13 @@ from bot import ids
 from bot.commands.rate import rate
 from bot.commands.spec import Command, Completion, Option, Surface
 from bot.feedback import FEEDBACK_REASON_MAX
+from bot.knowledge.org_questions import mentioned_subject
 from bot.knowledge.present import (
     present_answer,
     present_criteria_list,
     present_entry,
 )
-from bot.knowledge.route import RouteKind, criterion_number, decide, mentioned_subject
+from bot.knowledge.route import RouteKind, criterion_number, decide
 from bot.markdown import escape
 from bot.replies import Actor, Button, ButtonStyle, Choice, Field, Reply, Role, Tone, error
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import Knowledge
+from bot.knowledge.org_questions import mentioned_subject
 from bot.knowledge.present import present_entry
-from bot.knowledge.route import Route, RouteKind, decide, mentioned_subject
+from bot.knowledge.route import Route, RouteKind, decide
 from bot.knowledge.search import SearchIndex
 from bot.orgs.index import OrgIndex
 

@@ -1,0 +1,276 @@
+"""Which organization a question asks about, if any: "is X legit?" -> "X".
+
+Members ask about organizations the way they ask anything else ("is hacking//hustling legit",
+"should i give to one bread foundation", "i keep seeing ads for the aclu everywhere, are they
+legit"). :func:`org_subject` reads the question's shape (:mod:`bot.knowledge.org_phrases`);
+:func:`mentioned_subject` adds a known name said anywhere in a question that weighs it, and a
+name introduced or given to in a question the entries do not answer. Whether X is an
+organization at all is for the ``/rate`` matcher to say; :mod:`bot.knowledge.route` decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.knowledge.org_phrases import (
+    ARTICLE,
+    ASIDE_WORDS,
+    ASKED_ABOUT,
+    ASKS_WHAT,
+    CALLED,
+    CALLED_AN_ORG,
+    CLAUSE,
+    DESCRIPTION,
+    FIGURE_CLAIM,
+    INVOLVED,
+    JUDGING,
+    NAME_CODE,
+    NO_NAME,
+    OPENERS,
+    ORG_FORM,
+    OWNED,
+    PARENTHESES,
+    PATTERNS,
+    PLACE,
+    POSSESSIVE_START,
+    PURPOSE,
+    SENTENCE_END,
+    SENTENCE_WORDS,
+    THEIRS,
+    TOPIC_WORDS,
+    TRAILING,
+    WEB_ADDRESS,
+)
+from bot.knowledge.text import fold_for_search, tokenize
+
+__all__ = [
+    "introduced_name",
+    "is_an_organization",
+    "judges_an_organization",
+    "mentioned_subject",
+    "names_a_topic",
+    "org_subject",
+]
+
+MAX_NAME_WORDS = 7
+#: A known organization named anywhere in a question that judges it is its subject, when no
+#: question shape (:data:`PATTERNS`) found one.
+MENTIONED_ORGANIZATIONS = True
+#: A question the entries do not answer that introduces an organization by name ("a ministry
+#: called 'rahab's daughters'") is about it: its card, or "I don't know it" and /report.
+INTRODUCED_NAMES = True
+#: ... and so is one the member would give to, work with, or asks an opinion of ("i was gonna
+#: give like $50 to X rn, is that a bad idea", "need honest opinion on X").
+INVOLVED_NAMES = True
+#: ... of at most this many words: longer, it is what they would give to ("posts about kids
+#: being taken from parking lots"), not a name.
+INVOLVED_NAME_WORDS = 5
+
+
+def judges_an_organization(question: str) -> bool:
+    """Whether ``question`` asks for a judgement an organization's card gives ("is X legit",
+    "how is X rated"), whatever its shape: then an organization it names is its subject."""
+    return JUDGING.search(fold_for_search(question)) is not None
+
+
+def mentioned_subject(
+    question: str, mentioned: Callable[[str], str | None], answered: bool = False
+) -> str | None:
+    """The organization a question asks about: :func:`org_subject`, or else, when it asks for
+    a judgement (:func:`judges_an_organization`) or is nothing but a name ("ACLU?"), the one
+    organization whose name or alias it says word for word (``mentioned``, an index's
+    :meth:`~bot.orgs.index.OrgIndex.mentioned`), or else, when the entries do not answer the
+    question (``answered`` false), a name the member introduces (:func:`introduced_name`)."""
+    subject = org_subject(question)
+    if not MENTIONED_ORGANIZATIONS:
+        return subject
+    if subject is None and not answered and INTRODUCED_NAMES:
+        subject = introduced_name(question)
+    if subject is not None:
+        # "has ACLU done anything" read as the name: the organization it says, if any, when
+        # only the asker's words are around it ("ncmec numbers" stays a subject of the entries).
+        inner = mentioned(question)
+        if inner is not None and (
+            _mentioned_alone(subject, inner)
+            or _cut_from(subject, inner)
+            or _in_a_sentence(subject, inner)
+        ):
+            return inner
+        return subject
+    name = mentioned(question)
+    if name is None or _about_its_topic(question, name):
+        return None
+    # "ACLU?", "what is rate that rescue": nothing but the name.
+    bare = ASKS_WHAT.sub("", TRAILING.sub("", fold_for_search(question).strip()))
+    alone = ARTICLE.sub("", bare.strip(" \"'“”")) == ARTICLE.sub("", fold_for_search(name))
+    # A shape whose X was too long to read as a name ("what do you know about The Problem With
+    # Forced Rescue and Detention ...") still asks about the organization it names.
+    return name if alone or judges_an_organization(question) or _shaped(question, name) else None
+
+
+def introduced_name(question: str) -> str | None:
+    """The name of an organization a member introduces ("our church started a ministry called
+    'rahab's daughters'", "a group named Exodus Road that ..."), or one they would give to,
+    work with or ask about ("i was gonna give $50 to X rn", "need honest opinion on X"), or
+    None; not in a claim check ("a charity called X says 300,000 kids ... is that true"), which
+    is about the claim."""
+    words = tokenize(question)
+    if not FIGURE_CLAIM.isdisjoint(words) or any(w.isdigit() and len(w) >= 4 for w in words):
+        return None  # "a charity called X says 300,000 kids...": the claim is the subject
+    folded = fold_for_search(question)
+    match = CALLED.search(folded)
+    if match is not None:
+        return _name_in(match.group("quoted") or _first_clause(match.group("plain")))
+    if not INVOLVED_NAMES or not judges_an_organization(question):
+        return None  # "my dad works for ICE, whats his job like": no judgement asked
+    for pattern in (INVOLVED, ASKED_ABOUT):
+        for match in pattern.finditer(folded):
+            name = _first_clause(match.group("x") or match.group("y"))
+            words_of_name = name.split()
+            if (
+                OWNED.match(name)
+                or len(words_of_name) > INVOLVED_NAME_WORDS
+                or not SENTENCE_WORDS.isdisjoint(words_of_name)
+            ):
+                continue  # "our church", "keeps celebrating arrests": not a name
+            if (found := _name_in(name)) is not None:
+                return found
+    return None
+
+
+def _first_clause(text: str) -> str:
+    """``text`` up to the first word that starts a clause or says when ("X this summer")."""
+    return CLAUSE.split(text, maxsplit=1)[0]
+
+
+def _in_a_sentence(subject: str, name: str) -> bool:
+    """Whether ``subject`` holds ``name`` inside words of a sentence, not of a longer name ("i
+    keep seeing ads for aclu everywhere" holds ACLU; "swop behind bars" is a name)."""
+    folded, name = fold_for_search(subject), fold_for_search(name)
+    at = folded.find(name)
+    if at < 0:
+        return False
+    rest = f"{folded[:at]} {folded[at + len(name) :]}".split()
+    return not SENTENCE_WORDS.isdisjoint(rest)
+
+
+def _cut_from(subject: str, name: str) -> bool:
+    """Whether ``subject`` is a piece of the longer ``name`` that a question shape cut off
+    ("rate that rescue" read as "rate" + "that rescue")."""
+    folded, name = fold_for_search(subject), fold_for_search(name)
+    return folded != name and folded in name
+
+
+def _mentioned_alone(subject: str, name: str) -> bool:
+    """Whether ``subject`` is ``name`` with only asker's words around it, not a longer name
+    holding it ("swop behind bars" holds "swop")."""
+    folded, name = fold_for_search(subject), fold_for_search(name)
+    at = folded.find(name)
+    if at < 0:
+        return False
+    # "naptip in nigeria", "butterfly (the sw group)": where it works, or an aside.
+    after = PLACE.sub(" ", folded[at + len(name) :])
+    rest = PARENTHESES.sub(" ", f"{folded[:at]} {after}").split()
+    return all(not word.isalpha() or word in ASIDE_WORDS for word in rest)
+
+
+def _about_its_topic(question: str, name: str) -> bool:
+    """Whether the question asks about the organization's figures or claims ("the NCMEC data
+    as proof"), which the entries answer, rather than the organization."""
+    folded = fold_for_search(question)
+    at = folded.find(fold_for_search(name))
+    # "the missing kids center's reports": the word after the name and its possessive.
+    after = POSSESSIVE_START.sub("", folded[at + len(name) :]).split()[:1] if at >= 0 else []
+    return names_a_topic(" ".join(after))
+
+
+def org_subject(question: str) -> str | None:
+    """The organization a question asks about ("is X legit?" -> "X"), or None.
+
+    Only the shape of the question is read here; whether X is an organization is for the
+    ``/rate`` matcher to say (and :func:`decide` weighs an X that :func:`names_a_topic`). A
+    message of several sentences is read whole first, then sentence by sentence.
+    """
+    for candidate in _readings(question):
+        subject = _subject_of(candidate)
+        if subject is not None:
+            return subject
+    return None
+
+
+def _readings(question: str) -> list[str]:
+    """The message whole, then each of its sentences if it has several."""
+    text = TRAILING.sub("", " ".join(fold_for_search(question).split()))
+    sentences = [TRAILING.sub("", part) for part in SENTENCE_END.split(text)]
+    return [text, *sentences] if len(sentences) > 1 else [text]
+
+
+def _shaped(question: str, name: str) -> bool:
+    """Whether the question has an organization question's shape whose X holds ``name``,
+    however long that X is."""
+    folded = fold_for_search(name)
+    for text in _readings(question):
+        text = OPENERS.sub("", text)
+        for pattern in PATTERNS:
+            match = pattern.match(text)
+            if match is not None and folded in match.group("x"):
+                return True
+    return False
+
+
+def _subject_of(text: str) -> str | None:
+    # Openers before the question proper, possibly several ("wait so is X legit").
+    text = OPENERS.sub("", text)
+    for pattern in PATTERNS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        # "donate to unicef for anti trafficking stuff": the name, then why they ask. Only
+        # where the name ends the question; in "is X good" the tail after it is read already.
+        cut = PURPOSE.search(match.group("x")) if match.end("x") == len(text) else None
+        if cut:
+            name = _name_in(match.group("x")[: cut.start()])
+            if name is not None:
+                return name
+        return _name_in(match.group("x"))
+    return None
+
+
+def _name_in(text: str) -> str | None:
+    """``text`` as an organization's name, or None when it cannot be one."""
+    subject = TRAILING.sub("", text).strip(" \"'“”")
+    address = WEB_ADDRESS.match(subject)
+    if address is not None:
+        subject = address.group("site")  # "ourrescue.org": the matcher knows "ourrescue"
+    subject = ARTICLE.sub("", subject) if not subject.startswith("the new ") else subject
+    # The name's shape is judged without an aside in parentheses ("gems (girls educational and
+    # mentoring services)"); the matcher gets it whole, as some names hold one.
+    bare = PARENTHESES.sub("", subject)
+    words = bare.split()
+    if not words or len(words) > MAX_NAME_WORDS or NO_NAME.match(bare):
+        return None
+    if "?" in subject or "!" in subject:
+        return None  # "anyone read revolting prostitutes? is it": two sentences, read apart
+    if " or " in f" {bare} " or (" and " in f" {bare} " and len(words) > 4):
+        return None  # "a food bank or an animal shelter": two things, not one name
+    if DESCRIPTION.match(text.strip(" \"'“”")):
+        return None  # "a charity that treats tip line calls as victims": a kind, not a name
+    if THEIRS.match(subject):
+        return None  # "my local shelter": the asker's own, not a name
+    return subject
+
+
+def is_an_organization(question: str, subject: str) -> bool:
+    """Whether ``subject`` is an organization on its face: its name has an organization's form
+    ("... Foundation", "... International") or the question calls it one ("a good charity")."""
+    return (
+        ORG_FORM.search(fold_for_search(subject)) is not None
+        or NAME_CODE.search(subject) is not None
+        or CALLED_AN_ORG.search(fold_for_search(question)) is not None
+    )
+
+
+def names_a_topic(subject: str) -> bool:
+    """Whether ``subject`` names one of the knowledge base's subjects ("ncmec numbers",
+    "the nordic model") rather than, on its face, an organization."""
+    return TOPIC_WORDS.search(subject) is not None
