@@ -52,9 +52,10 @@ __all__ = [
     "org_subject",
 ]
 
+#: An X of more words than this is a phrase, not a name (unless a known name is in it).
 MAX_NAME_WORDS = 7
 #: A known organization named anywhere in a question that judges it is its subject, when no
-#: question shape (:data:`PATTERNS`) found one.
+#: question shape (:data:`~bot.knowledge.org_phrases.PATTERNS`) found one.
 MENTIONED_ORGANIZATIONS = True
 #: A question the entries do not answer that introduces an organization by name ("a ministry
 #: called 'rahab's daughters'") is about it: its card, or "I don't know it" and /report.
