@@ -20,6 +20,7 @@ __all__ = [
     "ACRONYMS",
     "CLAIM_CUES",
     "DOMAIN_WORDS",
+    "FIGURE_CUES",
     "NEAR_DOMAIN_WORDS",
     "PHRASE_FILLERS",
     "Analyzer",
@@ -62,11 +63,16 @@ RAW_SYNONYMS: dict[str, str] = {"stat": "statistic", "stats": "statistic"}
 
 #: Words that make a question a claim check ("is X real?"), where an aside beside the subject
 #: is expected.
-_CLAIM_WORDS = """
-    real really true truth actually fake myth hoax debunk debunked lie lies legit exaggerated
-    conspiracy scam accurate stat stats statistic statistics number numbers figure source
-"""
-CLAIM_CUES = frozenset(_CLAIM_WORDS.split())
+_CLAIM_WORDS = (
+    "real really true truth actually fake lie lies legit exaggerated scam accurate source"
+)
+_FIGURE_WORDS = (
+    "myth hoax debunk debunked conspiracy stat stats statistic statistics number numbers figure"
+)
+CLAIM_CUES = frozenset(_CLAIM_WORDS.split()) | frozenset(_FIGURE_WORDS.split())
+#: ... of them, the words of a claim about figures or a myth ("a charity called X says 300,000
+#: kids ... myth?"), plurals included: such a question is about the claim, whoever made it.
+FIGURE_CUES = frozenset(_FIGURE_WORDS.split()) | {"myths", "figures"}
 #: Words that ask about a named subject as a story or an event ("the cyntoia brown case").
 _ABOUT = """
     case story thing stuff claim claims rumor rumour rumors rumours theory controversy scandal

@@ -169,6 +169,13 @@ class AnswerRule:
                 return hit
         return None
 
+    def _sure_term(self, term: Hit, related: Iterable[Scored]) -> Answer:
+        """``term`` as the sure answer (a definition or a comparison), with the related entries
+        worth suggesting beside it."""
+        others = [s.hit for s in related if (s.hit.kind, s.hit.id) != (term.kind, term.id)]
+        suggestions = [h for h in others if h.score >= SUGGEST_THRESHOLD][:3]
+        return Answer(best=dataclasses.replace(term, score=1.0), suggestions=suggestions)
+
     def _phrase_entries(self, question: str, min_words: int = PHRASE_MIN_WORDS) -> set[int]:
         """Entries with a name or alias of ``min_words`` words or more (two at least) said in
         the question."""
@@ -185,10 +192,7 @@ class AnswerRule:
         term = self._defined_term(word) if word else None
         if term is not None:
             # "what does peer support mean": the glossary's entry for it, whatever else ranks.
-            related = [s.hit for s in self._ranked(question, 4) if s.hit.id != term.id]
-            hit = Hit(term.kind, term.id, term.title, 1.0)
-            suggestions = [h for h in related if h.score >= SUGGEST_THRESHOLD][:3]
-            return Answer(best=hit, suggestions=suggestions, hedged=False)
+            return self._sure_term(term, self._ranked(question, 4))
         if DEFINITIONS and points_back(question):
             # "someone called my professor swerfy, what does that mean": the one glossary term
             # whose distinctive name the message says.
@@ -238,11 +242,7 @@ class AnswerRule:
             # "the difference between decriminalisation and legalisation": the first glossary
             # term of the two (a term's text sets it apart from its neighbours), unless the
             # question is an entry's title ("... between sex work and sex trafficking").
-            related = [
-                s.hit for s in ranked if (s.hit.kind, s.hit.id) != (compared.kind, compared.id)
-            ]
-            suggestions = [h for h in related if h.score >= SUGGEST_THRESHOLD][:3]
-            return Answer(best=dataclasses.replace(compared, score=1.0), suggestions=suggestions)
+            return self._sure_term(compared, ranked)
         if RIVAL_SWITCH and ranked and not ranked[0].name_match:
             # The rankers disagree: a close runner-up whose name holds a subject word covers the
             # question clearly better than the BM25F winner. It is the answer to weigh.

@@ -249,14 +249,10 @@ ASKED_ABOUT = re.compile(
     r"|\b(?:trust|rec+om+end)\s+(?P<y>[^,?!.;:]+)"
 )
 # "my local shelter": the asker's own place, not a name ("our" is OUR too: see OWNED).
-THEIRS = re.compile(r"^(?:my|your|ur|his|her|their|some|local|the local)\s")
+_THEIRS = r"my|your|ur|his|her|their|some|local|the local"
+THEIRS = re.compile(rf"^(?:{_THEIRS})\s")
 # ... and, where the name is only guessed from "give to X", "our church" and "a shelter" too.
-OWNED = re.compile(r"^(?:my|our|your|ur|his|her|their|some|a|an|any|local|the local)\s")
-# Words of a claim about figures or a myth, whoever made it ("a charity called X says 300,000").
-FIGURES = (
-    "myth myths hoax debunk debunked conspiracy stat stats statistic statistics number numbers"
-)
-FIGURE_CLAIM = frozenset(f"{FIGURES} figure figures".split())
+OWNED = re.compile(rf"^(?:our|a|an|any|{_THEIRS})\s")
 POSSESSIVE_START = re.compile(r"^'s?\b")
 # Words of a sentence around a name, never of a name ("i keep seeing ads for X everywhere").
 SENTENCE = """

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.knowledge.analyzer import FIGURE_CUES
 from bot.knowledge.org_phrases import (
     ARTICLE,
     ASIDE_WORDS,
@@ -21,7 +22,6 @@ from bot.knowledge.org_phrases import (
     CALLED_AN_ORG,
     CLAUSE,
     DESCRIPTION,
-    FIGURE_CLAIM,
     INVOLVED,
     JUDGING,
     NAME_CODE,
@@ -116,7 +116,7 @@ def introduced_name(question: str) -> str | None:
     None; not in a claim check ("a charity called X says 300,000 kids ... is that true"), which
     is about the claim."""
     words = tokenize(question)
-    if not FIGURE_CLAIM.isdisjoint(words) or any(w.isdigit() and len(w) >= 4 for w in words):
+    if not FIGURE_CUES.isdisjoint(words) or any(w.isdigit() and len(w) >= 4 for w in words):
         return None  # "a charity called X says 300,000 kids...": the claim is the subject
     folded = fold_for_search(question)
     match = CALLED.search(folded)
@@ -144,15 +144,18 @@ def _first_clause(text: str) -> str:
     return CLAUSE.split(text, maxsplit=1)[0]
 
 
+def _around(text: str, name: str) -> tuple[str, str] | None:
+    """``text`` folded and split around the first ``name`` in it: (before, after), or None."""
+    folded, name = fold_for_search(text), fold_for_search(name)
+    at = folded.find(name)
+    return (folded[:at], folded[at + len(name) :]) if at >= 0 else None
+
+
 def _in_a_sentence(subject: str, name: str) -> bool:
     """Whether ``subject`` holds ``name`` inside words of a sentence, not of a longer name ("i
     keep seeing ads for aclu everywhere" holds ACLU; "swop behind bars" is a name)."""
-    folded, name = fold_for_search(subject), fold_for_search(name)
-    at = folded.find(name)
-    if at < 0:
-        return False
-    rest = f"{folded[:at]} {folded[at + len(name) :]}".split()
-    return not SENTENCE_WORDS.isdisjoint(rest)
+    parts = _around(subject, name)
+    return parts is not None and not SENTENCE_WORDS.isdisjoint(" ".join(parts).split())
 
 
 def _cut_from(subject: str, name: str) -> bool:
@@ -165,23 +168,21 @@ def _cut_from(subject: str, name: str) -> bool:
 def _mentioned_alone(subject: str, name: str) -> bool:
     """Whether ``subject`` is ``name`` with only asker's words around it, not a longer name
     holding it ("swop behind bars" holds "swop")."""
-    folded, name = fold_for_search(subject), fold_for_search(name)
-    at = folded.find(name)
-    if at < 0:
+    parts = _around(subject, name)
+    if parts is None:
         return False
     # "naptip in nigeria", "butterfly (the sw group)": where it works, or an aside.
-    after = PLACE.sub(" ", folded[at + len(name) :])
-    rest = PARENTHESES.sub(" ", f"{folded[:at]} {after}").split()
+    before, after = parts
+    rest = PARENTHESES.sub(" ", f"{before} {PLACE.sub(' ', after)}").split()
     return all(not word.isalpha() or word in ASIDE_WORDS for word in rest)
 
 
 def _about_its_topic(question: str, name: str) -> bool:
     """Whether the question asks about the organization's figures or claims ("the NCMEC data
     as proof"), which the entries answer, rather than the organization."""
-    folded = fold_for_search(question)
-    at = folded.find(fold_for_search(name))
+    parts = _around(question, name)
     # "the missing kids center's reports": the word after the name and its possessive.
-    after = POSSESSIVE_START.sub("", folded[at + len(name) :]).split()[:1] if at >= 0 else []
+    after = POSSESSIVE_START.sub("", parts[1]).split()[:1] if parts is not None else []
     return names_a_topic(" ".join(after))
 
 
