@@ -196,40 +196,36 @@ def test_held_out_half(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -
     assert result.wrong_rate <= 0.02, report
 
 
-def test_first_blind_set(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -> None:
-    """The first blind set, seen since its failures were read: floors at the lexical rule's
-    level (117/150, 8 wrong; the semantic extra reaches 128/150 with 7 wrong). Without the
-    extra one off-topic question of it is still answered ("how many people live in the us"
-    shares two words with an entry, one of them distinctive; the extra's meaning check keeps
-    it out), which the floor records rather than hides."""
-    result = _score(shipped, orgs, FIRST_BLIND)
+# The blind sets seen since their failures were read (on 2026-12-03; the third only once the
+# fourth, ask_blind4.toml, had been written to take its place as the forecast): floors at the
+# lexical rule's level, which the semantic extra only raises. The fourth and fifth sets are
+# never floors: only their totals are printed.
+SEEN_BLIND_FLOORS = [
+    # 117/150, 8 wrong (the extra: 128/150, 7 wrong). Without the extra one off-topic question
+    # is still answered ("how many people live in the us" shares two words with an entry, one
+    # of them distinctive; the extra's meaning check keeps it out): recorded, not hidden.
+    pytest.param(FIRST_BLIND, 1, 0.76, 0.055, id="first"),
+    # 146/191, 11 wrong, no off-topic answer (the extra: 159/191, 9 wrong).
+    pytest.param(SECOND_BLIND, 0, 0.74, 0.07, id="second"),
+    # 125/162, 10 wrong, no off-topic answer (the extra: 133/162, 8 wrong).
+    pytest.param(THIRD_BLIND, 0, 0.75, 0.065, id="third"),
+]
+
+
+@pytest.mark.parametrize(("path", "off_topic_max", "ok_min", "wrong_max"), SEEN_BLIND_FLOORS)
+def test_seen_blind_set(
+    shipped: tuple[Knowledge, SearchIndex],
+    orgs: OrgIndex,
+    path: Path,
+    off_topic_max: int,
+    ok_min: float,
+    wrong_max: float,
+) -> None:
+    result = _score(shipped, orgs, path)
     report = "\n".join(result.failures)
-    assert result.off_topic_answered <= 1, report
-    assert result.ok_rate >= 0.76, report
-    assert result.wrong_rate <= 0.055, report
-
-
-def test_second_blind_set(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -> None:
-    """The second blind set, seen since its failures were read on 2026-12-03: floors at the
-    lexical rule's level (146/191, 11 wrong, no off-topic answer; the semantic extra reaches
-    159/191 with 9 wrong and none)."""
-    result = _score(shipped, orgs, SECOND_BLIND)
-    report = "\n".join(result.failures)
-    assert result.off_topic_answered == 0, report
-    assert result.ok_rate >= 0.74, report
-    assert result.wrong_rate <= 0.07, report
-
-
-def test_third_blind_set(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -> None:
-    """The third blind set, seen since its failures were read on 2026-12-03 (once the fourth,
-    ask_blind4.toml, had been written to take its place as the forecast): floors at the lexical
-    rule's level (125/162, 10 wrong, no off-topic answer; the semantic extra reaches 133/162
-    with 8 wrong and none). The fourth set is never a floor: only its totals are printed."""
-    result = _score(shipped, orgs, THIRD_BLIND)
-    report = "\n".join(result.failures)
-    assert result.off_topic_answered == 0, report
-    assert result.ok_rate >= 0.75, report
-    assert result.wrong_rate <= 0.065, report
+    assert result.off_topic_answered <= off_topic_max, report
+    assert result.ok_rate >= ok_min, report
+    assert result.wrong_rate <= wrong_max, report
 
 
 def test_organization_wordings(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -> None:

@@ -154,6 +154,11 @@ def test_a_known_organization_gets_its_card(
         "is demand abolition a good group",
         "is the a21 campaign legit",  # "campaign" is a subject word, but "a21" is a name
         "does exodus cry actually help people",
+        # One someone gives to, works for or asks about, in a question the entries do not answer.
+        "hmm whats exodus cry's reputation like",
+        "idk much about the freedom lantern, can someone fill me in",
+        "i was going to donate 20 bucks to shared hope before i saw this",
+        "my aunt works for hagar international and says theyre great",
     ],
 )
 def test_an_unknown_organization_is_said_to_be_unknown(
@@ -181,6 +186,7 @@ def test_an_unknown_organization_is_said_to_be_unknown(
         "is this cancer research charity trustworthy",
         "do cancer survivors get therapy",
         "what's your take",
+        "what's the difference between a cat and a dog",  # no glossary term compared
     ],
 )
 def test_near_domain_questions_are_refused(
@@ -538,15 +544,6 @@ def test_a_comparison_gets_the_first_glossary_term_of_the_two(
     assert (answer.best.kind, answer.best.id, answer.hedged) == ("terms", term_id, False)
 
 
-def test_a_comparison_of_other_things_gets_no_answer(
-    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
-) -> None:
-    _, index, orgs = shipped
-    assert (
-        route(index, orgs, "what's the difference between a cat and a dog").kind is RouteKind.NONE
-    )
-
-
 def test_an_organization_a_member_introduces_is_the_subject_when_the_entries_have_no_answer(
     shipped: tuple[Knowledge, SearchIndex, OrgIndex],
 ) -> None:
@@ -558,22 +555,6 @@ def test_an_organization_a_member_introduces_is_the_subject_when_the_entries_hav
     # A claim check is about the claim, whoever made it.
     claim = "a charity called polaris says 300,000 kids are trafficked in the us, is that true"
     assert route(index, orgs, claim).kind is not RouteKind.UNKNOWN_ORG
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "hmm whats exodus cry's reputation like",
-        "idk much about the freedom lantern, can someone fill me in",
-        "i was going to donate 20 bucks to shared hope before i saw this",
-        "my aunt works for hagar international and says theyre great",
-    ],
-)
-def test_an_organization_someone_gives_to_works_for_or_asks_about_is_the_subject(
-    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
-) -> None:
-    _, index, orgs = shipped
-    assert route(index, orgs, question).kind is RouteKind.UNKNOWN_ORG
 
 
 @pytest.mark.parametrize(
