@@ -285,8 +285,8 @@ JUDGING = re.compile(
     r"support (?:them|it|decrim\w*|sex work\w*|sws?)|scam|scammy|shady|"
     r"sketchy|problematic|harmful|good ones?|bad ones?|good or bad|thoughts|opinions?|take on|"
     r"good (?:org|orgs|organi[sz]ation|charity|group|cause|nonprofit|source)|"
-    r"know anything about|heard of|tell me about|anti[- ]?sex[- ]?work\w*|pro[- ]?sex[- ]?work\w*|"
-    r"done anything (?:bad|wrong|shady)|help people|worth supporting|stance|stand on|position on|"
+    r"heard of|tell me about|anti[- ]?sex[- ]?work\w*|pro[- ]?sex[- ]?work\w*|"
+    r"done anything (?:bad|wrong|shady)|worth supporting|stance|stand on|position on|"
     # "volunteering at X this summer, good idea?", "X seems sus", "whats X's reputation like".
     r"good idea|bad idea|sus|suss|reputation|rep|think (?:of|about)|fill me in|"
     r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|great|amazing|"
