@@ -159,6 +159,10 @@ def test_a_known_organization_gets_its_card(
         "idk much about the freedom lantern, can someone fill me in",
         "i was going to donate 20 bucks to shared hope before i saw this",
         "my aunt works for hagar international and says theyre great",
+        # Doubts and asides around the name, a race run for it.
+        "shared hope legit or just pr",
+        "a21, anyone know if theyre decent",
+        "our youth group is doing a 5k for exodus road, should we be worried",
     ],
 )
 def test_an_unknown_organization_is_said_to_be_unknown(
@@ -435,6 +439,13 @@ def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(
         ("amnesty seems sketchy", "amnesty-international"),
         ("bot do u know survivor alliance", "survivor-alliance"),
         ("could u check one bread for me", "one-bread-foundation"),
+        # A place or part of its work after the name, an aside after the question, "what's X
+        # like" and "how about X" (asked of a known name only).
+        ("decrimny nyc - good to donate to?", "decrimny"),
+        ("interpol trafficking ops - any good", "interpol"),
+        ("is amnesty any good, asking for my book club", "amnesty-international"),
+        ("whats hacking hustling like", "hacking-hustling"),
+        ("how about the aclu, any good", "aclu"),
         # Names too long for a question's X: nine words, and a title holding "and".
         ("is national agency for the prohibition of trafficking in persons legit", "naptip"),
         (
@@ -563,6 +574,7 @@ def test_an_organization_a_member_introduces_is_the_subject_when_the_entries_hav
         "should i donate to my local shelter",  # the asker's own: how to help
         "i want to donate to help trafficking survivors",
         "my dad works for ICE, whats his job like",  # nothing asked of ICE
+        "whats the weather like in paris",  # "what's X like" weighs only a known name
         "how do i volunteer at interpol",
         "my aunt keeps sharing posts about kids being taken from parking lots, real?",
     ],

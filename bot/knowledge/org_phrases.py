@@ -15,7 +15,9 @@ KIND = r"org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group"
 TAIL = (
     rf"(?:\s+(?:{KIND}|cause|one|"
     r"place to (?:donate|give|volunteer)(?: to| for| with| at)?|"
-    r"to (?:donate|give|support|work|volunteer)(?: to| for| with)?|"
+    r"to (?:donate|give|support|work|volunteer|call|contact|use)(?: to| for| with)?|"
+    # "legit or just pr", "legit or just for show": a doubt about X.
+    r"or just .{1,30}|"
     r"on .{1,40}|for .{1,40}|at .{1,40}|with .{1,40}|or not|at all|or a scam|or what|or bad|"
     # "a good source", "a good read": what else X may be.
     r"source|resource|book|read|site|website|account|page|podcast|"
@@ -24,12 +26,14 @@ TAIL = (
     r"or (?:nah|naw|no|nope|naur|sketchy|shady|harmful|bad|not|legit|good|sus)|"
     # "is X legit or are they part of the problem": a second question about X.
     r"or (?:is|are|was|were|do|does|did|should|would|can|will) .{1,60}|"
-    r"tho|though|really))*"
+    r"tho|though|really)"
+    # "is swop slc any good, i just moved to utah": an aside after the question.
+    r"|,\s*[^,?!]{1,60})*"
 )
 GOOD = (
     r"(?:(?:a |an |any |actually |really |even |still )*"
     r"(?:good|legit|legitimate|trustworthy|trusted|reliable|reputable|safe|ok|okay|fine|"
-    r"bad|shady|sketchy|sus|problematic|harmful|a scam|scam|scammy|real|worth it|"
+    r"bad|shady|sketchy|sus|problematic|harmful|a scam|scam|scammy|real|worth it|decent|"
     r"worth (?:supporting|donating to|giving to|(?:volunteering|working) (?:with|at|for))|"
     r"(?:a )?(?:good|safe|trustworthy) (?:bet|choice)))"
 )
@@ -150,6 +154,8 @@ PATTERNS = [
         rf"^(?P<x>[^,?.!:]+)[,:]+\s*(?:(?:what|wat)\s+(?:do|does)\s+{ANYONE}\s+"
         r"(?:know|think|say)\s+(?:about|of|abt)\s+(?:them|it|they)|"
         rf"(?:are|is)\s+(?:they|it|them)\s+{GOOD}|"
+        rf"(?:(?:does|do)\s+)?{ANYONE}\s+knows?\s+(?:if|whether)\s+(?:they|it|theyre|its)"
+        rf"(?:'re|\s+are|'s|\s+is)?\s+{GOOD}|"
         r"(?:can|should|could)\s+(?:i|we|you)\s+(?:really\s+)?(?:trust|donate to|give to|support)"
         r"\s+(?:them|it))\b.*$"
     ),
@@ -157,6 +163,15 @@ PATTERNS = [
         r"^(?:how|hows)\s+(?:good|legit|trustworthy|reliable|safe)\s+(?:is|are)\s+(?P<x>.+)$"
     ),
     re.compile(rf"^(?P<x>.+?)\s+(?:(?:is|are|seems?|looks?|sounds?|feels?)\s+)?{GOOD}{TAIL}$"),
+]
+# Shapes that ask about an organization only when X is a known one's name ("what's survivor
+# alliance like", "what about decrimny"): with another X they ask about anything ("whats the
+# weather like").
+KNOWN_NAME_PATTERNS = [
+    re.compile(
+        r"^(?:what'?s|whats|what is|what are|how'?s|hows|how is|how are)\s+(?P<x>.+?)\s+like$"
+    ),
+    re.compile(r"^(?:what|how|and)\s+about\s+(?P<x>.+)$"),
 ]
 # X that is no name at all: a pronoun or a placeholder.
 NO_NAME = re.compile(
@@ -178,7 +193,7 @@ OPENERS = re.compile(
     r"^(?:(?:so|ok|okay|hey|hi|yo|um|hmm|wait|lol|honestly|ngl|genuinely|real talk|lowkey|"
     r"(?:hey |hi |yo |ok |okay )?(?:bot|vetbot)|tbh|idk|fr|"
     r"(?:ok so |so )?(?:random|quick|dumb|honest) (?:question|q)(?: but)?|question|sorry|also|"
-    r"and|but|(?:just )?(?:curious|wondering)(?: if| whether)?|"
+    r"and|but|(?:just )?(?:curious|wondering)(?: if| whether)?|(?:what|how) about|"
     r"(?:does |do )?(?:any ?one|any ?body|you guys|y'?all|u) (?:know|knows) (?:if|whether))"
     r"[\s,:]+)+"
 )
@@ -212,11 +227,12 @@ WEB_ADDRESS = re.compile(
 ASIDE = """
     has have had did does do done is are was were anything something bad good pls please plz rn
     tho though really actually even ever lately now the a an they them it its legit ok okay info any
+    uk us usa nyc la chapter branch anti trafficking ops operations work efforts stuff side team
 """
 # "the anti-trafficking review journal": what kind of organization it is.
 KIND_WORDS = """
     org organization organisation charity nonprofit ngo group ministry journal magazine site
-    website page account people folks guys
+    website page account people folks guys blog podcast newsletter channel
 """
 ASIDE_WORDS = frozenset(ASIDE.split()) | frozenset(KIND_WORDS.split())
 # "a ministry called 'rahab's daughters'": a name the member introduces, quoted or up to the
@@ -238,8 +254,12 @@ INVOLVED = re.compile(
     r"(?:(?:like\s+|about\s+)?\$?\d+\s+(?:bucks\s+|dollars\s+)?|(?:some\s+)?money\s+)?"
     r"(?:to|for)|(?:volunteer\w*|intern\w*|sign(?:ed|ing)?\s+up)\s+(?:at|with|for)|"
     r"(?:works?|worked|working)\s+(?:at|for)|(?:fundrais\w*|a\s+(?:charity|fun)\s+run)\s+for|"
+    r"(?:run\w*|walk\w*|doing|did)\s+(?:a|the|in\s+a)\s+(?:5k|10k|half\s+marathon|marathon|"
+    r"race|walk|run)\s+for|"
     r"referred\s+(?:me|us|her|him|them)\s+to)\s+(?P<x>[^,?!.;:'\"“”]+)"
 )
+# "a 5k for X": a race's length, not a figure the question checks.
+RACE_LENGTH = re.compile(r"\b\d+k\b")
 # "need honest opinion on X", "heard some sketchy stuff about X", "idk much about X".
 ASKED_ABOUT = re.compile(
     r"\b(?:opinions?|thoughts|takes?|info|information|stuff|things|rumou?rs|reviews?|"
@@ -288,7 +308,10 @@ JUDGING = re.compile(
     r"heard of|tell me about|anti[- ]?sex[- ]?work\w*|pro[- ]?sex[- ]?work\w*|"
     r"done anything (?:bad|wrong|shady)|worth supporting|stance|stand on|position on|"
     # "volunteering at X this summer, good idea?", "X seems sus", "whats X's reputation like".
-    r"good idea|bad idea|sus|suss|reputation|rep|think (?:of|about)|fill me in|"
+    r"good idea|bad idea|sus|suss|reputation|rep|think (?:of|about)|fill me in|any good|decent|"
+    # "should i be worried", "is that a real org".
+    r"(?:should|do) (?:i|we) (?:be )?(?:worried|concerned|worry)|"
+    r"real (?:org|organi[sz]ation|charity|nonprofit|group|thing)|"
     r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|great|amazing|"
     r"awesome|terrible|awful|horrible|"
     r"(?:help|hurt|harm)\w* (?:people|victims|survivors|anyone|sex workers|sws?|kids|children|"

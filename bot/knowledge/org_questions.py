@@ -24,6 +24,7 @@ from bot.knowledge.org_phrases import (
     DESCRIPTION,
     INVOLVED,
     JUDGING,
+    KNOWN_NAME_PATTERNS,
     NAME_CODE,
     NO_NAME,
     OPENERS,
@@ -34,6 +35,7 @@ from bot.knowledge.org_phrases import (
     PLACE,
     POSSESSIVE_START,
     PURPOSE,
+    RACE_LENGTH,
     SENTENCE_END,
     SENTENCE_WORDS,
     THEIRS,
@@ -115,10 +117,10 @@ def introduced_name(question: str) -> str | None:
     work with or ask about ("i was gonna give $50 to X rn", "need honest opinion on X"), or
     None; not in a claim check ("a charity called X says 300,000 kids ... is that true"), which
     is about the claim."""
-    words = tokenize(question)
+    folded = fold_for_search(question)
+    words = tokenize(RACE_LENGTH.sub(" ", folded))
     if not FIGURE_CUES.isdisjoint(words) or any(w.isdigit() and len(w) >= 4 for w in words):
         return None  # "a charity called X says 300,000 kids...": the claim is the subject
-    folded = fold_for_search(question)
     match = CALLED.search(folded)
     if match is not None:
         return _name_in(match.group("quoted") or _first_clause(match.group("plain")))
@@ -209,11 +211,12 @@ def _readings(question: str) -> list[str]:
 
 def _shaped(question: str, name: str) -> bool:
     """Whether the question has an organization question's shape whose X holds ``name``,
-    however long that X is."""
+    however long that X is, or a shape that asks about an organization when X is a known one
+    (:data:`~bot.knowledge.org_phrases.KNOWN_NAME_PATTERNS`)."""
     folded = fold_for_search(name)
     for text in _readings(question):
         text = OPENERS.sub("", text)
-        for pattern in PATTERNS:
+        for pattern in (*PATTERNS, *KNOWN_NAME_PATTERNS):
             match = pattern.match(text)
             if match is not None and folded in match.group("x"):
                 return True
