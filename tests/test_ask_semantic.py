@@ -144,3 +144,23 @@ def test_a_very_near_runner_up_takes_the_answer_over_the_words() -> None:
     answer = SearchIndex.build(knowledge, embedder=TableEmbedder(table)).answer(question)
     assert answer.best is not None and answer.best.id == "beta"
     assert answer.hedged == lexical.hedged  # as sure as the words were, no surer
+
+
+def test_a_paraphrase_stands_for_its_entry_in_meaning() -> None:
+    # Only a paraphrase of "Alpha" is near the question: it breaks the tie for Alpha.
+    table = {"Beta": [0.0, 1.0, 0.0, 0.0], "massage parlor raids harm": [1.0, 0.0, 0.0, 0.0]}
+    table[TIED] = [0.9, 0.2, 0.0, 0.0]
+    hurt = {**RAIDS_HURT, "paraphrases": ["massage parlor raids harm"]}
+    knowledge = make_knowledge(CRITERIA, MYTHS, TERMS, [*TOPICS, hurt, RAIDS_HELP])
+    answer = SearchIndex.build(knowledge, embedder=TableEmbedder(table)).answer(TIED)
+    assert answer.best is not None
+    assert (answer.best.id, answer.hedged) == ("alpha", True)
+
+
+def test_a_paraphrase_is_never_matched_word_for_word() -> None:
+    # Its words are in no other text of the base: a question made of them gets no answer.
+    hurt = {**RAIDS_HURT, "paraphrases": ["zebra crossing quokka"]}
+    knowledge = make_knowledge(CRITERIA, MYTHS, TERMS, [*TOPICS, hurt, RAIDS_HELP])
+    index = SearchIndex.build(knowledge, embedder=None)
+    assert index.answer("zebra crossing quokka").best is None
+    assert index.search("zebra crossing quokka") == []

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from bot.knowledge.loader import load_knowledge, validate_knowledge
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, REPO
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +189,25 @@ def test_a_knowledge_base_without_synonyms_is_valid(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     (root / "synonyms.toml").unlink()
     assert load_knowledge(root).synonyms == ()
+
+
+def test_every_entry_has_members_paraphrases_and_none_is_an_evaluation_question(shipped) -> None:
+    """About ten paraphrases per entry (for the semantic index); written blind, so none may be
+    an evaluation question word for word (it would inflate the held-out and blind results)."""
+    data = REPO / "tests" / "data"
+    asked = {
+        _plain(case["q"])
+        for path in data.glob("ask_*.toml")
+        for table in tomllib.loads(path.read_text(encoding="utf-8")).values()
+        if isinstance(table, list)
+        for case in table
+        if isinstance(case, dict) and "q" in case
+    }
+    for kind in ("criteria", "myths", "terms", "topics"):
+        for entry in getattr(shipped, kind).values():
+            assert len(entry.paraphrases) >= 8, (kind, entry.id)
+            assert not {_plain(p) for p in entry.paraphrases} & asked, (kind, entry.id)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

@@ -30,6 +30,10 @@ class _Entry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     # Ways members ask about the entry, in their words ("where do my donations end up"): matched
     # like keywords, never shown. Written per concept, never copied from an evaluation question.
     questions: list[ShortText] = []
+    # More ways members ask, about ten per entry (slang, typos, long ones with context), written
+    # per concept by someone who saw no evaluation set. Compared in meaning only (the semantic
+    # index), never word by word: so many words would let every entry cover every question.
+    paraphrases: list[ShortText] = []
 
 
 Word = Annotated[str, msgspec.Meta(pattern=r"^[^\W_]+$", max_length=40)]

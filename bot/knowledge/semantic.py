@@ -2,9 +2,9 @@
 
 The lexical ranking (:mod:`bot.knowledge.search`) matches words; it cannot tell that "does it
 matter if they make you pray first" is about conditions on help. Static word embeddings can: each
-entry is represented by its name, aliases and ``questions`` (the ways members ask about it), each
-embedded on its own, and a question's nearness to an entry is its best similarity to any of them
-(nearest neighbour, so one narrow phrasing is not diluted by the others).
+entry is represented by its name, aliases, ``questions`` and ``paraphrases`` (the ways members ask
+about it), each embedded on its own, and a question's nearness to an entry is its best similarity
+to any of them (nearest neighbour, so one narrow phrasing is not diluted by the others).
 
 It is only ever a tie-breaker (see :mod:`bot.knowledge.answering`): when the lexical rule is
 undecided between its two best entries, and the nearest entry in meaning is one of them and
