@@ -150,11 +150,20 @@ def synthetic_knowledge(entries: int, seed: int = 1) -> Knowledge:
         Source,
     )
     common = {"sources": ["s"], "reviewed": reviewed}
+
+    def asked() -> dict[str, list[str]]:
+        # As many ways of asking as the shipped entries have: the semantic index holds them all.
+        return {
+            "questions": [text(4, 12) for _ in range(5)],
+            "paraphrases": [text(3, 25) for _ in range(10)],
+        }
+
     per_kind = entries // 4
     criteria = {
         f"c-{i}": msgspec.convert(
             {
                 **common,
+                **asked(),
                 "id": f"c-{i}",
                 "number": i,
                 "title": text(3, 8),
@@ -172,6 +181,7 @@ def synthetic_knowledge(entries: int, seed: int = 1) -> Knowledge:
         f"m-{i}": msgspec.convert(
             {
                 **common,
+                **asked(),
                 "id": f"m-{i}",
                 "title": text(4, 10),
                 "aliases": [text(1, 4) for _ in range(3)],
@@ -197,6 +207,7 @@ def synthetic_knowledge(entries: int, seed: int = 1) -> Knowledge:
         f"t-{i}": msgspec.convert(
             {
                 **common,
+                **asked(),
                 "id": f"t-{i}",
                 "name": text(1, 3),
                 "aliases": [text(1, 3)],
@@ -211,6 +222,7 @@ def synthetic_knowledge(entries: int, seed: int = 1) -> Knowledge:
         f"p-{i}": msgspec.convert(
             {
                 **common,
+                **asked(),
                 "id": f"p-{i}",
                 "title": text(3, 8),
                 "summary": text(40, 100),

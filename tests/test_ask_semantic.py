@@ -164,3 +164,25 @@ def test_a_paraphrase_is_never_matched_word_for_word() -> None:
     index = SearchIndex.build(knowledge, embedder=None)
     assert index.answer("zebra crossing quokka").best is None
     assert index.search("zebra crossing quokka") == []
+
+
+def test_a_large_base_is_searched_through_its_entries_mean_phrasing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.knowledge.semantic as semantic
+
+    table = {
+        "police": [1.0, 0, 0, 0],
+        "sting": [0.8, 0.6, 0, 0],
+        "pray first": [0, 1.0, 0, 0],
+        "housing": [0, 0, 1.0, 0],
+    }
+    phrasings = [["police", "sting"], ["housing"], ["pray first"]]
+    exact = SemanticIndex(TableEmbedder(table), phrasings).nearest("sting", limit=3)
+    monkeypatch.setattr(semantic, "EXACT_ROWS", 0)
+    assert SemanticIndex(TableEmbedder(table), phrasings).nearest("sting", limit=3) == exact
+    # Only the two entries whose mean phrasing is nearest are read: "housing" is never near.
+    monkeypatch.setattr(semantic, "CENTROID_SHORTLIST", 2)
+    shortlisted = SemanticIndex(TableEmbedder(table), phrasings).nearest("sting", limit=3)
+    assert [d for d, _ in shortlisted] == [0, 2]
+    assert shortlisted[0][1] == pytest.approx(1.0)

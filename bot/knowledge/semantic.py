@@ -77,6 +77,12 @@ def shipped_embedder() -> Embedder | None:
     return model
 
 
+#: Up to this many phrasings, every one is compared with each question (the shipped base has
+#: about 1,400). Beyond, the question is compared with each entry's mean phrasing first, and
+#: then with the phrasings of the CENTROID_SHORTLIST nearest entries only.
+EXACT_ROWS, CENTROID_SHORTLIST = 20_000, 64
+
+
 class SemanticIndex:
     """Embeddings of every entry's phrasings; :meth:`nearest` ranks entries by meaning."""
 
@@ -94,7 +100,22 @@ class SemanticIndex:
         # segmented maximum (reduceat) over the rows, which stays fast at 10,000 entries.
         self._owned = np.asarray(sorted(set(owners)), dtype=np.intp)
         self._starts = np.searchsorted(np.asarray(owners, dtype=np.intp), self._owned)
-        self._vectors = self._embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        self._vectors = self._embed_all(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        self._ends = np.append(self._starts[1:], len(texts)).astype(np.intp)
+        # Each entry's mean direction: a large base is searched through these first.
+        centroids = np.add.reduceat(self._vectors, self._starts) if texts else self._vectors
+        lengths = np.linalg.norm(centroids, axis=1, keepdims=True)
+        self._centroids = centroids / np.where(lengths > 0, lengths, 1.0)
+
+    def _embed_all(self, texts: list[str]) -> npt.NDArray[np.floating]:
+        """``texts`` embedded shortest first, rows back in their order: the model pads a batch
+        to its longest text, so mixed lengths waste most of the work (74 -> 43 ms for the
+        shipped base's 1,376 phrasings)."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = self._embed([texts[i] for i in order])
+        rows = np.empty_like(vectors)
+        rows[order] = vectors
+        return rows
 
     def _embed(self, texts: list[str]) -> npt.NDArray[np.floating]:
         # A text of no known word embeds as NaN: it is then near nothing.
@@ -104,12 +125,29 @@ class SemanticIndex:
         """The ``limit`` entries nearest to ``question``, as (entry, similarity), nearest first."""
         if not len(self._owned) or not question.strip():
             return []
-        similarity = self._vectors @ self._embed([question])[0]
-        best = np.maximum.reduceat(similarity, self._starts)
+        vector = self._embed([question])[0]
+        if len(self._vectors) <= EXACT_ROWS:
+            entries = np.arange(len(self._owned))
+            best = np.maximum.reduceat(self._vectors @ vector, self._starts)
+        else:
+            entries, best = self._nearest_by_centroid(vector)
         if limit < len(best):
             # Only the few nearest are needed: partition, then sort those.
             top = np.argpartition(-best, limit - 1)[:limit]
         else:
             top = np.arange(len(best))
         order = top[np.argsort(-best[top], kind="stable")]
-        return [(int(self._owned[i]), float(best[i])) for i in order]
+        return [(int(self._owned[entries[i]]), float(best[i])) for i in order]
+
+    def _nearest_by_centroid(
+        self, vector: npt.NDArray[np.floating]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating]]:
+        """(entries, best similarity) for the CENTROID_SHORTLIST entries whose mean direction
+        is nearest, each by its nearest phrasing: a large base's rows are too many to read for
+        every question (150,000 at 10,000 entries, 150 MB: 25 ms)."""
+        shortlist = min(CENTROID_SHORTLIST, len(self._centroids))
+        near = np.argpartition(-(self._centroids @ vector), shortlist - 1)[:shortlist]
+        starts, ends = self._starts[near], self._ends[near]
+        rows = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        offsets = np.concatenate(([0], np.cumsum(ends - starts)[:-1]))
+        return near, np.maximum.reduceat(self._vectors[rows] @ vector, offsets)
