@@ -325,6 +325,12 @@ def test_criterion_number(text: str, number: int | None) -> None:
         ("what does it mean when a group calls its help 'voluntary'", "voluntary-service-model"),
         # The words are one term's whole name and only part of others' ("survival sex work").
         ("define sw", "sex-work"),
+        # "what is X" of a term's whole name or alias (FOSTA is a myth's name too).
+        ("what is sesta", "fosta-sesta"),
+        ("whats the tvpa", "tvpa"),
+        # The word in quotes, then "meaning?" or "what does that mean in practice".
+        ("my prof keeps saying 'harm reduction' in lectures. meaning?", "harm-reduction"),
+        ("the flyer says 'mutual aid' a lot, what does that mean in practice", "mutual-aid"),
     ],
 )
 def test_a_definition_question_gets_the_glossary_term(
@@ -344,6 +350,15 @@ def test_a_common_word_of_a_longer_term_name_is_not_that_term(
     _, index, _ = shipped
     answer = index.answer(question)
     assert answer.best is None or answer.best.id != "survival-sex-work"
+
+
+def test_what_is_a_word_of_a_longer_term_name_is_no_definition(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    # "trafficking" is a word of "sex trafficking", not its whole name: no sure definition.
+    _, index, _ = shipped
+    answer = index.answer("what is trafficking")
+    assert answer.best is None or answer.best.id != "sex-trafficking" or answer.hedged
 
 
 def test_a_distinctive_word_of_a_term_name_is_that_term(

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 
 from bot.knowledge.analyzer import ABOUT_WORDS, CLAIM_CUES, other_cause, other_trade
 from bot.knowledge.hits import Answer, Doc, Hit, Scored
-from bot.knowledge.names import compared_words, defined_word, points_back
+from bot.knowledge.names import (
+    asked_what,
+    compared_words,
+    defined_word,
+    points_back,
+    quoted_word,
+)
 from bot.knowledge.text import tokenize
 
 if TYPE_CHECKING:
@@ -157,6 +163,8 @@ class AnswerRule:
 
         def named(self, kind: str, text: str, leading: bool = ...) -> Hit | None: ...
 
+        def named_whole(self, kind: str, text: str) -> Hit | None: ...
+
     def _defined_term(self, word: str) -> Hit | None:
         """The glossary term ``word`` names, or the one its first words name: members add
         asides after the word ("the nordic model ppl keep bringing up")."""
@@ -190,6 +198,13 @@ class AnswerRule:
     def _answer(self, question: str) -> Answer:
         word = defined_word(question) if DEFINITIONS else None
         term = self._defined_term(word) if word else None
+        if term is None and DEFINITIONS and (name := asked_what(question)) is not None:
+            # "what is fosta": a glossary term's whole name, asked what it is.
+            term = self.named_whole("terms", name)
+        if term is None and DEFINITIONS and points_back(question):
+            # "people keep saying 'lived experience' in these convos. meaning?"
+            quoted = quoted_word(question)
+            term = self._defined_term(quoted) if quoted else None
         if term is not None:
             # "what does peer support mean": the glossary's entry for it, whatever else ranks.
             return self._sure_term(term, self._ranked(question, 4))

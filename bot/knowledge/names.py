@@ -53,14 +53,17 @@ _DEFINITION = [
     ),
     re.compile(r"^explain\s+(?:the\s+)?(?:slogan|idea|concept|word|term|phrase)\s+(?P<x>.+)$"),
 ]
+# "what is fosta", "whats the tvpa": a question that is nothing but a name, asked what it is.
+_WHAT_IS = re.compile(rf"^(?:what|wat|wht)(?:'s|s|\s+is|\s+are)\s+{_ARTICLES}(?P<x>.+)$")
 _FILLER_WORDS = re.compile(r"^(?:(?:ok|okay|so|um|hey|quick question|sorry|pls|please)[\s,:]+)+")
 
 
-# "someone called my professor swerfy, what does that mean": the word came before.
+# "someone called my professor swerfy, what does that mean": the word came before ("... what
+# does that mean in practice", "'lived experience' in these convos. meaning?").
 _POINTING_BACK = re.compile(
     r"(?:^|[\s,.;:!?])(?:what|wat|wht)\s+(?:does|do|did|is)\s+(?:that|it|this|they|those)\s+"
-    r"(?:mean|means|stand for|stands for)$"
-    r"|[,:]\s*(?:meaning|definition)$"
+    r"(?:mean|means|stand for|stands for)(?:\s+(?:in practice|exactly|here|tho|though|lol))?$"
+    r"|[,:.]\s*(?:meaning|definition)$"
 )
 
 
@@ -107,10 +110,22 @@ def defined_word(question: str) -> str | None:
             word = match.group("x").strip(" \"'“”")
             if word in ("it", "this", "that"):
                 # "what does it mean that help should be 'voluntary'": the word in quotes.
-                quoted = _QUOTED.search(text)
-                return quoted.group("q") if quoted else None
+                return quoted_word(text)
             return word if word else None
     return None
+
+
+def asked_what(question: str) -> str | None:
+    """The X of "what is X" ("what is fosta" -> "fosta"), or None: a definition when X is
+    exactly a term's name (the caller checks)."""
+    match = _WHAT_IS.match(_FILLER_WORDS.sub("", _plain(question)))
+    return match.group("x").strip(" \"'“”") or None if match else None
+
+
+def quoted_word(question: str) -> str | None:
+    """A word or phrase the question puts in quotes ("people keep saying 'lived experience'")."""
+    quoted = _QUOTED.search(_plain(question))
+    return quoted.group("q") if quoted else None
 
 
 class NameLookup:
@@ -254,6 +269,18 @@ class NameLookup:
             # The whole name with a typo or two ("superbowl", "nordic modle").
             return self._hit(owners[typo[2]], round(typo[1], 1))
         return None
+
+    def named_whole(self, kind: str, text: str) -> Hit | None:
+        """The entry of ``kind`` whose whole name or alias ``text`` is (or is with a typo): not
+        one that merely holds its words ("trafficking" is not "sex trafficking")."""
+        hit = self.named(kind, text)
+        if hit is None:
+            return None
+        d = self._by_id[(hit.kind, hit.id)]
+        folded = " ".join(fold_for_search(text).split())
+        terms = frozenset(self._analyzer(folded)) - self._analyzer.weak
+        whole = folded in self._docs[d].names or terms in self._name_sets[d]
+        return hit if whole or hit.score < 95.0 else None
 
     def _holders(self, kind: str, terms: set[str], leading: bool = False) -> list[int]:
         """Entries of ``kind`` with a name or alias holding every one of ``terms`` (with
