@@ -163,6 +163,8 @@ def test_a_known_organization_gets_its_card(
         "shared hope legit or just pr",
         "a21, anyone know if theyre decent",
         "our youth group is doing a 5k for exodus road, should we be worried",
+        "my church wants to raise money for shared hope. good idea?",
+        "what about a21",  # an organization on its face ("what about X" asks of one only)
     ],
 )
 def test_an_unknown_organization_is_said_to_be_unknown(
@@ -590,6 +592,7 @@ def test_an_organization_a_member_introduces_is_the_subject_when_the_entries_hav
         "i want to donate to help trafficking survivors",
         "my dad works for ICE, whats his job like",  # nothing asked of ICE
         "whats the weather like in paris",  # "what's X like" weighs only a known name
+        "what about sex workers who like their job",
         "how do i volunteer at interpol",
         "my aunt keeps sharing posts about kids being taken from parking lots, real?",
     ],

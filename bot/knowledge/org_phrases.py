@@ -165,8 +165,8 @@ PATTERNS = [
     re.compile(rf"^(?P<x>.+?)\s+(?:(?:is|are|seems?|looks?|sounds?|feels?)\s+)?{GOOD}{TAIL}$"),
 ]
 # Shapes that ask about an organization only when X is a known one's name ("what's survivor
-# alliance like", "what about decrimny"): with another X they ask about anything ("whats the
-# weather like").
+# alliance like", "what about decrimny") or one on its face ("what about love146"): with another
+# X they ask about anything ("whats the weather like").
 KNOWN_NAME_PATTERNS = [
     re.compile(
         r"^(?:what'?s|whats|what is|what are|how'?s|hows|how is|how are)\s+(?P<x>.+?)\s+like$"
@@ -254,6 +254,7 @@ INVOLVED = re.compile(
     r"(?:(?:like\s+|about\s+)?\$?\d+\s+(?:bucks\s+|dollars\s+)?|(?:some\s+)?money\s+)?"
     r"(?:to|for)|(?:volunteer\w*|intern\w*|sign(?:ed|ing)?\s+up)\s+(?:at|with|for)|"
     r"(?:works?|worked|working)\s+(?:at|for)|(?:fundrais\w*|a\s+(?:charity|fun)\s+run)\s+for|"
+    r"rais(?:e|es|ed|ing)\s+(?:money|funds)\s+for|"
     r"(?:run\w*|walk\w*|doing|did)\s+(?:a|the|in\s+a)\s+(?:5k|10k|half\s+marathon|marathon|"
     r"race|walk|run)\s+for|"
     r"referred\s+(?:me|us|her|him|them)\s+to)\s+(?P<x>[^,?!.;:'\"“”]+)"

@@ -10,7 +10,7 @@ organization at all is for the ``/rate`` matcher to say; :mod:`bot.knowledge.rou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from bot.knowledge.analyzer import FIGURE_CUES
 from bot.knowledge.org_phrases import (
@@ -101,7 +101,9 @@ def mentioned_subject(
             return inner
         return subject
     name = mentioned(question)
-    if name is None or _about_its_topic(question, name):
+    if name is None:
+        return _organization_on_its_face(question)
+    if _about_its_topic(question, name):
         return None
     # "ACLU?", "what is rate that rescue": nothing but the name.
     bare = ASKS_WHAT.sub("", TRAILING.sub("", fold_for_search(question).strip()))
@@ -109,6 +111,16 @@ def mentioned_subject(
     # A shape whose X was too long to read as a name ("what do you know about The Problem With
     # Forced Rescue and Detention ...") still asks about the organization it names.
     return name if alone or judges_an_organization(question) or _shaped(question, name) else None
+
+
+def _organization_on_its_face(question: str) -> str | None:
+    """The X of a shape that asks about an organization only when X is one ("what about
+    love146"), when X's name has an organization's form."""
+    for x in _known_name_shapes(question):
+        name = _name_in(x)
+        if name is not None and is_an_organization(question, name):
+            return name
+    return None
 
 
 def introduced_name(question: str) -> str | None:
@@ -216,11 +228,23 @@ def _shaped(question: str, name: str) -> bool:
     folded = fold_for_search(name)
     for text in _readings(question):
         text = OPENERS.sub("", text)
-        for pattern in (*PATTERNS, *KNOWN_NAME_PATTERNS):
+        for pattern in PATTERNS:
             match = pattern.match(text)
             if match is not None and folded in match.group("x"):
                 return True
-    return False
+    return any(folded in x for x in _known_name_shapes(question))
+
+
+def _known_name_shapes(question: str) -> Iterator[str]:
+    """The X of each shape that asks about an organization only when X is one
+    (:data:`~bot.knowledge.org_phrases.KNOWN_NAME_PATTERNS`), read before and after the
+    openers ("what about" is one)."""
+    for text in _readings(question):
+        for candidate in dict.fromkeys((text, OPENERS.sub("", text))):
+            for pattern in KNOWN_NAME_PATTERNS:
+                match = pattern.match(candidate)
+                if match is not None:
+                    yield match.group("x")
 
 
 def _subject_of(text: str) -> str | None:
