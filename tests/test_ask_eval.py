@@ -31,6 +31,7 @@ HELD_OUT = Path(__file__).parent / "data" / "ask_heldout.toml"
 FIRST_BLIND = Path(__file__).parent / "data" / "ask_fresh.toml"
 SECOND_BLIND = Path(__file__).parent / "data" / "ask_blind2.toml"
 THIRD_BLIND = Path(__file__).parent / "data" / "ask_blind3.toml"
+FOURTH_BLIND = Path(__file__).parent / "data" / "ask_blind4.toml"
 ORG_WORDINGS = Path(__file__).parent / "data" / "ask_org_wordings.toml"
 
 
@@ -196,10 +197,10 @@ def test_held_out_half(shipped: tuple[Knowledge, SearchIndex], orgs: OrgIndex) -
     assert result.wrong_rate <= 0.02, report
 
 
-# The blind sets seen since their failures were read (on 2026-12-03; the third only once the
-# fourth, ask_blind4.toml, had been written to take its place as the forecast): floors at the
-# lexical rule's level, which the semantic extra only raises. The fourth and fifth sets are
-# never floors: only their totals are printed.
+# The blind sets seen since their failures were read (on 2026-12-03; each only once a newer one
+# had been written to take its place as the forecast): floors at the lexical rule's level,
+# which the semantic extra only raises. Blinds 5, 6 and 7 are never floors: only their totals
+# are printed.
 SEEN_BLIND_FLOORS = [
     # 117/150, 8 wrong (the extra: 128/150, 7 wrong). Without the extra one off-topic question
     # is still answered ("how many people live in the us" shares two words with an entry, one
@@ -207,8 +208,14 @@ SEEN_BLIND_FLOORS = [
     pytest.param(FIRST_BLIND, 1, 0.76, 0.055, id="first"),
     # 146/191, 11 wrong, no off-topic answer (the extra: 159/191, 9 wrong).
     pytest.param(SECOND_BLIND, 0, 0.74, 0.07, id="second"),
-    # 125/162, 10 wrong, no off-topic answer (the extra: 133/162, 8 wrong).
+    # 126/162, 10 wrong, no off-topic answer (the extra: 138/162, 8 wrong).
     pytest.param(THIRD_BLIND, 0, 0.75, 0.065, id="third"),
+    # 114/162, 8 wrong; the extra: 128/162 but 14 wrong, its hedges are right only a little
+    # over half the time on these wordings, so this bound is the extra's. Two off-topic
+    # questions are answered either way ("signs of depression in teenagers" gets the myth about
+    # lists of signs; "we only use 10% of our brain, myth or real?" a hedged criterion 10):
+    # recorded, not hidden.
+    pytest.param(FOURTH_BLIND, 2, 0.68, 0.095, id="fourth"),
 ]
 
 
@@ -233,7 +240,8 @@ def test_organization_wordings(shipped: tuple[Knowledge, SearchIndex], orgs: Org
     organization's name, lowercase name and first two aliases (6,750 questions), and with 15
     unknown names (750): the card, or "I don't know that organization". At the end of the
     round that added them, 146 and 91 misses (135 of the first are "would u reccomend it?",
-    left out because "recommend" is a hotel word too); the floors leave a little room."""
+    left out because "recommend" is a hotel word too), 146 and 76 a round later; the floors
+    leave a little room."""
     knowledge, index = shipped
     data = tomllib.loads(ORG_WORDINGS.read_text(encoding="utf-8"))
     known_misses, asked = [], 0
