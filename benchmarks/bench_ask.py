@@ -473,6 +473,9 @@ def compare() -> None:
         "  same, rare-word path without the meaning check": _method(
             knowledge, {"RARE_GATE_MEANING": False}
         ),
+        "  same, name-word path without the meaning check": _method(
+            knowledge, {"NAMED_GATE_MEANING": False}
+        ),
         "  same, spelled-out acronyms count as names": _method(
             knowledge, {"LONG_FORMS_ARE_NOT_NAMES": False}
         ),

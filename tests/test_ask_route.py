@@ -333,6 +333,7 @@ def test_criterion_number(text: str, number: int | None) -> None:
         # The word in quotes, then "meaning?" or "what does that mean in practice".
         ("my prof keeps saying 'harm reduction' in lectures. meaning?", "harm-reduction"),
         ("the flyer says 'mutual aid' a lot, what does that mean in practice", "mutual-aid"),
+        ("what counts as peer support", "peer-support"),
     ],
 )
 def test_a_definition_question_gets_the_glossary_term(
@@ -410,6 +411,17 @@ def test_a_distinctive_homonym_is_not_enough_when_the_meaning_points_elsewhere(
     _, index, orgs = shipped
     # "live" is distinctive in the base only as in "lived experience".
     assert route(index, orgs, "how many people live in the us").kind is RouteKind.NONE
+
+
+def test_a_common_name_word_is_not_enough_when_the_meaning_points_elsewhere(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    _shipped_model()
+    _, index, orgs = shipped
+    # "signs" is in the name of the myth about lists of signs; the meaning is elsewhere.
+    assert route(index, orgs, "signs of depression in children").kind is RouteKind.NONE
+    answer = index.answer("are trafficking signs lists any use")
+    assert answer.best is not None and answer.best.id == "signs-of-trafficking-lists"
 
 
 def test_a_spelled_out_acronym_does_not_make_its_words_the_entry_s_name(

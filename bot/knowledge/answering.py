@@ -59,6 +59,10 @@ RARE_GATE = True
 #: meaning, unless its name holds the word. First blind set: its one off-topic leak gone; no
 #: change on the tune half or the shared eval set.
 RARE_GATE_MEANING = True
+#: ... and so must a subject word in the entry's name that is not distinctive, on the last path
+#: of the gate ("signs of depression in children" names "signs", as the myth about lists of
+#: signs does). Blind 4: one off-topic answer fewer; no other change on the seen sets.
+NAMED_GATE_MEANING = True
 #: Unmatched words common in the base ("make", "post") do not count as another subject.
 FOREIGN_IGNORES_COMMON = True
 #: A top entry another of the next two outscores in confidence by this much is only a hedge ...
@@ -370,7 +374,10 @@ class AnswerRule:
             # A distinctive word alone can be a homonym ("how many people live in the us" and
             # "lived experience"): the meaning must not point elsewhere.
             rare = self._among_nearest(nearest, top)
-        return (top.named or rare) and top.matched >= 2 and foreign == 0
+        named = top.named
+        if named and NAMED_GATE_MEANING and not top.distinct and nearest:
+            named = self._among_nearest(nearest, top)
+        return (named or rare) and top.matched >= 2 and foreign == 0
 
     def _owns(self, d: int, scored: Scored) -> bool:
         """Whether entry ``d`` is the one ``scored`` ranks."""

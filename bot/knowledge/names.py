@@ -52,6 +52,8 @@ _DEFINITION = [
         rf"{_ARTICLES}(?P<x>.+)$"
     ),
     re.compile(r"^explain\s+(?:the\s+)?(?:slogan|idea|concept|word|term|phrase)\s+(?P<x>.+)$"),
+    # "what counts as peer support".
+    re.compile(rf"^(?:what|wat)\s+(?:counts|qualifies)\s+as\s+{_ARTICLES}(?P<x>.+)$"),
 ]
 # "what is fosta", "whats the tvpa": a question that is nothing but a name, asked what it is.
 _WHAT_IS = re.compile(rf"^(?:what|wat|wht)(?:'s|s|\s+is|\s+are)\s+{_ARTICLES}(?P<x>.+)$")
