@@ -60,8 +60,10 @@ RARE_GATE = True
 #: change on the tune half or the shared eval set.
 RARE_GATE_MEANING = True
 #: ... and so must a subject word in the entry's name that is not distinctive, on the last path
-#: of the gate ("signs of depression in children" names "signs", as the myth about lists of
-#: signs does). Blind 4: one off-topic answer fewer; no other change on the seen sets.
+#: of the gate, when the question is near no entry in meaning (SEMANTIC_GATE_MIN): "signs of
+#: depression in children" names "signs", as the myth about lists of signs does. Blind 4: one
+#: off-topic answer fewer; no other change on the seen sets (without the nearness condition,
+#: one answer fewer on the shared eval set).
 NAMED_GATE_MEANING = True
 #: Unmatched words common in the base ("make", "post") do not count as another subject.
 FOREIGN_IGNORES_COMMON = True
@@ -376,7 +378,8 @@ class AnswerRule:
             rare = self._among_nearest(nearest, top)
         named = top.named
         if named and NAMED_GATE_MEANING and not top.distinct and nearest:
-            named = self._among_nearest(nearest, top)
+            # Near nothing in the base, and not near this entry: another subject's words.
+            named = self._among_nearest(nearest, top) or nearest[0][1] >= SEMANTIC_GATE_MIN
         return (named or rare) and top.matched >= 2 and foreign == 0
 
     def _owns(self, d: int, scored: Scored) -> bool:
