@@ -70,13 +70,17 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
+def _shared_eval() -> Path | None:
+    """The shared evaluation set, from the first of its places that exists (both can be the
+    same file)."""
+    return next((path for path in SHARED_EVAL if path.is_file()), None)
+
+
 def _eval_cases() -> list[tuple[str, list[str]]]:
-    cases: list[tuple[str, list[str]]] = []
-    for path in SHARED_EVAL:
-        if path.is_file():
-            cases += [(c["q"], c["expect"]) for c in tomllib.loads(path.read_text())["case"]]
-            break
-    return cases
+    shared = _shared_eval()
+    if shared is None:
+        return []
+    return [(c["q"], c["expect"]) for c in tomllib.loads(shared.read_text())["case"]]
 
 
 def _paraphrases() -> tuple[list[tuple[str, list[str]]], list[str]]:
@@ -416,7 +420,7 @@ def compare() -> None:
         "blind 3": load_cases(SEEN_BLIND_3),
         "blind 4": load_cases(SEEN_BLIND_4),
         "older sets": [
-            *(c for p in SHARED_EVAL if p.is_file() for c in load_cases(p)),
+            *(load_cases(shared) if (shared := _shared_eval()) is not None else []),
             *load_cases(PARAPHRASES),
         ],
     }
