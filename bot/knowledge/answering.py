@@ -207,14 +207,16 @@ class AnswerRule:
         if term is None and DEFINITIONS and (name := asked_what(question)) is not None:
             # "what is fosta": a glossary term's whole name, asked what it is.
             term = self.named_whole("terms", name)
-        if term is None and DEFINITIONS and points_back(question):
-            # "people keep saying 'lived experience' in these convos. meaning?"
-            quoted = quoted_word(question)
-            term = self._defined_term(quoted) if quoted else None
         if term is not None:
             # "what does peer support mean": the glossary's entry for it, whatever else ranks.
             return self._sure_term(term, self._ranked(question, 4))
         if DEFINITIONS and points_back(question):
+            # "people keep saying 'lived experience' in these convos. meaning?": the word in
+            # quotes, if it is a glossary term.
+            quoted = quoted_word(question)
+            term = self._defined_term(quoted) if quoted else None
+            if term is not None:
+                return self._sure_term(term, self._ranked(question, 4))
             # "someone called my professor swerfy, what does that mean": the one glossary term
             # whose distinctive name the message says.
             named_terms = [
