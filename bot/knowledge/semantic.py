@@ -102,10 +102,13 @@ class SemanticIndex:
         self._starts = np.searchsorted(np.asarray(owners, dtype=np.intp), self._owned)
         self._vectors = self._embed_all(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         self._ends = np.append(self._starts[1:], len(texts)).astype(np.intp)
-        # Each entry's mean direction: a large base is searched through these first.
-        centroids = np.add.reduceat(self._vectors, self._starts) if texts else self._vectors
-        lengths = np.linalg.norm(centroids, axis=1, keepdims=True)
-        self._centroids = centroids / np.where(lengths > 0, lengths, 1.0)
+        # A large base is searched through each entry's mean direction first; a small one
+        # (the shipped base) reads every row, and needs none.
+        self._centroids: npt.NDArray[np.floating] | None = None
+        if len(texts) > EXACT_ROWS:
+            centroids = np.add.reduceat(self._vectors, self._starts)
+            lengths = np.linalg.norm(centroids, axis=1, keepdims=True)
+            self._centroids = centroids / np.where(lengths > 0, lengths, 1.0)
 
     def _embed_all(self, texts: list[str]) -> npt.NDArray[np.floating]:
         """``texts`` embedded shortest first, rows back in their order: the model pads a batch
@@ -126,11 +129,11 @@ class SemanticIndex:
         if not len(self._owned) or not question.strip():
             return []
         vector = self._embed([question])[0]
-        if len(self._vectors) <= EXACT_ROWS:
+        if self._centroids is None:
             entries = np.arange(len(self._owned))
             best = np.maximum.reduceat(self._vectors @ vector, self._starts)
         else:
-            entries, best = self._nearest_by_centroid(vector)
+            entries, best = self._nearest_by_centroid(self._centroids, vector)
         if limit < len(best):
             # Only the few nearest are needed: partition, then sort those.
             top = np.argpartition(-best, limit - 1)[:limit]
@@ -140,13 +143,13 @@ class SemanticIndex:
         return [(int(self._owned[entries[i]]), float(best[i])) for i in order]
 
     def _nearest_by_centroid(
-        self, vector: npt.NDArray[np.floating]
+        self, centroids: npt.NDArray[np.floating], vector: npt.NDArray[np.floating]
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating]]:
         """(entries, best similarity) for the CENTROID_SHORTLIST entries whose mean direction
-        is nearest, each by its nearest phrasing: a large base's rows are too many to read for
-        every question (150,000 at 10,000 entries, 150 MB: 25 ms)."""
-        shortlist = min(CENTROID_SHORTLIST, len(self._centroids))
-        near = np.argpartition(-(self._centroids @ vector), shortlist - 1)[:shortlist]
+        (``centroids``) is nearest, each by its nearest phrasing: a large base's rows are too
+        many to read for every question (150,000 at 10,000 entries, 150 MB: 25 ms)."""
+        shortlist = min(CENTROID_SHORTLIST, len(centroids))
+        near = np.argpartition(-(centroids @ vector), shortlist - 1)[:shortlist]
         starts, ends = self._starts[near], self._ends[near]
         rows = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
         offsets = np.concatenate(([0], np.cumsum(ends - starts)[:-1]))
