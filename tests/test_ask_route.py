@@ -131,6 +131,18 @@ def test_an_organization_named_exactly_wins_over_a_subject_word(
         ("should i give to one bread foundation", "one-bread-foundation"),
         ("what do you know about survivor alliance", "survivor-alliance"),
         ("is operation underground railroad a scam", "operation-underground-railroad"),
+        # The name as the object of the asker's sentence, or before a comma.
+        ("a coworker recommended hacking hustling, are they reliable?", "hacking-hustling"),
+        ("found swop usa on twitter, any good?", "swop-usa"),
+        ("whats your take on wayfair as a brand", "wayfair"),
+        ("what do u know about butterfly, the group for migrant sws", "butterfly-sw"),
+        # A short acronym in lower case, and more ways to weigh an organization.
+        ("does the fbi actually help trafficking victims", "fbi"),
+        ("how does the dhs treat survivors", "us-department-of-homeland-security"),
+        ("worth volunteering with decrimny?", "decrimny"),
+        ("one bread foundation, good place to send money?", "one-bread-foundation"),
+        ("hacking//hustling, do they do good work?", "hacking-hustling"),
+        ("marriott keeps bragging about staff training. are they one of the good ones", "marriott"),
     ],
 )
 def test_a_known_organization_gets_its_card(
@@ -165,6 +177,10 @@ def test_a_known_organization_gets_its_card(
         "our youth group is doing a 5k for exodus road, should we be worried",
         "my church wants to raise money for shared hope. good idea?",
         "what about a21",  # an organization on its face ("what about X" asks of one only)
+        # A name, then the asker's sentence; one they sponsor; a doubt after a comma.
+        "destiny rescue keeps popping up in my feed, are they a scam",
+        "my church sponsors hope for justice international, are they legit?",
+        "exodus road, helpful or nah",
     ],
 )
 def test_an_unknown_organization_is_said_to_be_unknown(
@@ -193,6 +209,7 @@ def test_an_unknown_organization_is_said_to_be_unknown(
         "do cancer survivors get therapy",
         "what's your take",
         "what's the difference between a cat and a dog",  # no glossary term compared
+        "i heard the FBI is hiring, good idea to apply?",  # a job there, not a judgement
     ],
 )
 def test_near_domain_questions_are_refused(
@@ -614,3 +631,14 @@ def test_what_someone_gives_to_is_not_always_an_organization(
 ) -> None:
     _, index, orgs = shipped
     assert route(index, orgs, question).kind not in (RouteKind.UNKNOWN_ORG, RouteKind.ORG)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is the 800k kids a year stat legit?", "is the 10k stat real", "is that 1990s study legit"],
+)
+def test_a_figure_is_not_an_organization_s_name(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str
+) -> None:
+    _, index, orgs = shipped
+    assert route(index, orgs, question).kind is not RouteKind.UNKNOWN_ORG

@@ -14,7 +14,7 @@ KIND = r"org|orgs|organi[sz]ation|charity|nonprofit|non profit|ngo|group"
 # Words that, after "is X good", say what X is ("a good charity", "good on sex work").
 TAIL = (
     rf"(?:\s+(?:{KIND}|cause|one|"
-    r"place to (?:donate|give|volunteer)(?: to| for| with| at)?|"
+    r"place to (?:donate|give|volunteer|send money|work|intern)(?: to| for| with| at)?|"
     r"to (?:donate|give|support|work|volunteer|call|contact|use)(?: to| for| with)?|"
     # "legit or just pr", "legit or just for show": a doubt about X.
     r"or just .{1,30}|"
@@ -34,6 +34,7 @@ GOOD = (
     r"(?:(?:a |an |any |actually |really |even |still )*"
     r"(?:good|legit|legitimate|trustworthy|trusted|reliable|reputable|safe|ok|okay|fine|"
     r"bad|shady|sketchy|sus|problematic|harmful|a scam|scam|scammy|real|worth it|decent|"
+    r"helpful|useful|effective|ethical|credible|"
     r"worth (?:supporting|donating to|giving to|(?:volunteering|working) (?:with|at|for))|"
     r"(?:a )?(?:good|safe|trustworthy) (?:bet|choice)))"
 )
@@ -191,6 +192,7 @@ TOPIC_WORDS = re.compile(
 )
 OPENERS = re.compile(
     r"^(?:(?:so|ok|okay|hey|hi|yo|um|hmm|wait|lol|honestly|ngl|genuinely|real talk|lowkey|"
+    r"kinda|sorta|"
     r"(?:hey |hi |yo |ok |okay )?(?:bot|vetbot)|tbh|idk|fr|"
     r"(?:ok so |so )?(?:random|quick|dumb|honest) (?:question|q)(?: but)?|question|sorry|also|"
     r"and|but|(?:just )?(?:curious|wondering)(?: if| whether)?|(?:what|how) about|"
@@ -235,6 +237,8 @@ KIND_WORDS = """
     website page account people folks guys blog podcast newsletter channel
 """
 ASIDE_WORDS = frozenset(ASIDE.split()) | frozenset(KIND_WORDS.split())
+# "us church group", "this local charity": what an organization is, said instead of its name.
+DESCRIBED = frozenset(KIND_WORDS.split()) | {"church", "charities", "orgs", "groups"}
 # "a ministry called 'rahab's daughters'": a name the member introduces, quoted or up to the
 # clause that says what it does.
 CALLED = re.compile(
@@ -247,6 +251,10 @@ CLAUSE = re.compile(
     r"for|with|so|because|bc|cuz|if|when|before|after|this|next|last|rn|tbh|ngl|lol|pls|"
     r"please|everywhere|anymore|yet|first|too|also|though|tho)\b"
 )
+# "destiny rescue keeps showing up in my ads": a name, then what it does in the asker's sentence.
+NAME_THEN_VERB = re.compile(
+    r"^(?P<name>[^,]+?)\s+(?:keeps?|kept|(?:showing|shows|popping|pops|turning|turns)\s+up)\b"
+)
 # "i was gonna give like $50 to X", "volunteering at X this summer": an organization someone
 # would give to or work with.
 INVOLVED = re.compile(
@@ -257,7 +265,9 @@ INVOLVED = re.compile(
     r"rais(?:e|es|ed|ing)\s+(?:money|funds)\s+for|"
     r"(?:run\w*|walk\w*|doing|did)\s+(?:a|the|in\s+a)\s+(?:5k|10k|half\s+marathon|marathon|"
     r"race|walk|run)\s+for|"
-    r"referred\s+(?:me|us|her|him|them)\s+to)\s+(?P<x>[^,?!.;:'\"“”]+)"
+    r"referred\s+(?:me|us|her|him|them)\s+to|"
+    r"(?:support|supports|supporting|sponsor|sponsors|sponsoring))\s+"
+    r"(?P<x>[^,?!.;:'\"“”]+)"
 )
 # "a 5k for X": a race's length, not a figure the question checks.
 RACE_LENGTH = re.compile(r"\b\d+k\b")
@@ -282,6 +292,16 @@ SENTENCE = """
     posts videos dont don't know whats what's
 """
 SENTENCE_WORDS = frozenset(SENTENCE.split())
+# "a friend recommended X", "thinking of giving to X": words after which a name is their object.
+OBJECT_LEAD = """
+    to for with at about from of by on called named recommended recommends found follow follows
+    followed support supports supported sponsor sponsors sponsored joined join like likes love
+    loves trust trusts
+"""
+OBJECT_LEADS = frozenset(OBJECT_LEAD.split())
+# "X on twitter", "X as a company", "X, the sw group": words after which a name has ended.
+NAME_END = "on in as from via over there here lately rn now"
+NAME_ENDS = frozenset(NAME_END.split())
 # "naptip in nigeria", "polaris from the us": where an organization is or works.
 PLACE = re.compile(r"^\s+(?:(?:based\s+)?in|from|out of)\s+(?:the\s+)?\w+(?:\s+\w+)?\s*$")
 # "what is X", "who are X": a question that is nothing but a name.
@@ -294,7 +314,9 @@ ORG_FORM = re.compile(
     r"league|federation|collective|inc|llc|ngo)\b"
 )
 # A word of letters and digits together ("A21", "Love146"): a name, not a subject's words.
-NAME_CODE = re.compile(r"\b(?=\w*[a-z])(?=\w*\d)\w{2,}\b", re.IGNORECASE)
+NAME_CODE = re.compile(
+    r"\b(?!\d+(?:k|m|s|st|nd|rd|th|yo|yrs?)\b)(?=\w*[a-z])(?=\w*\d)\w{2,}\b", re.IGNORECASE
+)
 # "is X a good charity": the asker says X is an organization.
 CALLED_AN_ORG = re.compile(rf"{GOOD}\s+(?:{KIND})\b")
 
@@ -314,9 +336,22 @@ JUDGING = re.compile(
     r"(?:should|do) (?:i|we) (?:be )?(?:worried|concerned|worry)|"
     r"real (?:org|organi[sz]ation|charity|nonprofit|group|thing)|"
     r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|great|amazing|"
-    r"awesome|terrible|awful|horrible|"
-    r"(?:help|hurt|harm)\w* (?:people|victims|survivors|anyone|sex workers|sws?|kids|children|"
-    r"trafficking victims)|heard (?:\w+ )?(?:stuff|things)|(?:real|whole|full) story|"
+    r"awesome|terrible|awful|horrible|helpful|useful|effective|just pr|for show|"
+    # "worth volunteering with X", "X, good place to send money?", "do they do good work".
+    r"worth (?:it|the money|supporting|donating|giving|volunteering|working|joining)|"
+    r"good place to|(?:good|bad|real|useful|important) (?:\w+ ){0,2}work|"
+    r"(?:ok|okay|good|bad) (?:on|with|about) (?:sws?|sex work\w*|decrim\w*|migrants|immigrants)|"
+    r"(?:should|can) (?:i|we) (?:chip in|sponsor|fund|back|join)|"
+    rf"{ANYONE} know (?:about|abt|of)|any info|"
+    # "does X actually help trafficking victims", "how does X treat survivors".
+    r"(?:help|hurt|harm|treat)\w* (?:the )?(?:trafficking )?(?:people|victims|survivors|anyone|"
+    r"sex workers|sws?|kids|children|women|girls|migrants|immigrants)|"
+    r"heard (?:\w+ )?(?:stuff|things)|(?:real|whole|full) story|"
     r"(?:anything|something) (?:i|we) should know|info (?:on|about)|"
     r"information (?:on|about))\b"
+)
+# "is the fbi hiring", "how much does the aclu pay lawyers": a job there, not a judgement of it.
+WORKING_THERE = re.compile(
+    r"\b(?:hiring|hire|apply|applying|application|job|jobs|career|careers|internships?|"
+    r"salary|salaries|interview|resume|cv)\b"
 )

@@ -21,12 +21,16 @@ from bot.knowledge.org_phrases import (
     CALLED,
     CALLED_AN_ORG,
     CLAUSE,
+    DESCRIBED,
     DESCRIPTION,
     INVOLVED,
     JUDGING,
     KNOWN_NAME_PATTERNS,
     NAME_CODE,
+    NAME_ENDS,
+    NAME_THEN_VERB,
     NO_NAME,
+    OBJECT_LEADS,
     OPENERS,
     ORG_FORM,
     OWNED,
@@ -42,6 +46,7 @@ from bot.knowledge.org_phrases import (
     TOPIC_WORDS,
     TRAILING,
     WEB_ADDRESS,
+    WORKING_THERE,
 )
 from bot.knowledge.text import fold_for_search, tokenize
 
@@ -73,7 +78,9 @@ INVOLVED_NAME_WORDS = 5
 def judges_an_organization(question: str) -> bool:
     """Whether ``question`` asks for a judgement an organization's card gives ("is X legit",
     "how is X rated"), whatever its shape: then an organization it names is its subject."""
-    return JUDGING.search(fold_for_search(question)) is not None
+    folded = fold_for_search(question)
+    # "i heard the fbi is hiring, good idea to apply?": a job, not a judgement of X.
+    return JUDGING.search(folded) is not None and WORKING_THERE.search(folded) is None
 
 
 def mentioned_subject(
@@ -97,6 +104,7 @@ def mentioned_subject(
             _mentioned_alone(subject, inner)
             or _cut_from(subject, inner)
             or _in_a_sentence(subject, inner)
+            or _object_in_a_sentence(subject, inner)
         ):
             return inner
         return subject
@@ -170,6 +178,22 @@ def _in_a_sentence(subject: str, name: str) -> bool:
     keep seeing ads for aclu everywhere" holds ACLU; "swop behind bars" is a name)."""
     parts = _around(subject, name)
     return parts is not None and not SENTENCE_WORDS.isdisjoint(" ".join(parts).split())
+
+
+def _object_in_a_sentence(subject: str, name: str) -> bool:
+    """Whether ``subject`` holds ``name`` as the object of the asker's words ("a friend
+    recommended lying for the lord", "found rate that rescue on twitter", "butterfly, the
+    migrant sw network"), not as a word of a longer name or of a thing named after it ("the
+    marriott breakfast", "the fbi academy")."""
+    parts = _around(subject, name)
+    if parts is None:
+        return False
+    before, after = parts[0].split(), parts[1].strip()
+    if before and before[-1] in ("the", "a", "an"):
+        before = before[:-1]
+    led = not before or before[-1] in OBJECT_LEADS
+    ended = not after or after[0] in ",;:(-\u2013\u2014" or after.split()[0] in NAME_ENDS
+    return bool(parts[0].strip() or after) and led and ended
 
 
 def _cut_from(subject: str, name: str) -> bool:
@@ -261,8 +285,22 @@ def _subject_of(text: str) -> str | None:
             name = _name_in(match.group("x")[: cut.start()])
             if name is not None:
                 return name
-        return _name_in(match.group("x"))
+        # "destiny rescue keeps showing up in my ads, are they a scam": the name, then a clause.
+        return _name_in(match.group("x")) or _name_before_verb(match.group("x"))
     return None
+
+
+def _name_before_verb(text: str) -> str | None:
+    """The name that begins the asker's sentence ``text``, if it has no owner ("destiny rescue
+    keeps showing up in my ads" -> "destiny rescue"; not "my church")."""
+    match = NAME_THEN_VERB.match(text)
+    if match is None:
+        return None
+    name = match.group("name")
+    words = name.split()
+    if OWNED.match(name) or not SENTENCE_WORDS.isdisjoint(words) or words[-1] in DESCRIBED:
+        return None  # "my church keeps ...", "a charity i follow ...", "us church group ..."
+    return _name_in(name)
 
 
 def _name_in(text: str) -> str | None:
@@ -278,6 +316,8 @@ def _name_in(text: str) -> str | None:
     words = bare.split()
     if not words or len(words) > MAX_NAME_WORDS or NO_NAME.match(bare):
         return None
+    if all(NO_NAME.match(word) or word in ASIDE_WORDS for word in words):
+        return None  # "are they actually one of the good ones": a pronoun and asides
     if "?" in subject or "!" in subject:
         return None  # "anyone read revolting prostitutes? is it": two sentences, read apart
     if " or " in f" {bare} " or (" and " in f" {bare} " and len(words) > 4):

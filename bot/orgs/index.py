@@ -69,6 +69,10 @@ _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactl
 # Scanning a question for an organization's name (OrgIndex.mentioned): names of up to this many
 # words, in the first _MENTION_MAX_TOKENS words, one-word names from this many letters.
 _MENTION_MAX_WORDS, _MENTION_MAX_TOKENS, _MENTION_MIN_CHARS = 12, 80, 4
+# Short aliases that are also everyday words ("our", "ice"): in a sentence, only in capitals
+# ("OUR", "ICE"). Other short ones ("fbi", "dhs", "hrw") count however they are typed.
+_EVERYDAY = "our ice us act end one all any can aid hope care may new now see way who why how"
+_EVERYDAY_WORDS = frozenset(_EVERYDAY.split())
 _POSSESSIVE = re.compile(r"['\u2019]s?(?=[^\w]*$)")
 _MENTION_PUNCTUATION = " \t?!.,;:'\"()[]“”‘’"
 _MARGIN = 5.0  # a full match wins outright when it beats the next organization by this much
@@ -277,10 +281,9 @@ class OrgIndex:
         """The name or alias of the one organization that ``text`` says word for word, as
         written there ("has ACLU done anything bad" -> "ACLU"), or None (none, or several).
 
-        A name inside a longer one found ("SWOP" in "SWOP Behind Bars") does not count. One
-        word alone counts when it is in capitals as typed ("OUR", "ICE") or at least
-        :data:`_MENTION_MIN_CHARS` letters long, so that "our" and "ice" in a sentence are not
-        taken for organizations.
+        A name inside a longer one found ("SWOP" in "SWOP Behind Bars") does not count. A short
+        word alone that is also an everyday word counts only in capitals as typed ("OUR",
+        "ICE"), so that "our" and "ice" in a sentence are not taken for organizations.
         """
         tokens = text.split()[:_MENTION_MAX_TOKENS]
         # Each word normalized once; a run of words is then the join of its words' forms.
@@ -312,7 +315,12 @@ class OrgIndex:
                 if hit is None:
                     continue
                 span = " ".join([*tokens[i : i + n - 1], last]).strip(_MENTION_PUNCTUATION)
-                if n == 1 and len(flat) < _MENTION_MIN_CHARS and not span.isupper():
+                if (
+                    n == 1
+                    and len(flat) < _MENTION_MIN_CHARS
+                    and not span.isupper()
+                    and flat in _EVERYDAY_WORDS
+                ):
                     continue
                 for key_id in _values(hit):
                     found.append((i, i + n, self._key_org[key_id], span))
