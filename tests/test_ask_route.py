@@ -242,6 +242,22 @@ def test_a_claim_check_about_a_distinctive_subject_passes_the_gate(
 @pytest.mark.parametrize(
     ("question", "entry_id"),
     [
+        # Fillers ("wait", "kinda") and where it was seen are asides; "proven" checks a claim.
+        ("wait was the wayfair cabinet thing ever proven", "wayfair-cabinets-conspiracy"),
+        ("is the 800k kids a year stat legit? saw it on tiktok", "800000-children-a-year"),
+    ],
+)
+def test_asides_around_a_claim_check_do_not_refuse_it(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex], question: str, entry_id: str
+) -> None:
+    _, index, _ = shipped
+    answer = index.answer(question)
+    assert answer.best is not None and answer.best.id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
         ("the cyntoia brown story", "criminalized-survivors"),
         ("that wayfair rumor", "wayfair-cabinets-conspiracy"),
         ("kraft spa case", "kraft-florida-spa-sting"),
@@ -599,6 +615,15 @@ def test_a_comparison_gets_the_first_glossary_term_of_the_two(
     answer = index.answer(question)
     assert answer.best is not None
     assert (answer.best.kind, answer.best.id, answer.hedged) == ("terms", term_id, False)
+
+
+def test_a_word_that_only_begins_a_term_s_name_is_not_compared(
+    shipped: tuple[Knowledge, SearchIndex, OrgIndex],
+) -> None:
+    """ "bad" begins "Bad date list", but "just a really bad job" does not name it."""
+    _, index, _ = shipped
+    answer = index.answer("legally what makes something trafficking vs just a really bad job")
+    assert answer.best is None or answer.best.id != "bad-date-list"
 
 
 def test_an_organization_a_member_introduces_is_the_subject_when_the_entries_have_no_answer(

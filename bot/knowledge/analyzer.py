@@ -64,7 +64,8 @@ RAW_SYNONYMS: dict[str, str] = {"stat": "statistic", "stats": "statistic"}
 #: Words that make a question a claim check ("is X real?"), where an aside beside the subject
 #: is expected.
 _CLAIM_WORDS = (
-    "real really true truth actually fake lie lies legit exaggerated scam accurate source"
+    "real really true truth actually fake lie lies legit exaggerated scam accurate source "
+    "proven prove proof disproven"
 )
 _FIGURE_WORDS = (
     "myth hoax debunk debunked conspiracy stat stats statistic statistics number numbers figure"

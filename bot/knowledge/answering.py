@@ -134,6 +134,8 @@ DEFINITIONS, DEFINED_WORDS_MAX = True, 6
 #: A comparison ("the difference between X and Y", "X vs Y") of two words, one of them a
 #: glossary term's, gets that term (the first one's, if both are).
 COMPARISONS = True
+#: ... a side of at most this many words may name a term by its start ("legal", "decrim").
+COMPARED_BY_ITS_START = 2
 _ARTICLE_WORDS = frozenset(["the", "a", "an", "this", "that", "to", "of", "in", "and", "or"])
 
 #: Minimum confidence for an entry to be offered as a related suggestion.
@@ -157,6 +159,7 @@ class AnswerRule:
     _org_terms: frozenset[str]
     _meta_terms: frozenset[str]  # "criterion", "criteria" as this index reads them
     _by_id: dict[tuple[str, str], int]
+    _name_sets: list[list[frozenset[str]]]  # each entry's names and aliases, as index terms
     _shared_cause_terms: frozenset[str]  # domain words other causes use too ("cancer survivor")
 
     if TYPE_CHECKING:  # provided by SearchIndex and NameLookup
@@ -180,6 +183,21 @@ class AnswerRule:
                 continue  # "the nordic model the": a name does not end with an article
             hit = self.named("terms", " ".join(words[:n]), leading=True)
             if hit is not None:
+                return hit
+        return None
+
+    def _compared_term(self, pair: tuple[str, str]) -> Hit | None:
+        """The first glossary term of a comparison's two sides ("decrim vs legalization") that
+        the side names whole, or begins to name in a word or two ("legal"): in "what makes
+        something trafficking vs just a really bad job", "bad" begins the name "Bad date list"
+        but the side does not say it."""
+        for side in pair:
+            hit = self._defined_term(side)
+            if hit is None:
+                continue
+            said = set(self._analyzer(side))
+            names = self._name_sets[self._by_id[(hit.kind, hit.id)]]
+            if len(side.split()) <= COMPARED_BY_ITS_START or any(n <= said for n in names):
                 return hit
         return None
 
@@ -260,7 +278,7 @@ class AnswerRule:
                 others = [s for s in candidates[:4] if s is not named]
                 ranked = [named, *others[:3]]
         pair = compared_words(question) if COMPARISONS else None
-        compared = self._defined_term(pair[0]) or self._defined_term(pair[1]) if pair else None
+        compared = self._compared_term(pair) if pair else None
         if compared is not None and not (ranked and ranked[0].name_match):
             # "the difference between decriminalisation and legalisation": the first glossary
             # term of the two (a term's text sets it apart from its neighbours), unless the

@@ -49,7 +49,7 @@ QUESTION_STOPWORDS = frozenset(
     wont would wouldnt ya yeah yes yet you youre your yours yourself explain explained definition
     define anyone people guys hey hi hello ok okay im actually kind sort lot lots bit does whats
     ppl ppls tbh ngl imo imho idk idc lol lmao lmfao omg rn irl fr smh btw thx ty bc cuz cos coz
-    abt smth sth yall yknow tho pretty honestly literally
+    abt smth sth yall yknow tho pretty honestly literally wait kinda sorta lowkey saw seen
     """
     )
 )
