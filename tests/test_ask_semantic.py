@@ -13,6 +13,8 @@ import numpy.typing as npt
 import pytest
 from test_search import CRITERIA, MYTHS, TERMS, TOPICS, _src, make_knowledge
 
+from bot.knowledge import answering
+from bot.knowledge import semantic as semantic_module
 from bot.knowledge.search import SearchIndex
 from bot.knowledge.semantic import SemanticIndex
 
@@ -72,7 +74,44 @@ def test_meaning_breaks_a_tie_as_a_hedged_answer() -> None:
 
 
 def test_meaning_too_close_between_entries_breaks_no_tie() -> None:
+    # Exactly between the two: the classifier is as unsure as the nearness.
+    assert _index(TableEmbedder, [0.7, 0.7, 0.0, 0.0]).answer(TIED).best is None
+
+
+def test_without_the_classifier_a_near_tie_in_nearness_breaks_no_tie(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(answering, "CLASSIFIER_TIEBREAK", False)
     assert _index(TableEmbedder, [0.7, 0.69, 0.0, 0.0]).answer(TIED).best is None
+
+
+def test_the_classifier_ranks_the_entries_whose_phrasings_a_question_is_like() -> None:
+    table = {
+        "police": [1.0, 0, 0, 0],
+        "sting": [0.8, 0.6, 0, 0],
+        "pray first": [0, 1.0, 0, 0],
+        "strings attached": [0, 0.8, 0.6, 0],
+    }
+    semantic = SemanticIndex(
+        TableEmbedder(table), [["police", "sting"], [], ["pray first", "strings attached"]]
+    )
+    meaning = semantic.meaning("strings attached", limit=3)
+    assert meaning is not None
+    assert [d for d, _, _ in meaning.likeliest] == [2, 0]  # never the entry without phrasings
+    assert meaning.likeliest[0][1] > 0.9 > meaning.likeliest[1][1]
+    assert meaning.likeliest[0][2] == pytest.approx(1.0)  # and its nearest phrasing's similarity
+    assert sum(p for _, p, _ in meaning.likeliest) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_base_too_large_to_train_on_is_ranked_by_nearness_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(semantic_module, "CLASSIFIER_MAX_WORK", 1)
+    table = {"police": [1.0, 0, 0, 0], "pray first": [0, 1.0, 0, 0]}
+    semantic = SemanticIndex(TableEmbedder(table), [["police"], ["pray first"]])
+    meaning = semantic.meaning("police")
+    assert meaning is not None and meaning.likeliest == []
+    assert meaning.nearest[0][0] == 0
 
 
 def test_meaning_far_from_every_entry_breaks_no_tie() -> None:
