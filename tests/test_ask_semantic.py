@@ -225,3 +225,31 @@ def test_a_large_base_is_searched_through_its_entries_mean_phrasing(
     shortlisted = SemanticIndex(TableEmbedder(table), phrasings).nearest("sting", limit=3)
     assert [d for d, _ in shortlisted] == [0, 2]
     assert shortlisted[0][1] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # The issue's own example: few words shared with the entry on help without strings.
+        (
+            "does it matter if an org makes survivors go to therapy before they get housing",
+            "criterion-7-victim-services",
+        ),
+        (
+            "how do i talk to a friend who went thru trafficking without saying the wrong thing",
+            "supporting-a-survivor",
+        ),
+    ],
+)
+def test_the_shipped_classifier_hedges_with_the_entry_a_question_means(
+    question: str, entry_id: str
+) -> None:
+    pytest.importorskip("wordllama")
+    from pathlib import Path
+
+    from bot.knowledge.loader import load_knowledge
+
+    knowledge = load_knowledge(Path(__file__).resolve().parents[1] / "knowledge")
+    answer = SearchIndex.build(knowledge).answer(question)
+    assert answer.best is not None
+    assert (answer.best.id, answer.hedged) == (entry_id, True)
