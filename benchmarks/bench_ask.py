@@ -465,6 +465,12 @@ def compare() -> None:
         "  same, low coverage is no answer, not undecided": _method(
             knowledge, {"UNDECIDED_THRESHOLD": 0.25}
         ),
+        "  same, nearest phrasing instead of the classifier": _method(
+            knowledge, {"CLASSIFIER_TIEBREAK": False}
+        ),
+        "  same, classifier only among the lexical three": _method(
+            knowledge, {"CLASSIFIER_SURE": 2.0}
+        ),
         "  same, without the semantic tie-break": _method(knowledge, {"SEMANTIC_TIEBREAK": False}),
         "  same, semantic tie-break at any gap": _method(knowledge, {"SEMANTIC_GAP": 0.0}),
         "  same, semantic tie-break among the lexical top 2": _method(
