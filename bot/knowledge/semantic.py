@@ -90,11 +90,11 @@ EXACT_ROWS, CENTROID_SHORTLIST = 20_000, 64
 #: The classifier: CLASSIFIER_STEPS of gradient descent with momentum from zero on the softmax
 #: loss of scaled scores (CLASSIFIER_SCALE: cosine-like scores need it to reach confident
 #: probabilities), with a little weight decay. Few steps are enough, and a regularizer too. On
-#: the tune half and blinds 1 to 5, answers (wrong) in the rule: 15 steps 951 (40), 20 steps
-#: 960 (34), 25 steps 955 (38), 30 steps 956 (37), 300 (converged) 950 (40); nearest phrasing
-#: alone 932 (50). 20 steps take about 50 ms for the shipped base, in the build's semantic
-#: thread. Starting from each entry's mean direction reached a better top entry in 10 steps
-#: (88 % against 86 %) but answered fewer in the rule (936, 45 wrong).
+#: the tune half and blinds 1 to 5, answers (wrong) in the rule: 15 steps 955 (39), 20 steps
+#: 965 (34), 25 steps 964 (35), 30 steps 963 (35), 100 steps 959 (36), 300 (converged) 952
+#: (39); the nearest phrasing instead, 936 (50). 20 steps take about 50 ms for the shipped
+#: base, in the build's semantic thread. Starting from each entry's mean direction reached a
+#: better first entry in 10 steps (88 % against 86 %) but answered fewer in the rule.
 CLASSIFIER_STEPS, CLASSIFIER_RATE, CLASSIFIER_MOMENTUM = 20, 0.5, 0.9
 CLASSIFIER_SCALE, CLASSIFIER_DECAY = 20.0, 1e-3
 #: Training costs phrasings x entries per step: past this much (a base several times the
