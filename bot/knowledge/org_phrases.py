@@ -340,6 +340,7 @@ JUDGING = re.compile(
     # "worth volunteering with X", "X, good place to send money?", "do they do good work".
     r"worth (?:it|the money|supporting|donating|giving|volunteering|working|joining)|"
     r"good place to|(?:good|bad|real|useful|important) (?:\w+ ){0,2}work|"
+    r"doing (?:any |more |real |actual )?(?:good|bad|harm|damage)|"
     r"(?:ok|okay|good|bad) (?:on|with|about) (?:sws?|sex work\w*|decrim\w*|migrants|immigrants)|"
     r"(?:should|can) (?:i|we) (?:chip in|sponsor|fund|back|join)|"
     rf"{ANYONE} know (?:about|abt|of)|any info|"
