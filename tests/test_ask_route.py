@@ -143,7 +143,7 @@ def test_an_organization_named_exactly_wins_over_a_subject_word(
         ("one bread foundation, good place to send money?", "one-bread-foundation"),
         ("hacking//hustling, do they do good work?", "hacking-hustling"),
         ("marriott keeps bragging about staff training. are they one of the good ones", "marriott"),
-        ("wayfair says it trains drivers to spot trafficking, are they doing any good", "wayfair"),
+        ("wayfair says it trains drivers to spot trafficking, are they doing good here", "wayfair"),
     ],
 )
 def test_a_known_organization_gets_its_card(
