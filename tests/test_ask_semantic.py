@@ -239,6 +239,9 @@ def test_a_large_base_is_searched_through_its_entries_mean_phrasing(
             "how do i talk to a friend who went thru trafficking without saying the wrong thing",
             "supporting-a-survivor",
         ),
+        # The words surely said the bar on funding ("help", "money"); the classifier all but
+        # rules it out.
+        ("where should my money go if i want to help", "how-to-help"),
     ],
 )
 def test_the_shipped_classifier_hedges_with_the_entry_a_question_means(
