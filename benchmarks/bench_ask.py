@@ -468,8 +468,8 @@ def compare() -> None:
         "  same, nearest phrasing instead of the classifier": _method(
             knowledge, {"CLASSIFIER_TIEBREAK": False}
         ),
-        "  same, the words' answer never yields to the classifier": _method(
-            knowledge, {"CLASSIFIER_DOUBT": 0.0}
+        "  same, never yielding to the classifier's doubt": _method(
+            knowledge, {"CLASSIFIER_DOUBTS": False}
         ),
         "  same, classifier only among the lexical three": _method(
             knowledge, {"CLASSIFIER_SURE": 2.0}

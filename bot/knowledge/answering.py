@@ -111,8 +111,9 @@ CLASSIFIER_TIEBREAK, CLASSIFIER_MIN, CLASSIFIER_GAP = True, 0.45, 0.2
 #: it a probability under CLASSIFIER_DOUBT, or does not rank it among its CLASSIFIER_LIMIT
 #: first: "i want to actually help, where should my money go" is not about the bar on funding
 #: groups that won't oppose prostitution, whatever "help" and "money" say. Seen sets: +2
-#: answers, 2 fewer wrong; under 0.1, no change.
-CLASSIFIER_DOUBT, CLASSIFIER_LIMIT = 0.05, 5
+#: answers, 2 fewer wrong, all of it from answers not among the five first; under 0.1, no
+#: change.
+CLASSIFIER_DOUBTS, CLASSIFIER_DOUBT, CLASSIFIER_LIMIT = True, 0.05, 5
 #: ... and when it is very sure (probability CLASSIFIER_SURE, similarity CLASSIFIER_SURE_NEAR),
 #: its entry may be any of the lexical CLASSIFIER_SURE_TOP, not only the three best ("does it
 #: matter if an org makes survivors go to therapy before they get housing" shares few words
@@ -443,7 +444,9 @@ class AnswerRule:
 
     def _doubts(self, meaning: Meaning | None, scored: Scored) -> bool:
         """Whether the classifier all but rules out ``scored``'s entry (see CLASSIFIER_DOUBT)."""
-        if not CLASSIFIER_TIEBREAK or meaning is None or not meaning.likeliest:
+        if not (CLASSIFIER_TIEBREAK and CLASSIFIER_DOUBTS) or meaning is None:
+            return False
+        if not meaning.likeliest:
             return False
         for d, probability, _ in meaning.likeliest:
             if self._owns(d, scored):
