@@ -292,6 +292,8 @@ class AnswerRule:
         # answer, and nothing for the meaning to decide between.
         semantic = self._semantic if ranked else None
         meaning = semantic.meaning(question, CLASSIFIER_LIMIT) if semantic is not None else None
+        if meaning is not None and not CLASSIFIER_TIEBREAK:
+            meaning = dataclasses.replace(meaning, likeliest=[])  # as an index without one
         nearest = meaning.nearest if meaning is not None else []
         candidates, ranked = ranked, ranked[:4]
         if PREFER_NAME_MATCH and ranked and not ranked[0].name_match:
@@ -348,7 +350,7 @@ class AnswerRule:
         classifier's first entry when it has one, else the nearest."""
         if not SEMANTIC_TIEBREAK or meaning is None:
             return None
-        if CLASSIFIER_TIEBREAK and len(meaning.likeliest) >= 2:
+        if len(meaning.likeliest) >= 2:
             (d, probability, similarity), (_, runner, _) = meaning.likeliest[:2]
             if probability - runner < CLASSIFIER_GAP or probability < CLASSIFIER_MIN:
                 return None
@@ -444,9 +446,7 @@ class AnswerRule:
 
     def _doubts(self, meaning: Meaning | None, scored: Scored) -> bool:
         """Whether the classifier all but rules out ``scored``'s entry (see CLASSIFIER_DOUBT)."""
-        if not (CLASSIFIER_TIEBREAK and CLASSIFIER_DOUBTS) or meaning is None:
-            return False
-        if not meaning.likeliest:
+        if not CLASSIFIER_DOUBTS or meaning is None or not meaning.likeliest:
             return False
         for d, probability, _ in meaning.likeliest:
             if self._owns(d, scored):
@@ -510,7 +510,7 @@ def _sureness(meaning: Meaning | None) -> float:
     the nearest entry's similarity without one."""
     if meaning is None:
         return 0.0
-    if CLASSIFIER_TIEBREAK and meaning.likeliest:
+    if meaning.likeliest:
         return meaning.likeliest[0][1]
     return meaning.nearest[0][1] if meaning.nearest else 0.0
 
