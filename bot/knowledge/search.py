@@ -213,8 +213,10 @@ class SearchIndex(AnswerRule, NameLookup):
                 ]
                 for item, entry in zip(raw, entries, strict=True)
             ]
-            # Embedding (the model's tokenizer and numpy, which release the GIL) runs beside
-            # the lexical index's pure-Python build (shipped base: build median 211 -> 176 ms).
+            # Embedding and training (the model's tokenizer and numpy, which release the GIL)
+            # run beside the lexical index's pure-Python build. Before the classifier: build
+            # median 211 -> 176 ms; with it, threaded and in-line builds measured alike on a
+            # noisy 2-CPU machine (191-229 against 207-244 ms).
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
             semantic = pool.submit(SemanticIndex, embedder, phrasings)
             pool.shutdown(wait=False)  # the one task runs on; its result is awaited below

@@ -67,11 +67,12 @@ _CLASSIFY_KEEP = 30  # ranked keys that are classified into full/partial/weak/ne
 _MAX_QUERY_WORDS = 12
 _MIN_FUZZY_CHARS = 4  # shorter queries must hit a name, alias or acronym exactly
 # Scanning a question for an organization's name (OrgIndex.mentioned): names of up to this many
-# words, in the first _MENTION_MAX_TOKENS words, one-word names from this many letters.
+# words, in the first _MENTION_MAX_TOKENS words; one-word names shorter than _MENTION_MIN_CHARS
+# letters that are everyday words count only in capitals.
 _MENTION_MAX_WORDS, _MENTION_MAX_TOKENS, _MENTION_MIN_CHARS = 12, 80, 4
 # Short aliases that are also everyday words ("our", "ice"): in a sentence, only in capitals
 # ("OUR", "ICE"). Other short ones ("fbi", "dhs", "hrw") count however they are typed.
-_EVERYDAY = "our ice us act end one all any can aid hope care may new now see way who why how"
+_EVERYDAY = "our ice us act end one all any can aid may new now see way who why how"
 _EVERYDAY_WORDS = frozenset(_EVERYDAY.split())
 _POSSESSIVE = re.compile(r"['\u2019]s?(?=[^\w]*$)")
 _MENTION_PUNCTUATION = " \t?!.,;:'\"()[]“”‘’"
