@@ -6,6 +6,7 @@ the rule does with any model, and run whether or not wordllama is installed.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -256,3 +257,49 @@ def test_the_shipped_classifier_hedges_with_the_entry_a_question_means(
     answer = SearchIndex.build(knowledge).answer(question)
     assert answer.best is not None
     assert (answer.best.id, answer.hedged) == (entry_id, True)
+
+
+def test_off_topic_subjects_tell_whether_a_question_is_about_any_entry() -> None:
+    table = {
+        "police": [1.0, 0, 0, 0],
+        "pray first": [0, 1.0, 0, 0],
+        "super bowl halftime": [0, 0, 1.0, 0],
+        "super bowl winner": [0, 0.2, 0.98, 0],
+    }
+    entries = [["police"], ["pray first"]]
+    semantic = SemanticIndex(TableEmbedder(table), entries, [["super bowl halftime"]])
+    off = semantic.meaning("super bowl winner")
+    on = semantic.meaning("pray first")
+    assert off is not None and on is not None
+    assert off.off_topic > 0.5 > on.off_topic
+    assert semantic.meaning("super bowl halftime").off_nearest == pytest.approx(1.0)
+    # Off-topic questions are never an entry's phrasing, and change no entry's classifier.
+    assert [d for d, _ in off.nearest] == [1, 0]
+    alone = SemanticIndex(TableEmbedder(table), entries).meaning("super bowl winner")
+    assert alone is not None and (alone.off_topic, alone.off_nearest) == (0.0, 0.0)
+    assert alone.likeliest == off.likeliest
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # Words of the base in another sense, near a question of the off-topic subjects.
+        ("got stung by a wasp, how do i get the stinger out", None),
+        ("is survivor on cbs scripted", None),
+        # As near the media subject, but the figure is the myth's own.
+        ("that 800k missing kids a year number, legit? saw it on tiktok", "800000-children-a-year"),
+    ],
+)
+def test_the_shipped_off_topic_subjects_refuse_other_subjects_words(
+    question: str, entry_id: str | None
+) -> None:
+    pytest.importorskip("wordllama")
+    from pathlib import Path
+
+    from bot.knowledge.loader import load_knowledge
+
+    knowledge = load_knowledge(Path(__file__).resolve().parents[1] / "knowledge")
+    best = SearchIndex.build(knowledge).answer(question).best
+    assert (best.id if best else None) == entry_id
+    without = SearchIndex.build(dataclasses.replace(knowledge, off_topic=())).answer(question)
+    assert without.best is not None  # the words alone had answered

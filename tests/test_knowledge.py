@@ -211,3 +211,47 @@ def test_every_entry_has_members_paraphrases_and_none_is_an_evaluation_question(
 
 def _plain(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_the_shipped_off_topic_subjects_are_many_and_none_is_an_evaluation_question(
+    shipped,
+) -> None:
+    """Written blind by subject, for the semantic index's off-topic classifier; none may be an
+    evaluation question word for word (it would flatter the off-topic results)."""
+    data = REPO / "tests" / "data"
+    asked = {
+        _plain(case["q"])
+        for path in [*data.glob("ask_*.toml"), REPO.parent / "shared" / "eval" / "questions.toml"]
+        if path.is_file()
+        for table in tomllib.loads(path.read_text(encoding="utf-8")).values()
+        if isinstance(table, list)
+        for case in table
+        if isinstance(case, dict) and "q" in case
+    }
+    assert len(shipped.off_topic) >= 20
+    for subject in shipped.off_topic:
+        assert len(subject.questions) >= 30, subject.name
+        assert not {_plain(q) for q in subject.questions} & asked, subject.name
+
+
+def test_off_topic_subjects_are_validated(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "off_topic.toml").write_text(
+        '[[subject]]\nname = "sport"\nquestions = ["who won"]\n'
+        '\n[[subject]]\nname = "sport"\nquestions = ["who lost"]\n'
+        '\n[[subject]]\nname = "Tech Help"\nquestions = ["my wifi"]\n'
+        '\n[[subject]]\nname = "tech"\nquestions = []\n'
+        '\n[[topic]]\nid = "x"\n',
+        encoding="utf-8",
+    )
+    joined = "\n".join(_errors(root))
+    assert "knowledge/off_topic.toml: subject 'sport': name: duplicate subject name" in joined
+    assert "subject #3: name: expected `str` matching regex" in joined
+    assert "subject #4: questions: expected `array` of length >= 1" in joined
+    assert "topic: unknown table (expected [[subject]])" in joined
+
+
+def test_a_knowledge_base_without_off_topic_subjects_is_valid(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "off_topic.toml").unlink()
+    assert load_knowledge(root).off_topic == ()

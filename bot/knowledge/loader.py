@@ -17,7 +17,16 @@ from typing import Any
 
 import msgspec
 
-from bot.knowledge.models import Criterion, Myth, Organization, Source, Synonym, Term, Topic
+from bot.knowledge.models import (
+    Criterion,
+    Myth,
+    OffTopicSubject,
+    Organization,
+    Source,
+    Synonym,
+    Term,
+    Topic,
+)
 from bot.knowledge.text import stem
 
 ENTRY_FILES: dict[str, tuple[str, str, type[msgspec.Struct]]] = {
@@ -30,6 +39,7 @@ ENTRY_FILES: dict[str, tuple[str, str, type[msgspec.Struct]]] = {
 }
 ORG_DIR = "organizations"
 SYNONYMS_FILE = "synonyms.toml"
+OFF_TOPIC_FILE = "off_topic.toml"
 COLLECTIONS = (*ENTRY_FILES, "orgs")
 
 
@@ -67,6 +77,7 @@ class Knowledge:
     topics: Mapping[str, Topic]
     orgs: Mapping[str, Organization]
     synonyms: tuple[Synonym, ...] = ()
+    off_topic: tuple[OffTopicSubject, ...] = ()
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def counts(self) -> dict[str, int]:
@@ -313,6 +324,35 @@ def _load_synonyms(root: Path, errors: list[KnowledgeError]) -> tuple[Synonym, .
     return tuple(synonyms)
 
 
+def _load_off_topic(root: Path, errors: list[KnowledgeError]) -> tuple[OffTopicSubject, ...]:
+    """The off-topic subjects (optional: without the file, the classifier learns the entries
+    alone)."""
+    path = root / OFF_TOPIC_FILE
+    if not path.is_file():
+        return ()
+    display = f"{root.name}/{OFF_TOPIC_FILE}"
+    data = _read_toml(path, display, errors)
+    if data is None:
+        return ()
+    for key in sorted(set(data) - {"subject"}):
+        errors.append(KnowledgeError(display, "", key, "unknown table (expected [[subject]])"))
+    raws = data.get("subject", [])
+    if not isinstance(raws, list):
+        errors.append(KnowledgeError(display, "", "subject", "expected an array of [[subject]]"))
+        return ()
+    subjects: list[OffTopicSubject] = []
+    for position, raw in enumerate(raws):
+        subject = _convert(raw, OffTopicSubject, (display, f"subject #{position + 1}"), errors)
+        if subject is None:
+            continue
+        if any(s.name == subject.name for s in subjects):
+            label = f"subject '{subject.name}'"
+            errors.append(KnowledgeError(display, label, "name", "duplicate subject name"))
+            continue
+        subjects.append(subject)
+    return tuple(subjects)
+
+
 def validate_knowledge(
     path: Path, today: dt.date | None = None
 ) -> tuple[Knowledge | None, list[KnowledgeError]]:
@@ -325,10 +365,12 @@ def validate_knowledge(
     loaded["orgs"] = _load_orgs(root, errors)
     _check_references(loaded, today or dt.date.today(), errors)
     synonyms = _load_synonyms(root, errors)
+    off_topic = _load_off_topic(root, errors)
     if errors:
         return None, errors
     entries = {kind: {i: e for i, (_, e) in items.items()} for kind, items in loaded.items()}
-    return Knowledge(root, **entries, synonyms=synonyms), []  # type: ignore[arg-type]
+    knowledge = Knowledge(root, **entries, synonyms=synonyms, off_topic=off_topic)  # type: ignore[arg-type]
+    return knowledge, []
 
 
 def load_knowledge(path: Path) -> Knowledge:

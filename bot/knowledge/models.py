@@ -48,6 +48,15 @@ class Synonym(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
     also: list[Word] = []  # keep their own meaning and add ``means``
 
 
+class OffTopicSubject(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """Questions members ask about a subject the base does not cover, though they share its
+    words ("who won the super bowl"): the semantic classifier learns from them what is not
+    ours (``knowledge/off_topic.toml``). Never shown, never answered with."""
+
+    name: Slug
+    questions: Annotated[list[ShortText], msgspec.Meta(min_length=1)]
+
+
 class Source(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
     """A published article the knowledge base cites."""
 

@@ -103,6 +103,7 @@ LONG_FORMS_ARE_NOT_NAMES = True
 # ``questions``. Matched word by word as well, they added answers on every set but wrong ones on
 # the tune half (4 -> 8 to 15) and an off-topic answer on the held-out half.
 MEANING_PARAPHRASES = True
+OFF_TOPIC = True
 BLEND = 0.5  # with RANK_BY "blend": weight of the confidence beside the BM25F score / best
 K1, B = 1.2, 0.6
 FUZZY_MIN = 82.0  # rapidfuzz ratio for a typo to count as a word ("trafficing" -> "traffick")
@@ -218,7 +219,8 @@ class SearchIndex(AnswerRule, NameLookup):
             # median 211 -> 176 ms; with it, threaded and in-line builds measured alike on a
             # noisy 2-CPU machine (191-229 against 207-244 ms).
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
-            semantic = pool.submit(SemanticIndex, embedder, phrasings)
+            off_topic = [subject.questions for subject in knowledge.off_topic] if OFF_TOPIC else []
+            semantic = pool.submit(SemanticIndex, embedder, phrasings, off_topic)
             pool.shutdown(wait=False)  # the one task runs on; its result is awaited below
         acronyms: dict[str, list[str]] = {k: list(v) for k, v in ACRONYMS.items()}
         all_text = (t for item in raw for part in item[3:6] for t in part)

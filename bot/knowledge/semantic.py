@@ -111,13 +111,26 @@ class Meaning:
     #: The entries the classifier puts first, as (entry, probability, similarity), most likely
     #: first; empty when the index has no classifier.
     likeliest: list[tuple[int, float, float]]
+    #: The probability that the question is about one of the off-topic subjects the index was
+    #: given rather than any entry (a second classifier's); 0.0 without them.
+    off_topic: float = 0.0
+    #: The question's similarity to the nearest off-topic question; 0.0 without them.
+    off_nearest: float = 0.0
 
 
 class SemanticIndex:
     """Embeddings of every entry's phrasings; :meth:`nearest` ranks entries by meaning."""
 
-    def __init__(self, embedder: Embedder, phrasings: Sequence[Sequence[str]]) -> None:
-        """``phrasings[d]`` are the texts standing for entry ``d`` (same order as the index)."""
+    def __init__(
+        self,
+        embedder: Embedder,
+        phrasings: Sequence[Sequence[str]],
+        off_topic: Sequence[Sequence[str]] = (),
+    ) -> None:
+        """``phrasings[d]`` are the texts standing for entry ``d`` (same order as the index);
+        ``off_topic[s]`` are questions about a subject the base does not cover: a second
+        classifier learns them, beside the entries, to tell whether a question is about any
+        entry at all (they are never an entry's nearest phrasing)."""
         self._embedder = embedder
         owners: list[int] = []
         texts: list[str] = []
@@ -126,11 +139,15 @@ class SemanticIndex:
                 if text.strip():
                     owners.append(d)
                     texts.append(text)
+        others = [[t for t in subject if t.strip()] for subject in off_topic]
+        others = [subject for subject in others if subject]
+        foreign = [t for subject in others for t in subject]
         # Phrasings are stored entry by entry: each entry's best similarity is then one
         # segmented maximum (reduceat) over the rows, which stays fast at 10,000 entries.
         self._owned = np.asarray(sorted(set(owners)), dtype=np.intp)
         self._starts = np.searchsorted(np.asarray(owners, dtype=np.intp), self._owned)
-        self._vectors = self._embed_all(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        vectors = self._embed_all(texts + foreign) if texts else np.zeros((0, 1), np.float32)
+        self._vectors, self._foreign = vectors[: len(texts)], vectors[len(texts) :]
         self._ends = np.append(self._starts[1:], len(texts)).astype(np.intp)
         # A large base is searched through each entry's mean direction first; a small one
         # (the shipped base) reads every row, and needs none.
@@ -142,9 +159,16 @@ class SemanticIndex:
         # The classifier, for a base read whole and small enough to train on at start.
         self._weights: npt.NDArray[np.float32] | None = None
         trainable = len(texts) * len(self._owned) <= CLASSIFIER_MAX_WORK
+        # ... and one that tells the entries' phrasings (one class) from each off-topic subject,
+        # for whether a question is about any entry at all.
+        self._domain_weights: npt.NDArray[np.float32] | None = None
         if self._centroids is None and len(self._owned) > 1 and trainable:
             rows_owner = np.repeat(np.arange(len(self._owned)), self._ends - self._starts)
             self._weights = _trained_classifier(self._vectors, rows_owner, len(self._owned))
+            counts = [len(texts), *(len(subject) for subject in others)]
+            if others and len(vectors) * len(counts) <= CLASSIFIER_MAX_WORK:
+                rows_owner = np.repeat(np.arange(len(counts)), counts)
+                self._domain_weights = _trained_classifier(vectors, rows_owner, len(counts))
 
     def _embed_all(self, texts: list[str]) -> npt.NDArray[np.floating]:
         """``texts`` embedded shortest first, rows back in their order: the model pads a batch
@@ -179,6 +203,7 @@ class SemanticIndex:
             entries, best = self._nearest_by_centroid(self._centroids, vector)
         nearest = [(int(self._owned[entries[i]]), float(best[i])) for i in _first(best, limit)]
         likeliest: list[tuple[int, float, float]] = []
+        off_topic = 0.0
         if self._weights is not None and vector.any():
             # (Only a base read whole has a classifier: best is every entry's, in order.)
             probability = _softmax(CLASSIFIER_SCALE * (vector.astype(np.float32) @ self._weights))
@@ -186,7 +211,11 @@ class SemanticIndex:
                 (int(self._owned[i]), float(probability[i]), float(best[i]))
                 for i in _first(probability, limit)
             ]
-        return Meaning(nearest, likeliest)
+        if self._domain_weights is not None and vector.any():
+            scores = CLASSIFIER_SCALE * (vector.astype(np.float32) @ self._domain_weights)
+            off_topic = 1.0 - float(_softmax(scores)[0])
+        off_nearest = float((self._foreign @ vector).max()) if len(self._foreign) else 0.0
+        return Meaning(nearest, likeliest, off_topic, off_nearest)
 
     def _nearest_by_centroid(
         self, centroids: npt.NDArray[np.floating], vector: npt.NDArray[np.floating]
@@ -220,7 +249,9 @@ def _softmax(scores: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
 
 
 def _trained_classifier(
-    vectors: npt.NDArray[np.floating], owners: npt.NDArray[np.intp], entries: int
+    vectors: npt.NDArray[np.floating],
+    owners: npt.NDArray[np.intp],
+    entries: int,
 ) -> npt.NDArray[np.float32]:
     """Softmax regression weights (one column per entry, no bias: an entry's score is its
     column's dot product with the question, as nearness is) that tell each phrasing's entry
