@@ -11,6 +11,12 @@ is better told by a classifier: a softmax regression over the same phrasings, tr
 learns the directions that set neighbouring entries apart (on the seen question sets its first
 entry is acceptable for 86-89 % of the in-domain questions, the nearest phrasing's for 80 %).
 
+That classifier cannot say whether a question is ours at all: it is as sure of "who won the
+super bowl" (the Super Bowl myth) as of our questions. Questions about subjects the base does not
+cover (``knowledge/off_topic.toml``) teach a second one, trained beside it, to tell every
+entry's phrasings (one class) from each of those subjects (:attr:`Meaning.off_topic`); the
+answering rule refuses what they claim.
+
 Both are only ever a tie-breaker (see :mod:`bot.knowledge.answering`): when the lexical rule is
 undecided between its best entries, and the entry the classifier puts first is one of them,
 clearly ahead of the next and near the question, that entry is given as a hedged answer. It
