@@ -124,12 +124,16 @@ CLASSIFIER_SURE, CLASSIFIER_SURE_NEAR, CLASSIFIER_SURE_TOP = 0.9, 0.6, 12
 #: ours. An answer (not an entry the question names, nor a definition) is refused when that
 #: classifier gives the question to them at OFF_TOPIC_REFUSE or more, and an off-topic question
 #: is at least as near as any entry's phrasing: "we only use 10% of our brain, myth or real?"
-#: had the criterion on accurate statistics. Trained on half of each subject and asked the
-#: other half, 29 -> 23 of 1,170 questions are answered; seen sets unchanged but for that one
-#: (off-topic 1 -> 0) once a figure the entry states protects its answer (without: "is the
-#: 800k kids a year stat legit? saw it on tiktok" lost). 0.3 to 0.8: the same within 2. A
-#: classifier with each entry as its own class beside the subjects: 21 of 1,170, but 100 ms
-#: more to build; the nearer off-topic question alone: 21, but 6 answers fewer on seen sets.
+#: had the criterion on accurate statistics. The other half of the questions written for the
+#: subjects (tests/data/ask_off_topic_probe.toml, never learnt): 17 -> 15 of 568 answered,
+#: as many as without the semantic extra. Seen sets: 968 -> 967 answers ("do religious rescue
+#: groups force people to pray" lost), off-topic 1 -> 0, once a figure the entry states
+#: protects its answer ("is the 800k kids a year stat legit? saw it on tiktok"). 0.3 to 0.8:
+#: the same within 2. Every question learnt (twice as many): seen sets the same, but 70 ms more
+#: to build. In two-fold cross-validation over all of them (29 of 1,170 answered without the
+#: rule, 23 with it): each entry its own class beside the subjects 21, but 100 ms more to
+#: build; the nearer off-topic question alone 21, but 6 answers fewer. For hedged answers, the
+#: probability alone (>= 0.99): 3 more of the probe refused, but 5 answers fewer.
 OFF_TOPIC_REFUSE = 0.5
 #: An on-subject question whose best entry covers this little of it, though less than a hedge
 #: needs, is undecided too (the semantic index may break it); below, nothing covers it.
