@@ -144,6 +144,12 @@ def test_an_organization_named_exactly_wins_over_a_subject_word(
         ("hacking//hustling, do they do good work?", "hacking-hustling"),
         ("marriott keeps bragging about staff training. are they one of the good ones", "marriott"),
         ("wayfair says it trains drivers to spot trafficking, are they doing good here", "wayfair"),
+        # A book worth reading, a track record, how it rates, a stance after the name.
+        ("is revolting prostitutes worth a read", "revolting-prostitutes"),
+        ("does the aclu have a good track record on sex work", "aclu"),
+        ("how does interpol rate on this stuff", "interpol"),
+        ("amnesty international stance on decrim, can i trust them", "amnesty-international"),
+        ("is survivor alliance a real survivor-led group or just branding", "survivor-alliance"),
     ],
 )
 def test_a_known_organization_gets_its_card(

@@ -224,6 +224,21 @@ def test_stopwords_are_dropped() -> None:
 
 def test_chat_shorthand_carries_no_topic() -> None:
     assert terms("tbh idk why ppl say the nordic model works lol") == ["nordic", "model", "work"]
+    assert terms("what r htics n why") == ["htic"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the 3rd tenet", ["3", "tenet"]),
+        ("the third tenet", ["3", "tenet"]),
+        ("the 10th criterion", ["10", "criterion"]),
+        # A spelled ordinal is a number only before what it numbers.
+        ("the first time", ["first", "time"]),
+    ],
+)
+def test_ordinals_read_as_the_numbers_entries_are_named_by(text: str, expected: list[str]) -> None:
+    assert terms(text) == expected
 
 
 @pytest.mark.parametrize("age", ["a 16 year old", "my 15yo", "a 17-year-old", "12 yrs old"])

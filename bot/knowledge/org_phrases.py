@@ -300,7 +300,7 @@ OBJECT_LEAD = """
 """
 OBJECT_LEADS = frozenset(OBJECT_LEAD.split())
 # "X on twitter", "X as a company", "X, the sw group": words after which a name has ended.
-NAME_END = "on in as from via over there here lately rn now"
+NAME_END = "on in as from via over there here lately rn now stance position record reputation rep"
 NAME_ENDS = frozenset(NAME_END.split())
 # "naptip in nigeria", "polaris from the us": where an organization is or works.
 PLACE = re.compile(r"^\s+(?:(?:based\s+)?in|from|out of)\s+(?:the\s+)?\w+(?:\s+\w+)?\s*$")
@@ -334,11 +334,15 @@ JUDGING = re.compile(
     r"good idea|bad idea|sus|suss|reputation|rep|think (?:of|about)|fill me in|any good|decent|"
     # "should i be worried", "is that a real org".
     r"(?:should|do) (?:i|we) (?:be )?(?:worried|concerned|worry)|"
-    r"real (?:org|organi[sz]ation|charity|nonprofit|group|thing)|"
+    r"real (?:[\w-]+ ){0,3}?(?:org|organi[sz]ation|charity|nonprofit|group|thing)|"
+    # "how does X rate on trafficking", "do they have a good record on sex work".
+    r"rate (?:on|with|for)|(?:good|bad|clean|solid|strong|poor|mixed|great) (?:track )?record|"
+    r"(?:actually|really) helping|"
     r"know anything|safe to (?:go|work|volunteer|donate|give)|red flags?|great|amazing|"
     r"awesome|terrible|awful|horrible|helpful|useful|effective|just pr|for show|"
     # "worth volunteering with X", "X, good place to send money?", "do they do good work".
-    r"worth (?:it|the money|supporting|donating|giving|volunteering|working|joining)|"
+    r"worth (?:it|the money|supporting|donating|giving|volunteering|working|joining|reading|"
+    r"watching|listening to|following|a read|a follow|checking out)|"
     r"good place to|(?:good|bad|real|useful|important) (?:\w+ ){0,2}work|"
     r"doing (?:any |more |real |actual )?(?:good|bad|harm|damage)|"
     r"(?:ok|okay|good|bad) (?:on|with|about) (?:sws?|sex work\w*|decrim\w*|migrants|immigrants)|"

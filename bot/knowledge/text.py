@@ -50,6 +50,7 @@ QUESTION_STOPWORDS = frozenset(
     define anyone people guys hey hi hello ok okay im actually kind sort lot lots bit does whats
     ppl ppls tbh ngl imo imho idk idc lol lmao lmfao omg rn irl fr smh btw thx ty bc cuz cos coz
     abt smth sth yall yknow tho pretty honestly literally wait kinda sorta lowkey saw seen
+    r n
     """
     )
 )
@@ -186,11 +187,20 @@ def normalize_numbers(text: str) -> str:
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+# "the 3rd tenet", "the third tenet": the number, as the entries' names write it ("Tenet 3").
+# A spelled ordinal only before the word it numbers: "the first time" is no number.
+_DIGIT_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+_SPELLED_ORDINAL = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+    r"(?=\s+(?:tenet|tenets|criterion|criteria|principle|principles|question|questions)\b)"
+)
 
 
 def tokenize(text: str) -> list[str]:
     """Fold, normalize numbers and split into word tokens (no stemming, stopwords kept)."""
     text = normalize_numbers(fold_for_search(text))
+    text = _DIGIT_ORDINAL.sub(r"\1", text)
+    text = _SPELLED_ORDINAL.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]), text)
     # Possessives and contractions: "organization's" -> "organization", "shouldn't" -> "shouldnt".
     text = re.sub(r"'s\b", "", text)
     text = text.replace("'", "")
