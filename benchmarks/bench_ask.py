@@ -57,8 +57,8 @@ SEEN_BLIND_3 = ROOT / "tests" / "data" / "ask_blind3.toml"
 SEEN_BLIND_4 = ROOT / "tests" / "data" / "ask_blind4.toml"
 SEEN_BLIND_5 = ROOT / "tests" / "data" / "ask_blind5.toml"
 SEEN_BLIND_6 = ROOT / "tests" / "data" / "ask_blind6.toml"
-# The half of the off-topic subjects' questions that knowledge/off_topic.toml does not hold:
-# 568 questions that must all be refused, never learnt from.
+# The off-topic subjects' questions that knowledge/off_topic.toml does not hold: 591 questions
+# that must all be refused, never learnt from.
 OFF_TOPIC_PROBE = ROOT / "tests" / "data" / "ask_off_topic_probe.toml"
 SHARED_EVAL = [
     ROOT.parent / "shared" / "eval" / "questions.toml",

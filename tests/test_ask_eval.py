@@ -225,9 +225,9 @@ SEEN_BLIND_FLOORS = [
     # Read on 2026-12-03, once blind 9 was written: 124/169, 9 wrong, 3 off-topic questions
     # answered (the extra: 144/169, 4 wrong, 3 off-topic): recorded, not hidden.
     pytest.param(SIXTH_BLIND, 3, 0.73, 0.055, id="sixth"),
-    # The off-topic probe: 568 questions of subjects the base does not cover, never learnt from
-    # (knowledge/off_topic.toml holds the other half). 15 are answered, with or without the
-    # extra (its off-topic classifier refuses the two more its meaning would answer).
+    # The off-topic probe: 591 questions of subjects the base does not cover, never learnt from
+    # (knowledge/off_topic.toml holds the rest). 15 are answered without the extra; with it, 13
+    # (its meaning alone would answer 17, its off-topic classifier refuses 4).
     pytest.param(OFF_TOPIC_PROBE, 15, 0.0, 0.0, id="off-topic-probe"),
 ]
 

@@ -123,18 +123,21 @@ CLASSIFIER_SURE, CLASSIFIER_SURE_NEAR, CLASSIFIER_SURE_TOP = 0.9, 0.6, 12
 #: Off-topic subjects (``knowledge/off_topic.toml``) teach a second classifier what is not
 #: ours. An answer (not an entry the question names, nor a definition) is refused when that
 #: classifier gives the question to them at OFF_TOPIC_REFUSE or more, and an off-topic question
-#: is at least as near as any entry's phrasing: "we only use 10% of our brain, myth or real?"
-#: had the criterion on accurate statistics. The other half of the questions written for the
-#: subjects (tests/data/ask_off_topic_probe.toml, never learnt): 17 -> 15 of 568 answered,
-#: as many as without the semantic extra. Seen sets: 968 -> 967 answers ("do religious rescue
-#: groups force people to pray" lost), off-topic 1 -> 0, once a figure the entry states
-#: protects its answer ("is the 800k kids a year stat legit? saw it on tiktok"). 0.3 to 0.8:
-#: the same within 2. Every question learnt (twice as many): seen sets the same, but 70 ms more
-#: to build. In two-fold cross-validation over all of them (29 of 1,170 answered without the
-#: rule, 23 with it): each entry its own class beside the subjects 21, but 100 ms more to
-#: build; the nearer off-topic question alone 21, but 6 answers fewer. For hedged answers, the
-#: probability alone (>= 0.99): 3 more of the probe refused, but 5 answers fewer.
-OFF_TOPIC_REFUSE = 0.5
+#: is nearly as near (within OFF_TOPIC_SLACK) as any entry's phrasing: "we only use 10% of our
+#: brain, myth or real?" had the criterion on accurate statistics, "does the pope have any real
+#: power" a tenet. Off-topic probe (tests/data/ask_off_topic_probe.toml, never learnt): 17 ->
+#: 13 of 591 answered (15 without the semantic extra); seen sets: off-topic answers 4 -> 2
+#: (blinds 4 and 6), one answer lost ("did backpage getting shut down help anyone": the model
+#: reads "backpage" as "back" and "page"). Chosen on the seen sets and the probe, with every
+#: class weighed alike in training (rows weighed alike told ours from theirs less well, AUC
+#: 0.91 against 0.96; the two groups weighed alike, 0.95). Measured and not kept: a "religion"
+#: subject (church life) cost three answers about shelters that require church; 0.5 to 0.95
+#: and slack 0 to 0.15 trade about one answer per off-topic question refused; every question
+#: learnt: 70 ms more to build; each entry its own class beside the subjects: 100 ms more; a
+#: question the classifier is sure of an entry for and not of the subjects, let past the domain
+#: gate: blind 6's off-topic answers 3 -> 6. A question giving a figure its entry states keeps
+#: its answer ("is the 800k kids a year stat legit? saw it on tiktok").
+OFF_TOPIC_REFUSE, OFF_TOPIC_SLACK = 0.95, 0.15
 #: An on-subject question whose best entry covers this little of it, though less than a hedge
 #: needs, is undecided too (the semantic index may break it); below, nothing covers it.
 UNDECIDED_THRESHOLD = 0.1
@@ -468,7 +471,7 @@ class AnswerRule:
         gives a figure it states ("is the 800k kids a year stat legit? saw it on tiktok")."""
         if meaning is None or meaning.off_topic < OFF_TOPIC_REFUSE or top.name_match:
             return False
-        if meaning.nearest and meaning.off_nearest < meaning.nearest[0][1]:
+        if meaning.nearest and meaning.off_nearest < meaning.nearest[0][1] - OFF_TOPIC_SLACK:
             return False
         figures = {t for t in self._analyzer(question) if t.isdigit() and len(t) >= 3}
         d = self._by_id[(top.hit.kind, top.hit.id)]

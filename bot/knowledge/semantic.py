@@ -174,7 +174,9 @@ class SemanticIndex:
             counts = [len(texts), *(len(subject) for subject in others)]
             if others and len(vectors) * len(counts) <= CLASSIFIER_MAX_WORK:
                 rows_owner = np.repeat(np.arange(len(counts)), counts)
-                self._domain_weights = _trained_classifier(vectors, rows_owner, len(counts))
+                self._domain_weights = _trained_classifier(
+                    vectors, rows_owner, len(counts), balanced=True
+                )
 
     def _embed_all(self, texts: list[str]) -> npt.NDArray[np.floating]:
         """``texts`` embedded shortest first, rows back in their order: the model pads a batch
@@ -258,20 +260,28 @@ def _trained_classifier(
     vectors: npt.NDArray[np.floating],
     owners: npt.NDArray[np.intp],
     entries: int,
+    balanced: bool = False,
 ) -> npt.NDArray[np.float32]:
     """Softmax regression weights (one column per entry, no bias: an entry's score is its
     column's dot product with the question, as nearness is) that tell each phrasing's entry
     from its vector: gradient descent with Nesterov momentum from zero (no randomness: the same
-    phrasings always give the same weights)."""
+    phrasings always give the same weights). Each row weighs alike, or, ``balanced``, each
+    class."""
     rows = vectors.astype(np.float32)
     targets = np.zeros((len(rows), entries), np.float32)
     targets[np.arange(len(rows)), owners] = 1.0
+    share = np.full((len(rows), 1), 1.0 / len(rows), np.float32)
+    if balanced:
+        # Every class weighs alike, however many rows it has (every entry's phrasings are one
+        # class of the off-topic classifier, 25 times the rows of a subject).
+        sizes = np.bincount(owners, minlength=entries).astype(np.float32)
+        share = (1.0 / (sizes[owners] * np.count_nonzero(sizes)))[:, None].astype(np.float32)
     weights = np.zeros((rows.shape[1], entries), np.float32)
     velocity: npt.NDArray[np.floating] = np.zeros_like(weights)
     for _ in range(CLASSIFIER_STEPS):
         ahead = weights + CLASSIFIER_MOMENTUM * velocity
-        error = _softmax(CLASSIFIER_SCALE * (rows @ ahead)) - targets
-        gradient = CLASSIFIER_SCALE * (rows.T @ error) / len(rows) + CLASSIFIER_DECAY * ahead
+        error = (_softmax(CLASSIFIER_SCALE * (rows @ ahead)) - targets) * share
+        gradient = CLASSIFIER_SCALE * (rows.T @ error) + CLASSIFIER_DECAY * ahead
         velocity = CLASSIFIER_MOMENTUM * velocity - CLASSIFIER_RATE * gradient
         weights += velocity
     return weights
