@@ -196,14 +196,24 @@ _SPELLED_ORDINAL = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_ORDINAL_NUMBERS = ("tenet", "criteri", "principle", "question")
+_POSSESSIVE = re.compile(r"'s\b")
+
+
 def tokenize(text: str) -> list[str]:
     """Fold, normalize numbers and split into word tokens (no stemming, stopwords kept)."""
-    text = normalize_numbers(fold_for_search(text))
-    text = _DIGIT_ORDINAL.sub(r"\1", text)
-    text = _SPELLED_ORDINAL.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]), text)
-    # Possessives and contractions: "organization's" -> "organization", "shouldn't" -> "shouldnt".
-    text = re.sub(r"'s\b", "", text)
-    text = text.replace("'", "")
+    # Each rewrite runs only when its text can be there: most texts have no digit, ordinal
+    # or apostrophe, and this runs for every question and every text of the base.
+    text = fold_for_search(text)
+    if _DIGIT.search(text):
+        text = _DIGIT_ORDINAL.sub(r"\1", normalize_numbers(text))
+    if any(word in text for word in _ORDINAL_NUMBERS):
+        text = _SPELLED_ORDINAL.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]), text)
+    if "'" in text:
+        # Possessives and contractions: "organization's" -> "organization", "shouldn't" ->
+        # "shouldnt".
+        text = _POSSESSIVE.sub("", text).replace("'", "")
     return _TOKEN.findall(text)
 
 
