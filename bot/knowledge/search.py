@@ -103,6 +103,8 @@ LONG_FORMS_ARE_NOT_NAMES = True
 # ``questions``. Matched word by word as well, they added answers on every set but wrong ones on
 # the tune half (4 -> 8 to 15) and an off-topic answer on the held-out half.
 MEANING_PARAPHRASES = True
+# The knowledge base's off-topic subjects (knowledge/off_topic.toml) go to the semantic index,
+# whose second classifier learns them (see answering.OFF_TOPIC_REFUSE); off for the comparison.
 OFF_TOPIC = True
 BLEND = 0.5  # with RANK_BY "blend": weight of the confidence beside the BM25F score / best
 K1, B = 1.2, 0.6
