@@ -224,7 +224,7 @@ SEEN_BLIND_FLOORS = [
     pytest.param(FIFTH_BLIND, 0, 0.65, 0.045, id="fifth"),
     # Read on 2026-12-03, once blind 9 was written: 124/169, 9 wrong, 3 off-topic questions
     # answered (the extra: 144/169, 4 wrong, 3 off-topic); after the fixes read from it,
-    # 132/169, 7 wrong (the extra: 151/169, 2 wrong, 2 off-topic). The three off-topic answers
+    # 132/169, 7 wrong (the extra: 151/169, 2 wrong, 1 off-topic). The three off-topic answers
     # ("how do i get a job at a nonprofit with no experience", rescuing plants and a sourdough
     # starter) are recorded, not hidden.
     pytest.param(SIXTH_BLIND, 3, 0.77, 0.045, id="sixth"),

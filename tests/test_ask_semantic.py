@@ -272,11 +272,12 @@ def test_off_topic_subjects_tell_whether_a_question_is_about_any_entry() -> None
     on = semantic.meaning("pray first")
     assert off is not None and on is not None
     assert off.off_topic > 0.5 > on.off_topic
-    assert semantic.meaning("super bowl halftime").off_nearest == pytest.approx(1.0)
+    # Nearer the off-topic questions than the entries' phrasings (the mean of the few nearest).
+    assert off.off_margin > 0 > on.off_margin
     # Off-topic questions are never an entry's phrasing, and change no entry's classifier.
     assert [d for d, _ in off.nearest] == [1, 0]
     alone = SemanticIndex(TableEmbedder(table), entries).meaning("super bowl winner")
-    assert alone is not None and (alone.off_topic, alone.off_nearest) == (0.0, 0.0)
+    assert alone is not None and (alone.off_topic, alone.off_margin) == (0.0, 0.0)
     assert alone.likeliest == off.likeliest
 
 
@@ -284,7 +285,7 @@ def test_off_topic_subjects_tell_whether_a_question_is_about_any_entry() -> None
     ("question", "entry_id"),
     [
         # Words of the base in another sense, near a question of the off-topic subjects.
-        ("is weed decriminalized in north carolina or still fully illegal", None),
+        ("rare orchid smuggling is a thing?", None),
         ("is the 'we only use 10% of our brain' thing a myth", None),
         # As near the media subject, but the figure is the myth's own.
         ("that 800k missing kids a year number, legit? saw it on tiktok", "800000-children-a-year"),

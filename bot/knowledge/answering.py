@@ -122,22 +122,23 @@ CLASSIFIER_DOUBTS, CLASSIFIER_DOUBT, CLASSIFIER_LIMIT = True, 0.05, 5
 CLASSIFIER_SURE, CLASSIFIER_SURE_NEAR, CLASSIFIER_SURE_TOP = 0.9, 0.6, 12
 #: Off-topic subjects (``knowledge/off_topic.toml``) teach a second classifier what is not
 #: ours. An answer (not an entry the question names, nor a definition) is refused when that
-#: classifier gives the question to them at OFF_TOPIC_REFUSE or more, and an off-topic question
-#: is nearly as near (within OFF_TOPIC_SLACK) as any entry's phrasing: "we only use 10% of our
-#: brain, myth or real?" had the criterion on accurate statistics, "does the pope have any real
-#: power" a tenet. Off-topic probe (tests/data/ask_off_topic_probe.toml, never learnt): 17 ->
-#: 13 of 591 answered (15 without the semantic extra); seen sets: off-topic answers 4 -> 2
-#: (blinds 4 and 6), one answer lost ("did backpage getting shut down help anyone": the model
-#: reads "backpage" as "back" and "page"). Chosen on the seen sets and the probe, with every
+#: classifier gives the question to them at OFF_TOPIC_REFUSE or more, and the off-topic
+#: questions nearest to it are nearly as near (within OFF_TOPIC_SLACK, see
+#: :attr:`~bot.knowledge.semantic.Meaning.off_margin`) as the nearest entry phrasings: "we only
+#: use 10% of our brain, myth or real?" had the criterion on accurate statistics, "does the pope
+#: have any real power" a tenet. Off-topic probe (tests/data/ask_off_topic_probe.toml, never
+#: learnt): 17 -> 13 of 591 answered (15 without the semantic extra); seen sets: off-topic
+#: answers 4 -> 1 (blind 6), one answer lost ("did backpage getting shut down help anyone": the
+#: model reads "backpage" as "back" and "page"). Chosen on the seen sets and the probe, with every
 #: class weighed alike in training (rows weighed alike told ours from theirs less well, AUC
 #: 0.91 against 0.96; the two groups weighed alike, 0.95). Measured and not kept: a "religion"
 #: subject (church life) cost three answers about shelters that require church; 0.5 to 0.95
-#: and slack 0 to 0.15 trade about one answer per off-topic question refused; every question
+#: and slack 0 to 0.2 trade about one answer per off-topic question refused; every question
 #: learnt: 70 ms more to build; each entry its own class beside the subjects: 100 ms more; a
 #: question the classifier is sure of an entry for and not of the subjects, let past the domain
 #: gate: blind 6's off-topic answers 3 -> 6. A question giving a figure its entry states keeps
 #: its answer ("is the 800k kids a year stat legit? saw it on tiktok").
-OFF_TOPIC_REFUSE, OFF_TOPIC_SLACK = 0.95, 0.15
+OFF_TOPIC_REFUSE, OFF_TOPIC_SLACK = 0.95, 0.1
 #: An on-subject question whose best entry covers this little of it, though less than a hedge
 #: needs, is undecided too (the semantic index may break it); below, nothing covers it.
 UNDECIDED_THRESHOLD = 0.1
@@ -471,7 +472,7 @@ class AnswerRule:
         gives a figure it states ("is the 800k kids a year stat legit? saw it on tiktok")."""
         if meaning is None or meaning.off_topic < OFF_TOPIC_REFUSE or top.name_match:
             return False
-        if meaning.nearest and meaning.off_nearest < meaning.nearest[0][1] - OFF_TOPIC_SLACK:
+        if meaning.off_margin < -OFF_TOPIC_SLACK:
             return False
         figures = {t for t in self._analyzer(question) if t.isdigit() and len(t) >= 3}
         d = self._by_id[(top.hit.kind, top.hit.id)]

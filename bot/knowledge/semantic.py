@@ -106,6 +106,12 @@ CLASSIFIER_SCALE, CLASSIFIER_DECAY = 20.0, 1e-3
 #: Training costs phrasings x entries per step: past this much (a base several times the
 #: shipped one), the index ranks by nearness alone.
 CLASSIFIER_MAX_WORK = 50_000_000
+#: How many of the nearest off-topic questions and entry phrasings :attr:`Meaning.off_margin`
+#: compares. The one nearest of each, on the seen sets and the off-topic probe: one off-topic
+#: answer more (blind 6's "how do i get a job at a nonprofit with no experience"); 3 refused
+#: two more of the probe but lost a worried parent's question about strangers kidnapping
+#: children at the mall; 10, a seen answer lost and no more refused.
+OFF_TOPIC_NEIGHBOURS = 5
 
 
 @dataclass(frozen=True)
@@ -120,8 +126,10 @@ class Meaning:
     #: The probability that the question is about one of the off-topic subjects the index was
     #: given rather than any entry (a second classifier's); 0.0 without them.
     off_topic: float = 0.0
-    #: The question's similarity to the nearest off-topic question; 0.0 without them.
-    off_nearest: float = 0.0
+    #: How much nearer the question is to the off-topic questions than to the entries'
+    #: phrasings: the mean similarity of the OFF_TOPIC_NEIGHBOURS nearest of each, subtracted;
+    #: 0.0 without them.
+    off_margin: float = 0.0
 
 
 class SemanticIndex:
@@ -219,11 +227,14 @@ class SemanticIndex:
                 (int(self._owned[i]), float(probability[i]), float(best[i]))
                 for i in _first(probability, limit)
             ]
+        off_margin = 0.0
         if self._domain_weights is not None and vector.any():
             scores = CLASSIFIER_SCALE * (vector.astype(np.float32) @ self._domain_weights)
             off_topic = 1.0 - float(_softmax(scores)[0])
-        off_nearest = float((self._foreign @ vector).max()) if len(self._foreign) else 0.0
-        return Meaning(nearest, likeliest, off_topic, off_nearest)
+            # Several nearest of each, not the one nearest: the entries have more than twice
+            # as many phrasings, so one of theirs is nearly always the nearest.
+            off_margin = _near_mean(self._foreign @ vector) - _near_mean(self._vectors @ vector)
+        return Meaning(nearest, likeliest, off_topic, off_margin)
 
     def _nearest_by_centroid(
         self, centroids: npt.NDArray[np.floating], vector: npt.NDArray[np.floating]
@@ -247,6 +258,12 @@ def _first(values: npt.NDArray[np.floating], limit: int) -> npt.NDArray[np.intp]
     else:
         top = np.arange(len(values))
     return top[np.argsort(-values[top], kind="stable")]
+
+
+def _near_mean(similarities: npt.NDArray[np.floating]) -> float:
+    """The mean of the OFF_TOPIC_NEIGHBOURS largest ``similarities`` (of all, if fewer)."""
+    count = min(OFF_TOPIC_NEIGHBOURS, len(similarities))
+    return float(np.partition(similarities, len(similarities) - count)[-count:].mean())
 
 
 def _softmax(scores: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
