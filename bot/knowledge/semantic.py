@@ -212,9 +212,11 @@ class SemanticIndex:
         if not len(self._owned) or not question.strip():
             return None
         vector = self._embed([question])[0]
+        similarities = None
         if self._centroids is None:
             entries = np.arange(len(self._owned))
-            best = np.maximum.reduceat(self._vectors @ vector, self._starts)
+            similarities = self._vectors @ vector
+            best = np.maximum.reduceat(similarities, self._starts)
         else:
             entries, best = self._nearest_by_centroid(self._centroids, vector)
         nearest = [(int(self._owned[entries[i]]), float(best[i])) for i in _first(best, limit)]
@@ -228,12 +230,12 @@ class SemanticIndex:
                 for i in _first(probability, limit)
             ]
         off_margin = 0.0
-        if self._domain_weights is not None and vector.any():
+        if self._domain_weights is not None and similarities is not None and vector.any():
             scores = CLASSIFIER_SCALE * (vector.astype(np.float32) @ self._domain_weights)
             off_topic = 1.0 - float(_softmax(scores)[0])
             # Several nearest of each, not the one nearest: the entries have more than twice
             # as many phrasings, so one of theirs is nearly always the nearest.
-            off_margin = _near_mean(self._foreign @ vector) - _near_mean(self._vectors @ vector)
+            off_margin = _near_mean(self._foreign @ vector) - _near_mean(similarities)
         return Meaning(nearest, likeliest, off_topic, off_margin)
 
     def _nearest_by_centroid(
