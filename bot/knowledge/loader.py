@@ -136,6 +136,23 @@ def _read_toml(path: Path, display: str, errors: list[KnowledgeError]) -> dict[s
     return None
 
 
+def _table_rows(
+    path: Path, display: str, table: str, errors: list[KnowledgeError]
+) -> list[Any] | None:
+    """The ``[[table]]`` rows of a file that may hold that one array only; None (with the
+    problem in ``errors``) when the file cannot be read or the table is not an array."""
+    data = _read_toml(path, display, errors)
+    if data is None:
+        return None
+    for key in sorted(set(data) - {table}):
+        errors.append(KnowledgeError(display, "", key, f"unknown table (expected [[{table}]])"))
+    raws = data.get(table, [])
+    if not isinstance(raws, list):
+        errors.append(KnowledgeError(display, "", table, f"expected an array of [[{table}]]"))
+        return None
+    return raws
+
+
 def _convert(
     raw: Any,
     schema: type[msgspec.Struct],
@@ -154,15 +171,8 @@ def _load_kind(root: Path, kind: str, errors: list[KnowledgeError]) -> dict[str,
     """Entries of one kind, keyed by id, each with the label used in error messages."""
     file_name, table, schema = ENTRY_FILES[kind]
     display = f"{root.name}/{file_name}"
-    data = _read_toml(root / file_name, display, errors)
-    if data is None:
-        return {}
-    unknown = sorted(set(data) - {table})
-    for key in unknown:
-        errors.append(KnowledgeError(display, "", key, f"unknown table (expected [[{table}]])"))
-    raws = data.get(table, [])
-    if not isinstance(raws, list):
-        errors.append(KnowledgeError(display, "", table, f"expected an array of [[{table}]]"))
+    raws = _table_rows(root / file_name, display, table, errors)
+    if raws is None:
         return {}
     entries: dict[str, tuple[str, Any]] = {}
     for position, raw in enumerate(raws):
@@ -295,14 +305,8 @@ def _load_synonyms(root: Path, errors: list[KnowledgeError]) -> tuple[Synonym, .
     if not path.is_file():
         return ()
     display = f"{root.name}/{SYNONYMS_FILE}"
-    data = _read_toml(path, display, errors)
-    if data is None:
-        return ()
-    for key in sorted(set(data) - {"synonym"}):
-        errors.append(KnowledgeError(display, "", key, "unknown table (expected [[synonym]])"))
-    raws = data.get("synonym", [])
-    if not isinstance(raws, list):
-        errors.append(KnowledgeError(display, "", "synonym", "expected an array of [[synonym]]"))
+    raws = _table_rows(path, display, "synonym", errors)
+    if raws is None:
         return ()
     synonyms: list[Synonym] = []
     meaning_of: dict[str, str] = {}
@@ -331,14 +335,8 @@ def _load_off_topic(root: Path, errors: list[KnowledgeError]) -> tuple[OffTopicS
     if not path.is_file():
         return ()
     display = f"{root.name}/{OFF_TOPIC_FILE}"
-    data = _read_toml(path, display, errors)
-    if data is None:
-        return ()
-    for key in sorted(set(data) - {"subject"}):
-        errors.append(KnowledgeError(display, "", key, "unknown table (expected [[subject]])"))
-    raws = data.get("subject", [])
-    if not isinstance(raws, list):
-        errors.append(KnowledgeError(display, "", "subject", "expected an array of [[subject]]"))
+    raws = _table_rows(path, display, "subject", errors)
+    if raws is None:
         return ()
     subjects: list[OffTopicSubject] = []
     for position, raw in enumerate(raws):
