@@ -29,7 +29,7 @@ from bot.knowledge.names import (
     points_back,
     quoted_word,
 )
-from bot.knowledge.text import tokenize
+from bot.knowledge.text import is_figure, tokenize
 
 if TYPE_CHECKING:
     from bot.knowledge.analyzer import Analyzer
@@ -474,7 +474,7 @@ class AnswerRule:
             return False
         if meaning.off_margin < -OFF_TOPIC_SLACK:
             return False
-        figures = {t for t in self._analyzer(question) if t.isdigit() and len(t) >= 3}
+        figures = {t for t in self._analyzer(question) if is_figure(t)}
         d = self._by_id[(top.hit.kind, top.hit.id)]
         return not (figures and self._numbers_agree(d, figures))
 

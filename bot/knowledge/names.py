@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.hits import Answer, Doc, Hit
-from bot.knowledge.text import fold_for_search, number_word
+from bot.knowledge.text import fold_for_search, is_figure, number_word
 
 if TYPE_CHECKING:
     from bot.knowledge.analyzer import Analyzer
@@ -308,7 +308,7 @@ class NameLookup:
 
     def _numbers_agree(self, d: int, terms: set[str]) -> bool:
         """Every figure typed ("300,000") is one the entry itself gives."""
-        return all(t in self._credits[d] for t in terms if t.isdigit() and len(t) >= 3)
+        return all(t in self._credits[d] for t in terms if is_figure(t))
 
     def suggest(self, kind: str, text: str, limit: int = 3) -> list[Hit]:
         """Closest entries of ``kind`` to offer when ``text`` names none of them for sure."""

@@ -56,9 +56,7 @@ from bot.knowledge.hits import Answer, Doc, Hit, Scored
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.names import NameLookup
 from bot.knowledge.semantic import Embedder, SemanticIndex, shipped_embedder
-from bot.knowledge.text import (
-    fold_for_search,
-)
+from bot.knowledge.text import fold_for_search, is_figure
 
 log = logging.getLogger(__name__)
 
@@ -313,7 +311,7 @@ class SearchIndex(AnswerRule, NameLookup):
         """(coverage, ranking) multipliers of a question term."""
         if term in self._analyzer.weak:
             return WEAK_COVERAGE, WEAK_RANKING
-        if term.isdigit() and len(term) >= 3:
+        if is_figure(term):
             return NUMBER_FACTOR, NUMBER_FACTOR
         return 1.0, 1.0
 

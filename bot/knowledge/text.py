@@ -16,6 +16,7 @@ __all__ = [
     "QUESTION_STOPWORDS",
     "WEAK_WORDS",
     "fold_for_search",
+    "is_figure",
     "normalize_numbers",
     "number_word",
     "stem",
@@ -295,3 +296,8 @@ def number_word(token: str) -> int | None:
     if token.isdigit():
         return int(token)
     return _NUMBER_WORDS.get(token)
+
+
+def is_figure(term: str) -> bool:
+    """Whether an index term is a figure ("300000", "2018"), not a small number ("3")."""
+    return term.isdigit() and len(term) >= 3
