@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import shutil
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -194,19 +195,23 @@ def test_a_knowledge_base_without_synonyms_is_valid(tmp_path: Path) -> None:
 def test_every_entry_has_members_paraphrases_and_none_is_an_evaluation_question(shipped) -> None:
     """About ten paraphrases per entry (for the semantic index); written blind, so none may be
     an evaluation question word for word (it would inflate the held-out and blind results)."""
-    data = REPO / "tests" / "data"
-    asked = {
+    asked = _asked((REPO / "tests" / "data").glob("ask_*.toml"))
+    for kind in ("criteria", "myths", "terms", "topics"):
+        for entry in getattr(shipped, kind).values():
+            assert len(entry.paraphrases) >= 8, (kind, entry.id)
+            assert not {_plain(p) for p in entry.paraphrases} & asked, (kind, entry.id)
+
+
+def _asked(paths: Iterable[Path]) -> set[str]:
+    """Every question (``q``) of the evaluation files at ``paths``, as :func:`_plain` text."""
+    return {
         _plain(case["q"])
-        for path in data.glob("ask_*.toml")
+        for path in paths
         for table in tomllib.loads(path.read_text(encoding="utf-8")).values()
         if isinstance(table, list)
         for case in table
         if isinstance(case, dict) and "q" in case
     }
-    for kind in ("criteria", "myths", "terms", "topics"):
-        for entry in getattr(shipped, kind).values():
-            assert len(entry.paraphrases) >= 8, (kind, entry.id)
-            assert not {_plain(p) for p in entry.paraphrases} & asked, (kind, entry.id)
 
 
 def _plain(text: str) -> str:
@@ -219,15 +224,8 @@ def test_the_shipped_off_topic_subjects_are_many_and_none_is_an_evaluation_quest
     """Written blind by subject, for the semantic index's off-topic classifier; none may be an
     evaluation question word for word (it would flatter the off-topic results)."""
     data = REPO / "tests" / "data"
-    asked = {
-        _plain(case["q"])
-        for path in [*data.glob("ask_*.toml"), REPO.parent / "shared" / "eval" / "questions.toml"]
-        if path.is_file()
-        for table in tomllib.loads(path.read_text(encoding="utf-8")).values()
-        if isinstance(table, list)
-        for case in table
-        if isinstance(case, dict) and "q" in case
-    }
+    shared = REPO.parent / "shared" / "eval" / "questions.toml"
+    asked = _asked([*data.glob("ask_*.toml"), *([shared] if shared.is_file() else [])])
     assert len(shipped.off_topic) >= 20
     for subject in shipped.off_topic:
         assert len(subject.questions) >= 15, subject.name
