@@ -109,10 +109,26 @@ def test_a_base_too_large_to_train_on_is_ranked_by_nearness_alone(
 ) -> None:
     monkeypatch.setattr(semantic_module, "CLASSIFIER_MAX_WORK", 1)
     table = {"police": [1.0, 0, 0, 0], "pray first": [0, 1.0, 0, 0]}
-    semantic = SemanticIndex(TableEmbedder(table), [["police"], ["pray first"]])
+    embedder = CountingEmbedder(table)
+    semantic = SemanticIndex(embedder, [["police"], ["pray first"]], [["super bowl halftime"]])
     meaning = semantic.meaning("police")
     assert meaning is not None and meaning.likeliest == []
     assert meaning.nearest[0][0] == 0
+    # Nor is there an off-topic classifier, so its questions are not even embedded.
+    assert (meaning.off_topic, meaning.off_margin) == (0.0, 0.0)
+    assert "super bowl halftime" not in embedder.seen
+
+
+class CountingEmbedder(TableEmbedder):
+    """A table embedder that remembers every text it was asked to embed."""
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        super().__init__(table)
+        self.seen: list[str] = []
+
+    def embed(self, texts: list[str], norm: bool = True) -> npt.NDArray[np.floating]:
+        self.seen.extend(texts)
+        return super().embed(texts, norm)
 
 
 def test_meaning_far_from_every_entry_breaks_no_tie() -> None:

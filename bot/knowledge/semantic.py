@@ -153,13 +153,23 @@ class SemanticIndex:
                 if text.strip():
                     owners.append(d)
                     texts.append(text)
-        others = [[t for t in subject if t.strip()] for subject in off_topic]
-        others = [subject for subject in others if subject]
-        foreign = [t for subject in others for t in subject]
         # Phrasings are stored entry by entry: each entry's best similarity is then one
         # segmented maximum (reduceat) over the rows, which stays fast at 10,000 entries.
         self._owned = np.asarray(sorted(set(owners)), dtype=np.intp)
         self._starts = np.searchsorted(np.asarray(owners, dtype=np.intp), self._owned)
+        # The classifiers, for a base read whole and small enough to train on at start.
+        classified = (
+            len(texts) <= EXACT_ROWS
+            and len(self._owned) > 1
+            and len(texts) * len(self._owned) <= CLASSIFIER_MAX_WORK
+        )
+        # Off-topic questions serve the second classifier only: without it, none is embedded.
+        others = [[t for t in subject if t.strip()] for subject in off_topic] if classified else []
+        others = [subject for subject in others if subject]
+        foreign = [t for subject in others for t in subject]
+        counts = [len(texts), *(len(subject) for subject in others)]
+        if (len(texts) + len(foreign)) * len(counts) > CLASSIFIER_MAX_WORK:
+            others, foreign = [], []
         vectors = self._embed_all(texts + foreign) if texts else np.zeros((0, 1), np.float32)
         self._vectors, self._foreign = vectors[: len(texts)], vectors[len(texts) :]
         self._ends = np.append(self._starts[1:], len(texts)).astype(np.intp)
@@ -170,17 +180,14 @@ class SemanticIndex:
             centroids = np.add.reduceat(self._vectors, self._starts)
             lengths = np.linalg.norm(centroids, axis=1, keepdims=True)
             self._centroids = centroids / np.where(lengths > 0, lengths, 1.0)
-        # The classifier, for a base read whole and small enough to train on at start.
         self._weights: npt.NDArray[np.float32] | None = None
-        trainable = len(texts) * len(self._owned) <= CLASSIFIER_MAX_WORK
-        # ... and one that tells the entries' phrasings (one class) from each off-topic subject,
+        # ... the second tells the entries' phrasings (one class) from each off-topic subject,
         # for whether a question is about any entry at all.
         self._domain_weights: npt.NDArray[np.float32] | None = None
-        if self._centroids is None and len(self._owned) > 1 and trainable:
+        if classified:
             rows_owner = np.repeat(np.arange(len(self._owned)), self._ends - self._starts)
             self._weights = _trained_classifier(self._vectors, rows_owner, len(self._owned))
-            counts = [len(texts), *(len(subject) for subject in others)]
-            if others and len(vectors) * len(counts) <= CLASSIFIER_MAX_WORK:
+            if others:
                 rows_owner = np.repeat(np.arange(len(counts)), counts)
                 self._domain_weights = _trained_classifier(
                     vectors, rows_owner, len(counts), balanced=True
